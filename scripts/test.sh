@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of offboard-site: formatting and lints, the Rust unit and
+# integration tests, and the browser tests in Debian's Chromium. Installs what
+# it needs on a fresh machine (chromium via apt, npm packages via npm ci).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+
+echo "== cargo test"
+cargo test --quiet 2>&1 | tee /tmp/offboard-cargo-test.log
+
+if [ -d tests/browser ]; then
+  echo "== browser tests"
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+  fi
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  cargo build --quiet
+  node --test --test-concurrency=1 tests/browser/
+fi

@@ -1,0 +1,320 @@
+//! The build pipeline as a short list of named steps: load the config and
+//! templates, load content, render Markdown, check links and steps, render
+//! pages, collect the output files, write them atomically. `serve` reuses
+//! [`render_site`] and keeps the files in memory; this module never knows.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::config::{Config, load_config};
+use crate::content::{LoadOptions, Site, load_site};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::i18n::Language;
+use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
+use crate::markdown::{self, RenderInput, Rendered};
+use crate::output::{Contents, OutputFile, check_output_dir, write_atomically};
+use crate::render::{
+    CHECKLIST_URL, Navigation, RenderContext, render_checklist, render_not_found, sitemap,
+};
+use crate::steps::{Step, resolve_steps};
+use crate::templates::{Templates, ThemeFile, theme_static_files};
+use crate::{fs, urls};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holding `site.toml`).
+    pub root: PathBuf,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Keep draft pages.
+    pub include_drafts: bool,
+}
+
+impl BuildOptions {
+    /// Options for `root`, writing to `output` or `root/public`.
+    pub fn new(root: &Path, output: Option<&Path>) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            output: output.map_or_else(|| root.join("public"), Path::to_path_buf),
+            include_drafts: false,
+        }
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSummary {
+    /// Pages rendered from Markdown.
+    pub pages: usize,
+    /// Steps across the site.
+    pub steps: usize,
+    /// Non-fatal problems reported.
+    pub warnings: usize,
+    /// Where the site was written.
+    pub output: PathBuf,
+}
+
+/// A site rendered in memory.
+#[derive(Debug)]
+pub struct SiteOutput {
+    /// Every output file.
+    pub files: Vec<OutputFile>,
+    /// Counts for the summary line.
+    pub pages: usize,
+    /// Steps across the site.
+    pub steps: usize,
+    /// Non-fatal problems (already printed by no one: the caller decides).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site and writes it to `options.output`.
+pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
+    check_output_dir(&options.root, &options.output).map_err(Diagnostics::from)?;
+    let site = render_site(&options.root, options.include_drafts)?;
+    for warning in &site.warnings {
+        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
+    }
+    write_atomically(&options.output, &site.files)?;
+    Ok(BuildSummary {
+        pages: site.pages,
+        steps: site.steps,
+        warnings: site.warnings.len(),
+        output: options.output.clone(),
+    })
+}
+
+/// Runs every check of a build without writing anything.
+pub fn check_site(root: &Path) -> Result<BuildSummary> {
+    let site = render_site(root, false)?;
+    for warning in &site.warnings {
+        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
+    }
+    Ok(BuildSummary {
+        pages: site.pages,
+        steps: site.steps,
+        warnings: site.warnings.len(),
+        output: PathBuf::new(),
+    })
+}
+
+/// Renders the whole site in memory. Every content error of the run is
+/// collected and returned together.
+pub fn render_site(root: &Path, include_drafts: bool) -> Result<SiteOutput, Diagnostics> {
+    let config = load_config(root)?;
+    let templates = Templates::load(root, &config.theme);
+    let site = load_site(root, config, LoadOptions { include_drafts });
+    let (templates, site) = match (templates, site) {
+        (Ok(templates), Ok(site)) => (templates, site),
+        (templates, site) => {
+            let mut all = Diagnostics::default();
+            all.extend(templates.err().into_iter().flat_map(|d| d.0));
+            all.extend(site.err().into_iter().flat_map(|d| d.0));
+            return Err(all);
+        }
+    };
+    let index = SiteIndex::new(&site);
+    let rendered = render_markdown(&site, &index);
+    let steps = check_content(&site, &index, &rendered)?;
+    let files = render_output(&site, &rendered, &steps, &templates)?;
+    let step_total = steps.iter().map(Vec::len).sum();
+    Ok(SiteOutput {
+        files,
+        pages: site.pages.len(),
+        steps: step_total,
+        warnings: site.warnings,
+    })
+}
+
+/// Renders every page's Markdown, in parallel.
+fn render_markdown(site: &Site, index: &SiteIndex) -> Vec<Rendered> {
+    let labels = Language::from_tag(&site.config.language).markdown_labels();
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|page| {
+            let data = &site.pages[page];
+            let resolver = PageLinks { site, index, page };
+            markdown::render(&RenderInput {
+                source: data.body(),
+                first_line: data.body_first_line,
+                resolver: &resolver,
+                labels: &labels,
+            })
+        })
+        .collect()
+}
+
+/// Markdown problems, broken links and anchors, and step metadata errors.
+fn check_content(
+    site: &Site,
+    index: &SiteIndex,
+    rendered: &[Rendered],
+) -> Result<Vec<Vec<Step>>, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    for (page, output) in rendered.iter().enumerate() {
+        let data = &site.pages[page];
+        problems.extend(output.errors.iter().map(|error| {
+            data.error_at(
+                error.position.line,
+                error.position.column,
+                error.message.clone(),
+            )
+            .hint(error.hint.clone())
+        }));
+    }
+    let anchors = anchor_sets(rendered);
+    let link_problems: Vec<Vec<Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|page| check_page_links(site, index, page, &rendered[page].links, &anchors))
+        .collect();
+    problems.extend(link_problems.into_iter().flatten());
+    let (steps, step_problems) = resolve_steps(site, index, rendered);
+    problems.extend(step_problems);
+    problems.extend(reserved_urls(site));
+    problems.into_result()?;
+    Ok(steps)
+}
+
+/// Output folders the generator itself uses.
+fn reserved_urls(site: &Site) -> Vec<Diagnostic> {
+    site.pages
+        .iter()
+        .filter(|page| page.url == CHECKLIST_URL || page.url == "assets/")
+        .map(|page| {
+            Diagnostic::new(
+                &page.file,
+                format!(
+                    "this page would be written to `{}`, which the generator uses itself",
+                    page.url
+                ),
+            )
+            .hint("give the page another `slug` or file name")
+        })
+        .collect()
+}
+
+/// Renders pages and generated files, and lists assets and static files.
+fn render_output(
+    site: &Site,
+    rendered: &[Rendered],
+    steps: &[Vec<Step>],
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let theme_files = theme_static_files(&site.root, &site.config.theme)?;
+    let stylesheets: Vec<String> = asset_urls(&theme_files, ".css");
+    let scripts: Vec<String> = asset_urls(&theme_files, ".js");
+    let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
+    let navigation = Navigation::new(site, &step_counts);
+    let language = Language::from_tag(&site.config.language);
+    let ctx = RenderContext {
+        site,
+        rendered,
+        steps,
+        templates,
+        navigation: &navigation,
+        language,
+        stylesheets: &stylesheets,
+        scripts: &scripts,
+    };
+    Diagnostics(ctx.check_templates()).into_result()?;
+    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|page| {
+            ctx.render_page(page)
+                .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(pages.len() + site.assets.len() + 8);
+    let mut problems = Diagnostics::default();
+    for page in pages {
+        match page {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    match render_checklist(&ctx) {
+        Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
+        Err(problem) => problems.push(problem),
+    }
+    match render_not_found(&ctx) {
+        Ok(html) => files.push(text_file("404.html".to_owned(), html)),
+        Err(problem) => problems.push(problem),
+    }
+    problems.into_result()?;
+    if let Some(xml) = sitemap(&ctx) {
+        files.push(text_file("sitemap.xml".to_owned(), xml));
+    }
+    files.extend(site.assets.iter().map(|asset| OutputFile {
+        path: asset.output.clone(),
+        contents: Contents::Copy(asset.path.clone()),
+    }));
+    files.extend(theme_files.into_iter().map(|(name, file)| OutputFile {
+        path: format!("assets/{name}"),
+        contents: match file {
+            ThemeFile::Embedded(bytes) => Contents::Embedded(bytes),
+            ThemeFile::OnDisk(path) => Contents::Copy(path),
+        },
+    }));
+    files.extend(static_files(&site.root, &site.config)?);
+    Ok(dedup_by_path(files))
+}
+
+/// Top-level theme files with this extension, as output paths.
+fn asset_urls(theme_files: &[(String, ThemeFile)], extension: &str) -> Vec<String> {
+    theme_files
+        .iter()
+        .filter(|(name, _)| name.ends_with(extension) && !name.contains('/'))
+        .map(|(name, _)| format!("assets/{name}"))
+        .collect()
+}
+
+fn text_file(path: String, text: String) -> OutputFile {
+    OutputFile {
+        path,
+        contents: Contents::Text(text),
+    }
+}
+
+/// Files under the site's `static/`, copied to the output root.
+fn static_files(root: &Path, _config: &Config) -> Result<Vec<OutputFile>, Diagnostics> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| {
+            Diagnostics::from(Diagnostic::new(
+                "static",
+                format!("cannot read `static/`: {error}"),
+            ))
+        })?;
+        if entry.file_type().is_file() && !crate::content::is_ignored(entry.file_name()) {
+            let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let path = urls::join_normalized("", &relative.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            files.push(OutputFile {
+                path,
+                contents: Contents::Copy(entry.into_path()),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// Later entries (site `static/`) win over earlier ones with the same path;
+/// the result is sorted by path so the order is stable.
+fn dedup_by_path(files: Vec<OutputFile>) -> Vec<OutputFile> {
+    let mut by_path = std::collections::BTreeMap::new();
+    for file in files {
+        by_path.insert(file.path.clone(), file);
+    }
+    by_path.into_values().collect()
+}
+
+/// Reads a file under the root for tests and tools.
+pub fn read_output_file(output: &Path, relative: &str) -> Result<Vec<u8>> {
+    fs::read(&output.join(relative))
+}

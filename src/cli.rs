@@ -1,0 +1,138 @@
+//! The command line: clap derive types and the dispatch from a parsed
+//! command to the library. Flags are turned into options here and nowhere
+//! else, so the library never sees clap.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{BuildOptions, BuildSummary, build_site, check_site};
+use crate::init::init_site;
+
+/// offboard-site: build step-by-step guides with checklists readers tick off
+/// in their own browser.
+#[derive(Debug, Parser)]
+#[command(name = "offboard-site", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the site into the output folder (default `public/`).
+    ///
+    /// The output is replaced only when the whole build succeeds: a failed
+    /// build leaves the previous output as it was.
+    Build(BuildArgs),
+    /// Validate content, step metadata, links and templates without writing
+    /// anything; exits non-zero on any error.
+    Check(SiteArgs),
+    /// Create a new site in DIR that builds as it is.
+    Init(InitArgs),
+}
+
+/// Where the site is.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's root folder (the one holding `site.toml`).
+    #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Flags of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    /// Where the site is.
+    pub site: SiteArgs,
+    /// Where to write the site (default: `public/` under the root). Must not
+    /// be the root itself, a parent of it, `content/` or `/`.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Print nothing on success.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Flags of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not exist or be empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Check(args) => {
+            let summary = check_site(&args.root)?;
+            eprintln!(
+                "check: {} pages, {} steps, no errors",
+                summary.pages, summary.steps
+            );
+            Ok(())
+        }
+        Command::Init(args) => {
+            init_site(&args.dir)?;
+            eprintln!(
+                "created a new site in {}; build it with `offboard-site build --root {}`",
+                args.dir.display(),
+                args.dir.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn run_build(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let options = BuildOptions::new(&args.site.root, args.output.as_deref());
+    let summary = build_site(&options)?;
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            describe_build(&summary, started.elapsed().as_secs_f64())
+        );
+    }
+    Ok(())
+}
+
+/// The one line `build` prints when it is done.
+fn describe_build(summary: &BuildSummary, seconds: f64) -> String {
+    format!(
+        "built {} pages, {} steps, {} warnings in {:.0} ms → {}",
+        summary.pages,
+        summary.steps,
+        summary.warnings,
+        seconds * 1000.0,
+        summary.output.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_defaults_to_current_folder() {
+        let cli = Cli::parse_from(["offboard-site", "build"]);
+        let Command::Build(args) = cli.command else {
+            panic!("expected build");
+        };
+        assert_eq!(args.site.root, PathBuf::from("."));
+        assert!(args.output.is_none());
+    }
+}

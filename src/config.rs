@@ -1,0 +1,212 @@
+//! `site.toml`: read, parse strictly (unknown keys are errors), and resolve
+//! into the [`Config`] the rest of the pipeline uses.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, line_column};
+use crate::fs;
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// A role or phase declared in `site.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labelled {
+    /// Identifier used in front matter (`role = "employee"`).
+    pub id: String,
+    /// What readers see (`离职员工`).
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    language: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    roles: Vec<Labelled>,
+    #[serde(default)]
+    phases: Vec<Labelled>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    /// The site's title.
+    pub title: String,
+    /// BCP 47 language tag, e.g. `zh-CN` (default `en`).
+    pub language: String,
+    /// One-line description (empty when not given).
+    pub description: String,
+    /// Absolute URL the site is published at, ending in `/`, if known.
+    pub base_url: Option<String>,
+    /// Theme folder name under `themes/` (default `default`).
+    pub theme: String,
+    /// Reader roles, in declaration order.
+    pub roles: Vec<Labelled>,
+    /// Phases, in the order they happen.
+    pub phases: Vec<Labelled>,
+    /// Free-form values for themes.
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// The label of a role id, if declared.
+    pub fn role_label(&self, id: &str) -> Option<&str> {
+        find_label(&self.roles, id)
+    }
+
+    /// The label of a phase id, if declared.
+    pub fn phase_label(&self, id: &str) -> Option<&str> {
+        find_label(&self.phases, id)
+    }
+
+    /// Position of a phase in the declared order.
+    pub fn phase_index(&self, id: &str) -> Option<usize> {
+        self.phases.iter().position(|phase| phase.id == id)
+    }
+}
+
+fn find_label<'a>(list: &'a [Labelled], id: &str) -> Option<&'a str> {
+    list.iter()
+        .find(|item| item.id == id)
+        .map(|item| item.label.as_str())
+}
+
+/// Reads and resolves `site.toml` under `root`.
+pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
+    let path = root.join(CONFIG_FILE);
+    let shown = Path::new(CONFIG_FILE);
+    if !fs::exists(&path) {
+        return Err(Diagnostic::new(shown, "no `site.toml` found: this folder is not a site")
+            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"));
+    }
+    let bytes = fs::read(&path).map_err(|error| Diagnostic::new(shown, format!("{error:#}")))?;
+    let text = crate::content::decode_utf8(shown, bytes)?;
+    parse_config(&text).map_err(|diagnostic| Diagnostic {
+        path: shown.to_path_buf(),
+        ..diagnostic
+    })
+}
+
+/// Parses the text of `site.toml`. The returned diagnostic has an empty path
+/// for the caller to fill.
+pub fn parse_config(text: &str) -> Result<Config, Diagnostic> {
+    let raw: RawConfig = toml::from_str(text).map_err(|error| toml_diagnostic(text, &error))?;
+    resolve(raw, text)
+}
+
+fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
+    check_unique(&raw.roles, "role", text)?;
+    check_unique(&raw.phases, "phase", text)?;
+    let base_url = raw.base_url.map(|url| {
+        if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        }
+    });
+    let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+    Ok(Config {
+        title: raw.title,
+        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
+        roles: raw.roles,
+        phases: raw.phases,
+        extra,
+    })
+}
+
+fn check_unique(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic> {
+    for (index, item) in list.iter().enumerate() {
+        if list[..index].iter().any(|earlier| earlier.id == item.id) {
+            let needle = format!("\"{}\"", item.id);
+            let offset = text.match_indices(&needle).nth(1).map_or(0, |(at, _)| at);
+            let (line, column) = line_column(text, offset);
+            return Err(
+                Diagnostic::new("", format!("{what} `{}` is declared twice", item.id))
+                    .at(line, column)
+                    .hint(format!("give each [[{what}s]] entry its own `id`"))
+                    .with_source(text),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A TOML parse or shape error as a diagnostic (path left empty).
+pub fn toml_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let offset = error.span().map_or(0, |span| span.start);
+    let (line, column) = line_column(text, offset);
+    let message = error.message().trim().to_owned();
+    let hint = toml_hint(&message);
+    Diagnostic::new("", message)
+        .at(line, column)
+        .hint(hint)
+        .with_source(text)
+}
+
+fn toml_hint(message: &str) -> String {
+    if message.starts_with("unknown field") {
+        "remove the field or correct its spelling; the accepted fields are listed above".to_owned()
+    } else if message.starts_with("missing field") {
+        "add the field; it is required".to_owned()
+    } else {
+        "fix the TOML syntax at this place (strings need quotes, tables look like `[name]`)"
+            .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_spec_example() {
+        let config = parse_config(
+            "title = \"T\"\nlanguage = \"zh-CN\"\n[[roles]]\nid = \"employee\"\nlabel = \"离职员工\"\n[[phases]]\nid = \"before\"\nlabel = \"离职前\"\n",
+        )
+        .expect("valid config");
+        assert_eq!(config.language, "zh-CN");
+        assert_eq!(config.role_label("employee"), Some("离职员工"));
+        assert_eq!(config.phase_index("before"), Some(0));
+        assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let config =
+            parse_config("title = \"T\"\nbase_url = \"https://e.com/x\"\n").expect("valid");
+        assert_eq!(config.base_url.as_deref(), Some("https://e.com/x/"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_its_line() {
+        let error = parse_config("title = \"T\"\nlangauge = \"en\"\n").expect_err("typo");
+        assert_eq!(error.location, Some((2, 1)));
+        insta::assert_snapshot!(error.to_string());
+    }
+
+    #[test]
+    fn broken_toml_is_an_error_at_its_line() {
+        let error = parse_config("title = \"T\n").expect_err("unterminated");
+        assert_eq!(error.location.map(|(line, _)| line), Some(1));
+    }
+
+    #[test]
+    fn duplicate_role_is_an_error() {
+        let text = "title = \"T\"\n[[roles]]\nid = \"a\"\nlabel = \"A\"\n[[roles]]\nid = \"a\"\nlabel = \"B\"\n";
+        let error = parse_config(text).expect_err("duplicate");
+        assert_eq!(error.location, Some((6, 6)));
+    }
+}

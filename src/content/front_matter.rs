@@ -1,0 +1,261 @@
+//! Front matter: the TOML (`+++`) or YAML (`---`) block at the top of a page,
+//! split off the body and parsed strictly: unknown fields are errors, so a
+//! typo never passes silently.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, line_column};
+
+/// Metadata of one step, given in front matter under `steps.<id>`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepMeta {
+    /// Who does it (a role id from `site.toml`).
+    pub role: Option<String>,
+    /// When (a phase id from `site.toml`).
+    pub phase: Option<String>,
+    /// How long, e.g. `5m`, `2h`, `3d`.
+    pub estimate: Option<String>,
+    /// Steps that must be done first: `id` on this page or `path.md#id`.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// What the reader needs at hand.
+    #[serde(default)]
+    pub materials: Vec<String>,
+    /// A console URL where the step is done.
+    pub link: Option<String>,
+}
+
+/// The fields a page may set.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The page title (required).
+    pub title: String,
+    /// One-line description.
+    pub description: Option<String>,
+    /// Order among siblings (lower first).
+    pub weight: Option<i64>,
+    /// Last URL segment instead of the file name.
+    pub slug: Option<String>,
+    /// Drafts are left out of the build.
+    #[serde(default)]
+    pub draft: bool,
+    /// A template name other than the default for this kind of page.
+    pub template: Option<String>,
+    /// Default role of the page's steps.
+    pub role: Option<String>,
+    /// Default phase of the page's steps.
+    pub phase: Option<String>,
+    /// Per-step metadata, by step id.
+    #[serde(default)]
+    pub steps: BTreeMap<String, StepMeta>,
+    /// Free-form values for themes.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A page file split into its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    /// The front matter text, without its fences.
+    pub front: &'a str,
+    /// 1-based line of the first line of `front`.
+    pub front_first_line: usize,
+    /// Whether the fences were `---` (YAML) rather than `+++` (TOML).
+    pub yaml: bool,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// 1-based line of the first line of `body`.
+    pub body_first_line: usize,
+}
+
+/// Splits a page into front matter and body. Errors have an empty path for
+/// the caller to fill.
+pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let text_start = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let fence = if text_start.starts_with("+++") {
+        "+++"
+    } else if text_start.starts_with("---") {
+        "---"
+    } else {
+        return Err(Diagnostic::new("", "the page has no front matter")
+            .at(1, 1)
+            .hint("start the file with a `+++` line, `title = \"…\"`, and a closing `+++` line")
+            .with_source(text));
+    };
+    let first_line_end = text_start.find('\n').map_or(text_start.len(), |i| i + 1);
+    if text_start[..first_line_end].trim_end() != fence {
+        return Err(Diagnostic::new(
+            "",
+            format!("the opening `{fence}` must be alone on its line"),
+        )
+        .at(1, 4)
+        .with_source(text));
+    }
+    let rest = &text_start[first_line_end..];
+    let Some((front_len, closing_len)) = find_closing_fence(rest, fence) else {
+        return Err(Diagnostic::new("", "the front matter is not closed")
+            .at(1, 1)
+            .hint(format!(
+                "did you forget the closing `{fence}` line after the front matter?"
+            ))
+            .with_source(text));
+    };
+    let front = &rest[..front_len];
+    let body = &rest[front_len + closing_len..];
+    let front_first_line = 2;
+    let body_first_line = front_first_line + front.matches('\n').count() + 1;
+    Ok(Split {
+        front,
+        front_first_line,
+        yaml: fence == "---",
+        body,
+        body_first_line,
+    })
+}
+
+/// Length of the front matter and of its closing fence line in `rest`.
+fn find_closing_fence(rest: &str, fence: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == fence {
+            return Some((offset, line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses split front matter. Errors carry file-relative positions and an
+/// empty path.
+pub fn parse(split: &Split<'_>, whole: &str) -> Result<FrontMatter, Diagnostic> {
+    if split.yaml {
+        parse_yaml(split, whole)
+    } else {
+        parse_toml(split, whole)
+    }
+}
+
+fn parse_toml(split: &Split<'_>, whole: &str) -> Result<FrontMatter, Diagnostic> {
+    toml::from_str(split.front).map_err(|error| {
+        let offset = error.span().map_or(0, |span| span.start);
+        let (line, column) = line_column(split.front, offset);
+        let message = error.message().trim().to_owned();
+        front_matter_error(&message, split.front_first_line + line - 1, column, whole)
+    })
+}
+
+fn parse_yaml(split: &Split<'_>, whole: &str) -> Result<FrontMatter, Diagnostic> {
+    if split.front.trim().is_empty() {
+        return Err(front_matter_error("missing field `title`", 1, 1, whole));
+    }
+    serde_norway::from_str(split.front).map_err(|error| {
+        let (line, column) = error
+            .location()
+            .map_or((1, 1), |location| (location.line(), location.column()));
+        let message = strip_yaml_location(&error.to_string());
+        front_matter_error(&message, split.front_first_line + line - 1, column, whole)
+    })
+}
+
+/// `serde_norway` appends " at line N column M"; we show the place ourselves.
+fn strip_yaml_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn front_matter_error(message: &str, line: usize, column: usize, whole: &str) -> Diagnostic {
+    let hint = if message.starts_with("unknown field") {
+        "remove the field or correct its spelling; custom values go under `extra`"
+    } else if message.contains("missing field `title`") {
+        "every page needs a `title`"
+    } else if message.starts_with("missing field") {
+        "add the missing field"
+    } else {
+        "fix the front matter syntax here (TOML between `+++` lines, YAML between `---` lines)"
+    };
+    Diagnostic::new("", format!("invalid front matter: {message}"))
+        .at(line, column)
+        .hint(hint)
+        .with_source(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML_PAGE: &str = "+++\ntitle = \"解绑\"\nrole = \"employee\"\n[steps.unbind-phone]\nestimate = \"5m\"\n+++\n\nbody\n";
+
+    #[test]
+    fn splits_toml_and_counts_lines() {
+        let split = split(TOML_PAGE).expect("front matter");
+        assert!(!split.yaml);
+        assert_eq!(split.body_first_line, 7);
+        assert_eq!(split.body, "\nbody\n");
+        let front = parse(&split, TOML_PAGE).expect("valid");
+        assert_eq!(front.title, "解绑");
+        assert_eq!(front.steps["unbind-phone"].estimate.as_deref(), Some("5m"));
+    }
+
+    #[test]
+    fn yaml_means_the_same_as_toml() {
+        let yaml = "---\ntitle: 解绑\nrole: employee\nsteps:\n  unbind-phone:\n    estimate: 5m\n---\n\nbody\n";
+        let split_yaml = split(yaml).expect("front matter");
+        let from_yaml = parse(&split_yaml, yaml).expect("valid yaml");
+        let split_toml = split(TOML_PAGE).expect("front matter");
+        assert_eq!(
+            from_yaml,
+            parse(&split_toml, TOML_PAGE).expect("valid toml")
+        );
+    }
+
+    #[test]
+    fn unclosed_front_matter_suggests_the_fence() {
+        let error = split("+++\ntitle = \"x\"\n").expect_err("unclosed");
+        insta::assert_snapshot!(error.to_string());
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        assert!(split("# just markdown\n").is_err());
+    }
+
+    #[test]
+    fn unknown_field_names_the_field_and_line() {
+        let text = "+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("unknown");
+        assert_eq!(error.location, Some((3, 1)));
+        insta::assert_snapshot!(error.to_string());
+    }
+
+    #[test]
+    fn unknown_yaml_field_names_the_field_and_line() {
+        let text = "---\ntitle: x\nwieght: 3\n---\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("unknown");
+        assert_eq!(error.location.map(|(line, _)| line), Some(3));
+        assert!(error.message.contains("`wieght`"), "{}", error.message);
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let text = "+++\nweight = 1\n+++\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("no title");
+        assert!(
+            error.message.contains("missing field `title`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn broken_yaml_is_an_error_at_its_line() {
+        let text = "---\ntitle: x\nsteps: [a\n---\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("broken");
+        assert!(error.location.is_some_and(|(line, _)| line >= 3));
+    }
+}

@@ -1,0 +1,178 @@
+//! Reading `content/`: walk the folder, read and split every Markdown file
+//! (in parallel), parse front matter, and collect the other files as assets.
+//! Every problem found is collected; the run reports them all.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter::{self, FrontMatter};
+use super::{Asset, CONTENT_DIR, Page, PageKind, Site, decode_utf8, tree};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::fs;
+
+/// Options for reading content.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep pages marked `draft = true`.
+    pub include_drafts: bool,
+}
+
+/// Reads every page under `root/content` and arranges the site.
+pub fn load_site(root: &Path, config: Config, options: LoadOptions) -> Result<Site, Diagnostics> {
+    let content = root.join(CONTENT_DIR);
+    let (markdown, other) = list_files(&content, root)?;
+    if markdown.is_empty() {
+        return Err(Diagnostic::new(display_path(&content, root), "there are no pages: `content/` has no `.md` file")
+            .hint("add `content/_index.md` with a `+++ title = \"…\" +++` front matter, or run `offboard-site init DIR` to see a working site")
+            .into());
+    }
+    let results: Vec<Result<Option<Page>, Diagnostic>> = markdown
+        .par_iter()
+        .map(|path| read_page(path, &content, root, options))
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut pages = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    diagnostics.into_result()?;
+    let assets = other.iter().map(|path| asset(path, &content)).collect();
+    tree::arrange(Site {
+        config,
+        root: root.to_path_buf(),
+        pages,
+        assets,
+        warnings: Vec::new(),
+    })
+}
+
+/// Markdown files and other files under `content/`, sorted, hidden files and
+/// editor leftovers skipped.
+fn list_files(content: &Path, root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostics> {
+    if !content.is_dir() {
+        return Err(Diagnostic::new(
+            display_path(content, root),
+            "the `content/` folder is missing",
+        )
+        .hint("create `content/_index.md`, or run `offboard-site init DIR` for a working example")
+        .into());
+    }
+    let mut markdown = Vec::new();
+    let mut other = Vec::new();
+    let walker = WalkDir::new(content).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name())) {
+        let entry = entry.map_err(|error| {
+            Diagnostic::new(
+                display_path(content, root),
+                format!("cannot read the content folder: {error}"),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            markdown.push(path);
+        } else {
+            other.push(path);
+        }
+    }
+    Ok((markdown, other))
+}
+
+/// Hidden files, editor swap and backup files.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn relative_source(path: &Path, content: &Path) -> String {
+    let relative = path.strip_prefix(content).unwrap_or(path);
+    relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn asset(path: &Path, content: &Path) -> Asset {
+    let source = relative_source(path, content);
+    Asset {
+        output: source.clone(),
+        source,
+        path: path.to_path_buf(),
+    }
+}
+
+/// Reads one page; `Ok(None)` for a draft left out.
+fn read_page(
+    path: &Path,
+    content: &Path,
+    root: &Path,
+    options: LoadOptions,
+) -> Result<Option<Page>, Diagnostic> {
+    let file = display_path(path, root);
+    let bytes = fs::read(path).map_err(|error| Diagnostic::new(&file, format!("{error:#}")))?;
+    let text = decode_utf8(&file, bytes)?;
+    let with_path = |diagnostic: Diagnostic| Diagnostic {
+        path: file.clone(),
+        ..diagnostic
+    };
+    let split = front_matter::split(&text).map_err(with_path)?;
+    let front: FrontMatter = front_matter::parse(&split, &text).map_err(with_path)?;
+    if front.draft && !options.include_drafts {
+        return Ok(None);
+    }
+    let front_start = split.front.as_ptr() as usize - text.as_ptr() as usize;
+    let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
+    let (front_first_line, body_first_line) = (split.front_first_line, split.body_first_line);
+    let front_range = front_start..front_start + split.front.len();
+    let source = relative_source(path, content);
+    let kind = if source == "_index.md" || source.ends_with("/_index.md") {
+        PageKind::Section
+    } else {
+        PageKind::Page
+    };
+    let key = source.trim_end_matches(".md").to_owned();
+    Ok(Some(Page {
+        source,
+        file,
+        key,
+        kind,
+        front,
+        front_range,
+        front_first_line,
+        body_start,
+        body_first_line,
+        text,
+        url: String::new(),
+        parent: None,
+        children: Vec::new(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", "x.tmp"] {
+            assert!(is_ignored(OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored(OsStr::new("page.md")));
+    }
+}

@@ -1,0 +1,179 @@
+//! The site model: every page and section under `content/`, read from disk,
+//! front matter parsed, arranged into a tree in `weight` order with its
+//! output URL. Nothing here renders; see [`crate::markdown`] and
+//! [`crate::render`].
+
+mod front_matter;
+mod load;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+pub use front_matter::{FrontMatter, StepMeta};
+pub use load::{LoadOptions, is_ignored, load_site};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, line_column};
+
+/// Whether a page is a section (`_index.md`) or a plain page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `_index.md`: a folder's own page, listing its children.
+    Section,
+    /// Any other `.md` file.
+    Page,
+}
+
+/// One page (or section) of the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, with `/` separators (`a/_index.md`).
+    pub source: String,
+    /// Path for messages, relative to the site root (`content/a/_index.md`).
+    pub file: PathBuf,
+    /// Stable identity for reader progress: `source` without `.md`.
+    pub key: String,
+    /// Section or page.
+    pub kind: PageKind,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// The whole file's text (for error excerpts).
+    pub text: String,
+    /// Byte range of the front matter text inside `text`.
+    pub front_range: std::ops::Range<usize>,
+    /// 1-based line where the front matter text starts.
+    pub front_first_line: usize,
+    /// Byte offset of the Markdown body inside `text`.
+    pub body_start: usize,
+    /// 1-based line where the body starts.
+    pub body_first_line: usize,
+    /// Output folder relative to the output root: `""` for the home page,
+    /// else ending in `/` (`before-leaving/unbind/`).
+    pub url: String,
+    /// The section this page belongs to (`None` for the home page).
+    pub parent: Option<usize>,
+    /// Pages and sections inside this section, in order.
+    pub children: Vec<usize>,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The front matter text.
+    pub fn front_text(&self) -> &str {
+        &self.text[self.front_range.clone()]
+    }
+
+    /// Folder of the source file relative to `content/` (`""` at the top).
+    pub fn source_dir(&self) -> &str {
+        self.source
+            .rfind('/')
+            .map_or("", |slash| &self.source[..slash])
+    }
+
+    /// A diagnostic about this page at a file position.
+    pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, message)
+            .at(line, column)
+            .with_source(&self.text)
+    }
+
+    /// File position (line, column) of the first front-matter line that
+    /// contains `needle`, searching from `from_line`.
+    pub fn locate_in_front(&self, needle: &str, from_line: usize) -> (usize, usize) {
+        let front = self.front_text();
+        let skip = from_line.saturating_sub(self.front_first_line);
+        for (index, line) in front.lines().enumerate().skip(skip) {
+            if let Some(byte) = line.find(needle) {
+                return (
+                    self.front_first_line + index,
+                    line[..byte].chars().count() + 1,
+                );
+            }
+        }
+        (self.front_first_line.saturating_sub(1).max(1), 1)
+    }
+}
+
+/// A non-Markdown file under `content/`, copied beside its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Path relative to `content/` with `/` separators.
+    pub source: String,
+    /// Absolute path on disk.
+    pub path: PathBuf,
+    /// Output path relative to the output root.
+    pub output: String,
+}
+
+/// Everything under `content/`, arranged.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The resolved configuration.
+    pub config: Config,
+    /// The site root folder.
+    pub root: PathBuf,
+    /// All pages; index 0 is the home page.
+    pub pages: Vec<Page>,
+    /// Files copied as they are.
+    pub assets: Vec<Asset>,
+    /// Non-fatal problems (e.g. a folder without `_index.md`).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Index of the home page.
+    pub const HOME: usize = 0;
+
+    /// The page whose source path (relative to `content/`) is `source`.
+    pub fn page_by_source(&self, source: &str) -> Option<usize> {
+        self.pages.iter().position(|page| page.source == source)
+    }
+
+    /// The pages in reading order: depth-first through the tree, the home
+    /// page first.
+    pub fn reading_order(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.pages.len());
+        let mut stack = vec![Self::HOME];
+        while let Some(index) = stack.pop() {
+            order.push(index);
+            stack.extend(self.pages[index].children.iter().rev());
+        }
+        order
+    }
+
+    /// The content folder.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(CONTENT_DIR)
+    }
+}
+
+/// The folder under the site root that holds the pages.
+pub const CONTENT_DIR: &str = "content";
+
+/// Decodes file bytes as UTF-8, or says where the first invalid byte is.
+pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, column) = line_column(&prefix, prefix.len());
+        Diagnostic::new(path, "the file is not valid UTF-8")
+            .at(line, column)
+            .hint("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_place() {
+        let error = decode_utf8(Path::new("a.md"), b"ok\nab\xff".to_vec()).expect_err("bad byte");
+        assert_eq!(error.location, Some((2, 3)));
+    }
+}

@@ -1,0 +1,75 @@
+//! File-system calls that put the path into every error. Nothing else in the
+//! crate calls `std::fs` directly, so an I/O failure always says which file.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Reads a whole file as bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
+}
+
+/// Writes a whole file, creating its parent folders.
+pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Creates a folder and its parents.
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("cannot create folder `{}`", path.display()))
+}
+
+/// Copies one file, creating the destination's parent folders.
+pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .with_context(|| format!("cannot copy `{}` to `{}`", from.display(), to.display()))
+}
+
+/// Renames a file or folder.
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("cannot rename `{}` to `{}`", from.display(), to.display()))
+}
+
+/// Removes a folder and everything in it; a folder that is already gone is
+/// fine.
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("cannot remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether a path exists (following links).
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+/// The names in a folder (sorted), or an error naming the folder.
+pub fn list_dir(path: &Path) -> Result<Vec<std::ffi::OsString>> {
+    let entries = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list folder `{}`", path.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list folder `{}`", path.display()))?;
+        names.push(entry.file_name());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The absolute, symlink-free form of a path that exists.
+pub fn canonicalize(path: &Path) -> Result<std::path::PathBuf> {
+    std::fs::canonicalize(path).with_context(|| format!("cannot find `{}`", path.display()))
+}

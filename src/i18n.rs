@@ -1,0 +1,162 @@
+//! Interface words in the site's language. A `zh*` language gets Chinese,
+//! anything else English. Templates receive them as `t`; the renderer uses
+//! the same table, so a word is translated in one place.
+
+use std::collections::BTreeMap;
+
+use crate::markdown::Labels;
+
+/// Which table of words to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// Simplified Chinese.
+    Chinese,
+    /// English (the fallback).
+    English,
+}
+
+impl Language {
+    /// The table for a BCP 47 tag such as `zh-CN` or `en`.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Self::Chinese
+        } else {
+            Self::English
+        }
+    }
+
+    /// One interface word. Unknown keys return the key itself, which a test
+    /// guards against.
+    pub fn word(self, key: &str) -> &'static str {
+        WORDS
+            .iter()
+            .find(|(name, _, _)| *name == key)
+            .map_or(
+                "",
+                |(_, zh, en)| if self == Self::Chinese { zh } else { en },
+            )
+    }
+
+    /// Every word, for templates (`t.key`).
+    pub fn all_words(self) -> BTreeMap<&'static str, &'static str> {
+        WORDS
+            .iter()
+            .map(|(name, _, _)| (*name, self.word(name)))
+            .collect()
+    }
+
+    /// Words the Markdown renderer writes itself.
+    pub fn markdown_labels(self) -> Labels {
+        Labels {
+            note: self.word("note").to_owned(),
+            tip: self.word("tip").to_owned(),
+            important: self.word("important").to_owned(),
+            warning: self.word("warning").to_owned(),
+            caution: self.word("caution").to_owned(),
+            external_link: self.word("external_link_hidden").to_owned(),
+        }
+    }
+
+    /// "about 5 min" / "约 5 分钟" for an amount and a unit letter
+    /// (`m`, `h`, `d`, `w`).
+    pub fn duration(self, amount: &str, unit: char) -> String {
+        let (zh, en) = match unit {
+            'm' => ("分钟", "min"),
+            'h' => ("小时", "h"),
+            'd' => ("天", "days"),
+            _ => ("周", "weeks"),
+        };
+        match self {
+            Self::Chinese => format!("约 {amount} {zh}"),
+            Self::English => format!("about {amount} {en}"),
+        }
+    }
+
+    /// The separator between items of an inline list.
+    pub fn list_separator(self) -> &'static str {
+        if self == Self::Chinese { "、" } else { ", " }
+    }
+}
+
+/// (key, Chinese, English).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("skip_to_content", "跳到正文", "Skip to content"),
+    ("menu", "目录导航", "Menu"),
+    ("contents", "本页内容", "On this page"),
+    ("previous", "上一页", "Previous"),
+    ("next", "下一页", "Next"),
+    ("home", "首页", "Home"),
+    ("checklist", "检查清单", "Checklist"),
+    (
+        "checklist_intro",
+        "本指南的全部步骤，按阶段排列。勾选进度只保存在你自己的浏览器中。",
+        "Every step of this guide, grouped by phase. Your progress is stored only in your own browser.",
+    ),
+    ("not_found_title", "找不到该页面", "Page not found"),
+    (
+        "not_found_text",
+        "你要找的页面不存在，可能已被移动或删除。",
+        "The page you are looking for does not exist. It may have been moved or removed.",
+    ),
+    ("back_home", "返回首页", "Back to the home page"),
+    ("steps_count", "个步骤", "steps"),
+    ("progress", "进度", "Progress"),
+    ("role", "角色", "Role"),
+    ("phase", "阶段", "Phase"),
+    ("estimate", "预计用时", "Estimate"),
+    ("materials", "所需材料", "You will need"),
+    ("requires", "前置步骤", "Do first"),
+    ("console_link", "打开控制台", "Open the console"),
+    ("external_link", "外部链接", "external link"),
+    ("external_link_hidden", "（外部链接）", " (external link)"),
+    ("search", "搜索", "Search"),
+    ("search_placeholder", "搜索指南…", "Search the guide…"),
+    (
+        "generated_by",
+        "由 offboard-site 生成",
+        "Made with offboard-site",
+    ),
+    (
+        "edit_hint",
+        "勾选的进度只保存在本浏览器中，不会发送到任何地方。",
+        "Ticked steps are saved in this browser only and are never sent anywhere.",
+    ),
+    ("all_steps", "全部步骤", "All steps"),
+    (
+        "no_steps",
+        "本页没有需要勾选的步骤。",
+        "This page has no steps to tick.",
+    ),
+    ("breadcrumbs", "面包屑导航", "Breadcrumbs"),
+    ("note", "说明", "Note"),
+    ("tip", "提示", "Tip"),
+    ("important", "重要", "Important"),
+    ("warning", "注意", "Warning"),
+    ("caution", "警告", "Caution"),
+    ("unphased", "其他步骤", "Other steps"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_for_zh_tags_english_otherwise() {
+        assert_eq!(Language::from_tag("zh-CN").word("next"), "下一页");
+        assert_eq!(Language::from_tag("en").word("next"), "Next");
+        assert_eq!(Language::from_tag("fr").word("next"), "Next");
+    }
+
+    #[test]
+    fn every_word_is_translated() {
+        for (key, zh, en) in WORDS {
+            assert!(!zh.is_empty() && !en.is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(Language::Chinese.duration("5", 'm'), "约 5 分钟");
+        assert_eq!(Language::English.duration("3", 'd'), "about 3 days");
+    }
+}

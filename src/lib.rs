@@ -1,0 +1,24 @@
+//! offboard-site: a static site generator for step-by-step guides whose
+//! readers tick off steps in a checklist that lives in their own browser.
+//!
+//! The modules follow the pipeline: [`config`] (site.toml) → [`content`]
+//! (pages, front matter, the site tree) → [`markdown`] (one pass per page) →
+//! [`steps`] (step model, validation, static rendering) → [`templates`]
+//! (Tera, built-in theme) → [`output`] (atomic write). [`build`] runs the
+//! pipeline as a short list of named steps; [`init`] scaffolds a new site.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod fs;
+pub mod i18n;
+pub mod init;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod steps;
+pub mod templates;
+pub mod urls;

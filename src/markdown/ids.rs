@@ -1,0 +1,240 @@
+//! Ids for headings and steps: slugs, explicit `{#id}`s, one namespace per page.
+//!
+//! Links point at heading ids and readers' progress is keyed by step ids, so
+//! ids must be readable (Chinese kept as it is), stable and unique. Explicit
+//! ids are reserved before any id is derived, so adding an explicit id further
+//! down never renames a derived id above it; a derived id that collides gets
+//! `-1`, `-2`…; two equal explicit ids are the author's mistake, reported.
+
+use std::collections::HashSet;
+
+/// What an id is for; steps also own `step-ID`, the id of their checkbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IdKind {
+    Heading,
+    Step,
+}
+
+impl IdKind {
+    /// The id used when the text gives an empty slug (e.g. only punctuation).
+    fn fallback(self) -> &'static str {
+        match self {
+            Self::Heading => "section",
+            Self::Step => "step",
+        }
+    }
+}
+
+/// One element that needs an id, in document order.
+#[derive(Debug, Clone)]
+pub(super) struct IdRequest {
+    pub kind: IdKind,
+    /// The `{#id}` the author wrote, if any.
+    pub explicit: Option<String>,
+    /// Plain text to derive an id from when there is no explicit one.
+    pub text: String,
+    /// Byte offset where the explicit id is written (for errors).
+    pub offset: usize,
+}
+
+/// An explicit id written a second time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct DuplicateId {
+    pub id: String,
+    pub offset: usize,
+}
+
+/// Ids for every request, in the same order, and the duplicates found.
+#[derive(Debug, Default)]
+pub(super) struct Assignment {
+    pub ids: Vec<String>,
+    pub duplicates: Vec<DuplicateId>,
+}
+
+/// Turns text into an id: lower-case; letters and digits of any script are
+/// kept; every run of other characters becomes one `-`; no `-` at the ends.
+pub(super) fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if gap && !slug.is_empty() {
+                slug.push('-');
+            }
+            gap = false;
+            slug.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    slug
+}
+
+/// Splits a trailing `{#id}` off a line of text: returns the text before it
+/// (trailing spaces removed) and the id. The id must be non-empty and contain
+/// no whitespace or braces.
+pub(super) fn split_explicit_id(text: &str) -> Option<(&str, &str)> {
+    let body = text.trim_end().strip_suffix('}')?;
+    let open = body.rfind("{#")?;
+    let id = &body[open + 2..];
+    let valid = !id.is_empty() && !id.contains(|c: char| c.is_whitespace() || c == '{' || c == '}');
+    valid.then(|| (text[..open].trim_end(), id))
+}
+
+/// Gives every request an id. `reserved` are ids already taken on the page
+/// by other means (raw HTML `id="…"`, `[](id:…)`, footnotes): derived ids
+/// avoid them, explicit ids may equal them.
+pub(super) fn assign(requests: &[IdRequest], reserved: &[String]) -> Assignment {
+    let mut used: HashSet<String> = reserved.iter().cloned().collect();
+    let mut explicit = HashSet::new();
+    let mut duplicates = Vec::new();
+    for request in requests {
+        if let Some(id) = &request.explicit {
+            if !explicit.insert(id.as_str()) {
+                duplicates.push(DuplicateId {
+                    id: id.clone(),
+                    offset: request.offset,
+                });
+            }
+            claim(&mut used, request.kind, id);
+        }
+    }
+    let ids = requests
+        .iter()
+        .map(|request| match &request.explicit {
+            Some(id) => id.clone(),
+            None => derive(request, &mut used),
+        })
+        .collect();
+    Assignment { ids, duplicates }
+}
+
+/// A free id from the request's text: the slug, else the slug with the
+/// first free suffix `-1`, `-2`….
+fn derive(request: &IdRequest, used: &mut HashSet<String>) -> String {
+    let slug = slugify(&request.text);
+    let base = if slug.is_empty() {
+        request.kind.fallback().to_owned()
+    } else {
+        slug
+    };
+    let mut candidate = base.clone();
+    let mut suffix = 0_usize;
+    while !is_free(used, request.kind, &candidate) {
+        suffix += 1;
+        candidate = format!("{base}-{suffix}");
+    }
+    claim(used, request.kind, &candidate);
+    candidate
+}
+
+fn is_free(used: &HashSet<String>, kind: IdKind, id: &str) -> bool {
+    !used.contains(id) && (kind == IdKind::Heading || !used.contains(&checkbox_id(id)))
+}
+
+fn claim(used: &mut HashSet<String>, kind: IdKind, id: &str) {
+    used.insert(id.to_owned());
+    if kind == IdKind::Step {
+        used.insert(checkbox_id(id));
+    }
+}
+
+/// The id of a step's checkbox.
+pub(super) fn checkbox_id(step_id: &str) -> String {
+    format!("step-{step_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(kind: IdKind, explicit: Option<&str>, text: &str) -> IdRequest {
+        IdRequest {
+            kind,
+            explicit: explicit.map(str::to_owned),
+            text: text.to_owned(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn slugs_keep_chinese_and_join_words_with_dashes() {
+        assert_eq!(slugify("离职前相关操作"), "离职前相关操作");
+        assert_eq!(slugify("Unbind QQ 号"), "unbind-qq-号");
+        assert_eq!(slugify("  解绑个人 QQ 号！ "), "解绑个人-qq-号");
+        assert_eq!(slugify("Step 1: Back up (now)..."), "step-1-back-up-now");
+        assert_eq!(slugify("unbind_phone -- v2"), "unbind-phone-v2");
+        assert_eq!(slugify("?!…"), "");
+    }
+
+    #[test]
+    fn explicit_id_is_split_off_the_end_of_a_line() {
+        assert_eq!(
+            split_explicit_id("解绑个人手机号 {#unbind-phone}"),
+            Some(("解绑个人手机号", "unbind-phone"))
+        );
+        assert_eq!(split_explicit_id("x{#a_b} "), Some(("x", "a_b")));
+        assert_eq!(split_explicit_id("{#only}"), Some(("", "only")));
+        assert_eq!(split_explicit_id("no id"), None);
+        assert_eq!(split_explicit_id("empty {#}"), None);
+        assert_eq!(split_explicit_id("spaced {#a b}"), None);
+        assert_eq!(split_explicit_id("{#a} in the middle"), None);
+    }
+
+    #[test]
+    fn derived_ids_that_collide_get_suffixes() {
+        let requests = [
+            request(IdKind::Heading, None, "Intro"),
+            request(IdKind::Heading, None, "intro"),
+            request(IdKind::Heading, None, "Intro!"),
+        ];
+        assert_eq!(assign(&requests, &[]).ids, ["intro", "intro-1", "intro-2"]);
+    }
+
+    #[test]
+    fn derived_ids_avoid_explicit_ids_written_later_and_reserved_ones() {
+        let requests = [
+            request(IdKind::Heading, None, "Intro"),
+            request(IdKind::Step, Some("intro"), "whatever"),
+            request(IdKind::Heading, None, "step6"),
+        ];
+        let assignment = assign(&requests, &["step6".to_owned()]);
+        assert_eq!(assignment.ids, ["intro-1", "intro", "step6-1"]);
+        assert!(assignment.duplicates.is_empty());
+    }
+
+    #[test]
+    fn step_ids_leave_room_for_their_checkbox_ids() {
+        let requests = [
+            request(IdKind::Heading, None, "Step foo"),
+            request(IdKind::Step, None, "foo"),
+        ];
+        assert_eq!(assign(&requests, &[]).ids, ["step-foo", "foo-1"]);
+    }
+
+    #[test]
+    fn empty_slugs_fall_back_to_a_word() {
+        let requests = [
+            request(IdKind::Heading, None, "!!!"),
+            request(IdKind::Step, None, ""),
+            request(IdKind::Step, None, "…"),
+        ];
+        assert_eq!(assign(&requests, &[]).ids, ["section", "step", "step-1"]);
+    }
+
+    #[test]
+    fn equal_explicit_ids_are_duplicates_at_the_second() {
+        let mut second = request(IdKind::Step, Some("x"), "b");
+        second.offset = 42;
+        let requests = [request(IdKind::Heading, Some("x"), "a"), second];
+        let assignment = assign(&requests, &[]);
+        assert_eq!(assignment.ids, ["x", "x"]);
+        assert_eq!(
+            assignment.duplicates,
+            [DuplicateId {
+                id: "x".to_owned(),
+                offset: 42
+            }]
+        );
+    }
+}

@@ -1,0 +1,395 @@
+//! Links and images: external marked, relative resolved and recorded.
+//!
+//! Authors link pages by their `.md` path; the site needs working relative
+//! URLs, and the build must be able to check every target afterwards. So
+//! each destination is classified once here: external ones (with a scheme)
+//! get `class="external"` and a hidden "(external link)" label, relative ones
+//! go through the [`LinkResolver`] and are recorded as [`LinkRef`]s, `#frag`
+//! is recorded for anchor checking, and Tencent Cloud's `[](id:Name)` becomes
+//! an anchor `<span id="Name">`. Images are written lazy-loading.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::escape::{escape_href, escape_html};
+use super::positions::LineIndex;
+use super::splice::html;
+use super::{Ev, Labels, LinkRef, LinkResolver};
+
+/// What the links adapter needs to know.
+pub(super) struct LinkContext<'c> {
+    pub resolver: &'c dyn LinkResolver,
+    pub labels: &'c Labels,
+    pub lines: &'c LineIndex<'c>,
+}
+
+/// What the links adapter found.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub links: Vec<LinkRef>,
+    pub anchors: Vec<String>,
+}
+
+/// The kinds of destination, each written differently.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Destination<'d> {
+    /// Has a scheme (`https:`, `mailto:`…).
+    External,
+    /// `#frag`: checked against the page's anchors.
+    Fragment,
+    /// `/abs` or empty: left as it is.
+    Untouched,
+    /// Anything else: resolved and checked.
+    Relative,
+    /// `id:Name`: a Tencent Cloud anchor definition.
+    Anchor(&'d str),
+}
+
+/// Classifies a link destination as written by the author.
+pub(super) fn classify(destination: &str) -> Destination<'_> {
+    if let Some(name) = destination.strip_prefix("id:")
+        && !name.is_empty()
+    {
+        return Destination::Anchor(name);
+    }
+    if destination.is_empty() || destination.starts_with('/') {
+        Destination::Untouched
+    } else if destination.starts_with('#') {
+        Destination::Fragment
+    } else if has_scheme(destination) {
+        Destination::External
+    } else {
+        Destination::Relative
+    }
+}
+
+/// `scheme:` as in RFC 3986, at least two letters long (so `C:` is not one).
+fn has_scheme(destination: &str) -> bool {
+    destination.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() >= 2
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// How to close a link we opened.
+enum Closing {
+    Keep,
+    External,
+    Span,
+}
+
+/// Rewrites link and image events; returns the new stream and what it found.
+pub(super) fn apply<'a>(events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<Ev<'a>>, Found) {
+    let mut rewriter = Rewriter {
+        cx,
+        found: Found::default(),
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut closing = Vec::new();
+    let mut events = events.into_iter();
+    while let Some((event, range)) = events.next() {
+        let event = match event {
+            Event::Start(tag @ Tag::Link { .. }) => {
+                let (event, close) = rewriter.open_link(tag, range.start);
+                closing.push(close);
+                event
+            }
+            Event::End(TagEnd::Link) => match closing.pop() {
+                Some(Closing::External) => html(external_close(cx.labels)),
+                Some(Closing::Span) => html("</span>".to_owned()),
+                Some(Closing::Keep) | None => Event::End(TagEnd::Link),
+            },
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let alt = take_alt(&mut events);
+                let src = rewriter.image_src(&dest_url, range.start);
+                html(image(&src, &alt, &title))
+            }
+            other => other,
+        };
+        out.push((event, range));
+    }
+    (out, rewriter.found)
+}
+
+/// Rewrites one link or image at a time, recording what it finds.
+struct Rewriter<'c> {
+    cx: &'c LinkContext<'c>,
+    found: Found,
+}
+
+impl Rewriter<'_> {
+    /// The event that opens a link, and how it must be closed.
+    fn open_link<'a>(&mut self, tag: Tag<'a>, offset: usize) -> (Event<'a>, Closing) {
+        let Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } = tag
+        else {
+            return (Event::Start(tag), Closing::Keep);
+        };
+        if link_type == LinkType::Email {
+            let href = format!("mailto:{dest_url}");
+            return (html(external_open(&href, &title)), Closing::External);
+        }
+        let dest_url = match classify(&dest_url) {
+            Destination::Anchor(name) => {
+                self.found.anchors.push(name.to_owned());
+                return (
+                    html(format!("<span id=\"{}\">", escape_html(name))),
+                    Closing::Span,
+                );
+            }
+            Destination::External => {
+                return (html(external_open(&dest_url, &title)), Closing::External);
+            }
+            Destination::Untouched => dest_url,
+            Destination::Fragment => {
+                self.record(&dest_url, false, offset);
+                dest_url
+            }
+            Destination::Relative => {
+                self.record(&dest_url, false, offset);
+                self.cx
+                    .resolver
+                    .resolve(&dest_url)
+                    .map_or(dest_url, CowStr::from)
+            }
+        };
+        let tag = Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        };
+        (Event::Start(tag), Closing::Keep)
+    }
+
+    /// The `src` to write for an image: relative ones resolved and recorded.
+    fn image_src(&mut self, dest_url: &str, offset: usize) -> String {
+        if classify(dest_url) != Destination::Relative {
+            return dest_url.to_owned();
+        }
+        self.record(dest_url, true, offset);
+        self.cx
+            .resolver
+            .resolve(dest_url)
+            .unwrap_or_else(|| dest_url.to_owned())
+    }
+
+    fn record(&mut self, destination: &str, is_image: bool, offset: usize) {
+        self.found.links.push(LinkRef {
+            destination: destination.to_owned(),
+            is_image,
+            position: self.cx.lines.position(offset),
+        });
+    }
+}
+
+fn external_open(href: &str, title: &str) -> String {
+    format!(
+        "<a href=\"{}\"{} class=\"external\" rel=\"external noopener\">",
+        escape_href(href),
+        title_attribute(title)
+    )
+}
+
+fn external_close(labels: &Labels) -> String {
+    format!(
+        "<span class=\"visually-hidden\">{}</span></a>",
+        escape_html(&labels.external_link)
+    )
+}
+
+fn title_attribute(title: &str) -> String {
+    if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape_html(title))
+    }
+}
+
+fn image(src: &str, alt: &str, title: &str) -> String {
+    format!(
+        "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">",
+        escape_href(src),
+        escape_html(alt),
+        title_attribute(title)
+    )
+}
+
+/// Consumes an image's content up to its end, returning it as alt text.
+fn take_alt<'a>(events: &mut impl Iterator<Item = Ev<'a>>) -> String {
+    let mut alt = String::new();
+    let mut depth = 0_usize;
+    for (event, _) in events.by_ref() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(text) | Event::Code(text) => alt.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+    alt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Position;
+    use pulldown_cmark::{Options, Parser, html::push_html};
+
+    /// Resolves `x.md` to `x/` and leaves everything else unchanged.
+    struct TestResolver;
+
+    impl LinkResolver for TestResolver {
+        fn resolve(&self, destination: &str) -> Option<String> {
+            let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
+            let page = path.strip_suffix(".md")?;
+            Some(if fragment.is_empty() {
+                format!("{page}/")
+            } else {
+                format!("{page}/#{fragment}")
+            })
+        }
+    }
+
+    fn labels() -> Labels {
+        Labels {
+            note: "说明".into(),
+            tip: "提示".into(),
+            important: "重要".into(),
+            warning: "注意".into(),
+            caution: "警告".into(),
+            external_link: "（外部链接）".into(),
+        }
+    }
+
+    fn run(source: &str, first_line: usize) -> (String, Found) {
+        let lines = LineIndex::new(source, first_line);
+        let labels = labels();
+        let cx = LinkContext {
+            resolver: &TestResolver,
+            labels: &labels,
+            lines: &lines,
+        };
+        let events = Parser::new_ext(source, Options::empty())
+            .into_offset_iter()
+            .collect();
+        let (events, found) = apply(events, &cx);
+        let mut out = String::new();
+        push_html(&mut out, events.into_iter().map(|(event, _)| event));
+        (out, found)
+    }
+
+    #[test]
+    fn destinations_are_classified() {
+        assert_eq!(classify("https://a.com"), Destination::External);
+        assert_eq!(classify("mailto:a@b.c"), Destination::External);
+        assert_eq!(classify("#frag"), Destination::Fragment);
+        assert_eq!(classify("/abs/x"), Destination::Untouched);
+        assert_eq!(classify(""), Destination::Untouched);
+        assert_eq!(classify("../a.md#x"), Destination::Relative);
+        assert_eq!(classify("C:/x.png"), Destination::Relative);
+        assert_eq!(classify("a:b/c.md"), Destination::Relative);
+        assert_eq!(classify("id:step6"), Destination::Anchor("step6"));
+    }
+
+    #[test]
+    fn external_links_are_marked() {
+        let (html, found) = run(
+            "[账号信息](https://console.cloud.tencent.com/developer \"T\")",
+            1,
+        );
+        assert_eq!(
+            html,
+            "<p><a href=\"https://console.cloud.tencent.com/developer\" title=\"T\" class=\"external\" \
+             rel=\"external noopener\">账号信息<span class=\"visually-hidden\">（外部链接）</span></a></p>\n"
+        );
+        assert!(found.links.is_empty());
+    }
+
+    #[test]
+    fn email_autolinks_are_external_mailto_links() {
+        let (html, _) = run("<it@example.com>", 1);
+        assert!(
+            html.contains("<a href=\"mailto:it@example.com\" class=\"external\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn relative_links_are_resolved_and_recorded_with_positions() {
+        let source = "intro\n\n见 [申诉](../after/recover.md#appeal) 和 [x](#top) 及 [y](/abs)\n";
+        let (html, found) = run(source, 10);
+        assert!(
+            html.contains("<a href=\"../after/recover/#appeal\">申诉</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"#top\">x</a>") && html.contains("<a href=\"/abs\">y</a>"));
+        let recorded: Vec<_> = found
+            .links
+            .iter()
+            .map(|l| (l.destination.as_str(), l.is_image, l.position))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                (
+                    "../after/recover.md#appeal",
+                    false,
+                    Position {
+                        line: 12,
+                        column: 3
+                    }
+                ),
+                (
+                    "#top",
+                    false,
+                    Position {
+                        line: 12,
+                        column: 38
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unresolved_relative_links_keep_their_destination() {
+        let (html, found) = run("[a](notes.txt)", 1);
+        assert!(html.contains("href=\"notes.txt\""));
+        assert_eq!(found.links.len(), 1);
+    }
+
+    #[test]
+    fn images_are_lazy_with_alt_text() {
+        let (html, found) = run(
+            "![说明 *图*](<img/a b.png> \"t\") ![](https://q.cn/r.png)",
+            3,
+        );
+        assert_eq!(
+            html,
+            "<p><img src=\"img/a%20b.png\" alt=\"说明 图\" title=\"t\" loading=\"lazy\"> \
+             <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\"></p>\n"
+        );
+        assert_eq!(found.links.len(), 1);
+        assert!(found.links[0].is_image);
+        assert_eq!(found.links[0].position, Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn tencent_id_links_become_anchors() {
+        let (html, found) = run("[](id:step6)第六步", 1);
+        assert_eq!(html, "<p><span id=\"step6\"></span>第六步</p>\n");
+        assert_eq!(found.anchors, ["step6"]);
+        assert!(found.links.is_empty());
+    }
+}

@@ -1,0 +1,338 @@
+//! Markdown → HTML for one page, in a single pulldown-cmark pass.
+//!
+//! The page body is parsed once; small event adapters (step items, heading
+//! ids, admonitions, links, images, autolinks) transform the stream, and the
+//! result is one [`Rendered`] value that feeds templates, the table of
+//! contents, link checking, steps and search alike.
+
+mod admonitions;
+mod anchors;
+mod autolinks;
+mod escape;
+mod headings;
+mod ids;
+mod links;
+mod positions;
+mod splice;
+mod steps;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, TextMergeWithOffset, html::push_html};
+
+use headings::Heading;
+use ids::{IdKind, IdRequest};
+use positions::LineIndex;
+use splice::Edits;
+use steps::TaskItem;
+use text::{SectionMark, StepMark};
+
+/// How a link destination found in the Markdown should be written out.
+pub trait LinkResolver: Sync {
+    /// Returns the URL to write for a relative destination as written by the
+    /// author (e.g. `../after/recover.md#appeal` or `img.png`), or `None` to
+    /// keep it unchanged. Only called for destinations that are not external
+    /// (no scheme such as `https:`/`mailto:`), not absolute (`/…`) and not a
+    /// bare fragment (`#…`). Checking that the target exists is the caller's
+    /// job, afterwards, from [`Rendered::links`].
+    fn resolve(&self, destination: &str) -> Option<String>;
+}
+
+/// Interface words the renderer writes itself, in the site's language.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// Title of a `>?` / `[!NOTE]` admonition, e.g. "说明".
+    pub note: String,
+    /// Title of a `[!TIP]` admonition.
+    pub tip: String,
+    /// Title of a `[!IMPORTANT]` admonition.
+    pub important: String,
+    /// Title of a `>!` / `[!WARNING]` admonition, e.g. "注意".
+    pub warning: String,
+    /// Title of a `[!CAUTION]` admonition.
+    pub caution: String,
+    /// Hidden text after an external link, e.g. "（外部链接）".
+    pub external_link: String,
+}
+
+/// Input for [`render`].
+pub struct RenderInput<'a> {
+    /// The Markdown body (front matter already removed).
+    pub source: &'a str,
+    /// 1-based line number of the first line of `source` in the file, so that
+    /// positions refer to the file the author edits.
+    pub first_line: usize,
+    /// Rewrites relative link destinations.
+    pub resolver: &'a dyn LinkResolver,
+    /// Interface words.
+    pub labels: &'a Labels,
+}
+
+/// A position in the source file (1-based line and column, column counted in
+/// characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// One entry of the on-page table of contents (headings of level 2 and 3,
+/// nested: level-3 headings are children of the preceding level-2 heading).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// Heading level (2..=6).
+    pub level: u8,
+    /// The heading's id (anchor).
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+    /// Deeper headings under this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// A task-list item found in the page: a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepItem {
+    /// The step's id: explicit `{#id}` or derived from its text.
+    pub id: String,
+    /// Whether the id was written explicitly.
+    pub explicit: bool,
+    /// Plain text of the item's first line, without the `{#id}`.
+    pub text: String,
+    /// Inline HTML of the item's first line (the checkbox label).
+    pub label_html: String,
+    /// Whether the Markdown had `[x]`.
+    pub checked: bool,
+    /// Where the item starts.
+    pub position: Position,
+}
+
+/// A link or image destination that is not external (see [`LinkResolver`]),
+/// kept for checking after every page is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The destination as written by the author.
+    pub destination: String,
+    /// Whether this is an image (`![..](..)`) rather than a link.
+    pub is_image: bool,
+    /// Where the link starts.
+    pub position: Position,
+}
+
+/// A problem in the Markdown itself (e.g. two explicit steps with one id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownError {
+    /// What is wrong, lower-case, identifiers in backticks.
+    pub message: String,
+    /// How to mend it.
+    pub hint: String,
+    /// Where.
+    pub position: Position,
+}
+
+/// A piece of the page's text for the search index: the text under one
+/// heading, or one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBlock {
+    /// Anchor to land on (`None`: top of the page).
+    pub anchor: Option<String>,
+    /// The heading text (for a step: the step text).
+    pub title: String,
+    /// Whether this block is a step.
+    pub is_step: bool,
+    /// Plain text of the block.
+    pub text: String,
+}
+
+/// The result of rendering one page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML body. Each step item contains the marker
+    /// [`STEP_META_MARKER_PREFIX`]`N-->` (N = index into `steps`) right after
+    /// its `.step-head`, where the build inserts the step's metadata.
+    pub html: String,
+    /// Table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Steps in document order.
+    pub steps: Vec<StepItem>,
+    /// Every id defined in the page: headings, steps, raw `id="…"`
+    /// attributes, `[](id:Name)` anchors, footnotes.
+    pub anchors: Vec<String>,
+    /// Relative links and images, for checking.
+    pub links: Vec<LinkRef>,
+    /// Problems found while rendering.
+    pub errors: Vec<MarkdownError>,
+    /// Text for the search index.
+    pub text_blocks: Vec<TextBlock>,
+}
+
+/// Start of the marker left in [`Rendered::html`] for a step's metadata.
+pub const STEP_META_MARKER_PREFIX: &str = "<!--offboard-step-meta:";
+
+/// Renders one page body.
+///
+/// Never fails: problems in the Markdown are returned in
+/// [`Rendered::errors`], and the HTML is still complete.
+pub fn render(input: &RenderInput<'_>) -> Rendered {
+    let lines = LineIndex::new(input.source, input.first_line);
+    let mut out = Rendered::default();
+
+    // Stream rewrites (the number of events changes).
+    let events = autolinks::apply(parse(input.source));
+    let cx = links::LinkContext {
+        resolver: input.resolver,
+        labels: input.labels,
+        lines: &lines,
+    };
+    let (mut events, found) = links::apply(events, &cx);
+    out.links = found.links;
+    out.anchors = found.anchors;
+    out.anchors.extend(anchors::collect(&events));
+
+    // Analysis (indices stay put; markers and `{#id}`s are stripped in place).
+    let admonitions = admonitions::find(&mut events);
+    let tasks = steps::find(&mut events, input.source);
+    let headings = headings::find(&events, input.source);
+    let (heading_ids, step_ids) = assign_ids(&headings, &tasks, &mut out, &lines);
+    headings::set_ids(&mut events, &headings, &heading_ids);
+    out.toc = headings::toc(&headings, &heading_ids);
+    out.steps = steps::items(&events, &tasks, &step_ids, &lines);
+    out.text_blocks = text_blocks(&events, (&headings, &heading_ids), (&tasks, &step_ids));
+
+    // Markup.
+    let mut edits = Edits::default();
+    admonitions::edits(&admonitions, input.labels, &mut edits);
+    headings::edits(&headings, &heading_ids, &mut edits);
+    steps::edits(&events, &tasks, &step_ids, &mut edits);
+    push_html(&mut out.html, edits.apply(events).into_iter());
+
+    out.anchors.extend(heading_ids.into_iter().chain(step_ids));
+    dedup_in_place(&mut out.anchors);
+    out
+}
+
+/// One event with its byte range in the body.
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// The Markdown dialect: `CommonMark`, GFM tables, footnotes, strikethrough,
+/// task lists and alerts, and `{#id}` heading attributes.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Parses the body once, adjacent text events merged.
+fn parse(source: &str) -> Vec<Ev<'_>> {
+    TextMergeWithOffset::new(Parser::new_ext(source, options()).into_offset_iter()).collect()
+}
+
+/// Ids for headings and steps from one namespace, in document order; two
+/// equal explicit ids become an error at the second.
+fn assign_ids(
+    headings: &[Heading],
+    tasks: &[TaskItem],
+    out: &mut Rendered,
+    lines: &LineIndex<'_>,
+) -> (Vec<String>, Vec<String>) {
+    // (index of the element's first event, kind, index in its own list)
+    let mut order: Vec<(usize, IdKind, usize)> = headings
+        .iter()
+        .enumerate()
+        .map(|(n, heading)| (heading.start, IdKind::Heading, n))
+        .chain(
+            tasks
+                .iter()
+                .enumerate()
+                .map(|(n, task)| (task.item, IdKind::Step, n)),
+        )
+        .collect();
+    order.sort_unstable_by_key(|&(at, _, _)| at);
+    let requests: Vec<IdRequest> = order
+        .iter()
+        .map(|&(_, kind, n)| match kind {
+            IdKind::Heading => {
+                let h = &headings[n];
+                IdRequest {
+                    kind,
+                    explicit: h.explicit.clone(),
+                    text: h.text.clone(),
+                    offset: h.offset,
+                }
+            }
+            IdKind::Step => {
+                let t = &tasks[n];
+                IdRequest {
+                    kind,
+                    explicit: t.explicit.clone(),
+                    text: t.first_line.clone(),
+                    offset: t.offset,
+                }
+            }
+        })
+        .collect();
+    let assignment = ids::assign(&requests, &out.anchors);
+    out.errors.extend(
+        assignment
+            .duplicates
+            .into_iter()
+            .map(|duplicate| MarkdownError {
+                message: format!("duplicate id `{}` on this page", duplicate.id),
+                hint: "give one of them another `{#id}`".to_owned(),
+                position: lines.position(duplicate.offset),
+            }),
+    );
+    let mut heading_ids = vec![String::new(); headings.len()];
+    let mut step_ids = vec![String::new(); tasks.len()];
+    for ((_, kind, n), id) in order.into_iter().zip(assignment.ids) {
+        match kind {
+            IdKind::Heading => heading_ids[n] = id,
+            IdKind::Step => step_ids[n] = id,
+        }
+    }
+    (heading_ids, step_ids)
+}
+
+/// The search text of the page, split at headings and steps.
+fn text_blocks(
+    events: &[Ev<'_>],
+    (headings, heading_ids): (&[Heading], &[String]),
+    (tasks, step_ids): (&[TaskItem], &[String]),
+) -> Vec<TextBlock> {
+    let sections: Vec<SectionMark<'_>> = headings
+        .iter()
+        .zip(heading_ids)
+        .map(|(h, id)| SectionMark {
+            start: h.start,
+            end: h.end,
+            id,
+            title: &h.text,
+        })
+        .collect();
+    let steps: Vec<StepMark<'_>> = tasks
+        .iter()
+        .zip(step_ids)
+        .map(|(t, id)| StepMark {
+            start: t.item,
+            end: t.end,
+            id,
+            title: &t.text,
+        })
+        .collect();
+    text::text_blocks(events, &sections, &steps)
+}
+
+/// Removes repeated strings, keeping the first of each.
+fn dedup_in_place(items: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    items.retain(|item| seen.insert(item.clone()));
+}

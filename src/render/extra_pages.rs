@@ -1,0 +1,78 @@
+//! Generated pages that have no Markdown source: the 404 page and
+//! `sitemap.xml` (only when `base_url` is known, since a sitemap needs
+//! absolute URLs).
+
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::escape_html;
+use serde_json::json;
+
+use super::RenderContext;
+use crate::diagnostic::Diagnostic;
+
+/// Renders `404.html`. Servers show it at any depth, so with a `base_url`
+/// its links are absolute; without one they are relative to the root.
+pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
+    let mut context = ctx.base_context("", "404");
+    if let Some(base) = &ctx.site.config.base_url {
+        context.insert("root", base);
+        let absolute = |list: &[String]| {
+            list.iter()
+                .map(|s| format!("{base}{s}"))
+                .collect::<Vec<_>>()
+        };
+        context.insert("stylesheets", &absolute(ctx.stylesheets));
+        context.insert("scripts", &absolute(ctx.scripts));
+    }
+    let from = ctx.site.config.base_url.as_deref().unwrap_or("");
+    let nav: Vec<_> = ctx
+        .navigation
+        .sidebar(None, "")
+        .into_iter()
+        .map(|mut item| {
+            item.url = format!("{from}{}", item.url);
+            item
+        })
+        .collect();
+    context.insert("nav", &nav);
+    context.insert("breadcrumbs", &Vec::<()>::new());
+    context.insert("previous", &None::<()>);
+    context.insert("next", &None::<()>);
+    context.insert("pages", &Vec::<()>::new());
+    context.insert("groups", &Vec::<()>::new());
+    context.insert(
+        "page",
+        &json!({
+            "title": ctx.language.word("not_found_title"),
+            "description": "",
+            "content": "",
+            "toc": [],
+            "key": "404",
+            "step_count": 0,
+            "extra": {},
+        }),
+    );
+    ctx.templates.render("404.html", &context)
+}
+
+/// `sitemap.xml` listing every page and the checklist, or `None` without a
+/// `base_url`.
+pub fn sitemap(ctx: &RenderContext<'_>) -> Option<String> {
+    let base = ctx.site.config.base_url.as_deref()?;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let urls = ctx
+        .navigation
+        .reading_order()
+        .iter()
+        .map(|&page| ctx.site.pages[page].url.as_str())
+        .chain(std::iter::once(super::CHECKLIST_URL));
+    for url in urls {
+        let mut escaped = String::new();
+        let _ = escape_html(&mut escaped, &format!("{base}{url}"));
+        let _ = writeln!(xml, "  <url><loc>{escaped}</loc></url>");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}

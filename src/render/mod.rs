@@ -1,0 +1,182 @@
+//! Rendering whole pages: each page's template context (site, words, page,
+//! navigation) is built here and handed to the templates, in parallel. The
+//! generated pages (checklist overview, 404, sitemap) live beside.
+
+mod checklist;
+mod extra_pages;
+mod nav;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::content::{PageKind, Site};
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
+use crate::markdown::{Rendered, TocEntry};
+use crate::steps::{Step, StepHtml, splice_step_meta};
+use crate::templates::Templates;
+use crate::urls::{page_href, root_prefix};
+
+pub use checklist::{CHECKLIST_URL, render_checklist};
+pub use extra_pages::{render_not_found, sitemap};
+pub use nav::{Link, NavItem, Navigation};
+
+/// Everything page rendering reads.
+pub struct RenderContext<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Rendered Markdown of each page.
+    pub rendered: &'a [Rendered],
+    /// Resolved steps of each page.
+    pub steps: &'a [Vec<Step>],
+    /// The templates.
+    pub templates: &'a Templates,
+    /// Navigation helper.
+    pub navigation: &'a Navigation<'a>,
+    /// Interface words.
+    pub language: Language,
+    /// Stylesheets, relative to the output root.
+    pub stylesheets: &'a [String],
+    /// Scripts, relative to the output root.
+    pub scripts: &'a [String],
+}
+
+/// A child entry listed on a section or the home page.
+#[derive(Debug, Serialize)]
+struct ChildLink {
+    title: String,
+    url: String,
+    description: String,
+    kind: &'static str,
+    step_count: usize,
+}
+
+impl RenderContext<'_> {
+    /// The template a page uses.
+    pub fn template_for(&self, page: usize) -> &str {
+        let page_data = &self.site.pages[page];
+        if let Some(name) = &page_data.front.template {
+            return name;
+        }
+        match (page, page_data.kind) {
+            (Site::HOME, _) => "index.html",
+            (_, PageKind::Section) => "section.html",
+            (_, PageKind::Page) => "page.html",
+        }
+    }
+
+    /// Checks that every page's template exists.
+    pub fn check_templates(&self) -> Vec<Diagnostic> {
+        (0..self.site.pages.len())
+            .filter(|&page| !self.templates.has(self.template_for(page)))
+            .map(|page| {
+                let data = &self.site.pages[page];
+                let name = self.template_for(page);
+                let (line, column) = data.locate_in_front("template", 1);
+                data.error_at(line, column, format!("unknown template `{name}`"))
+                    .hint(format!(
+                        "create `themes/{}/templates/{name}`, or use a built-in one: {}",
+                        self.site.config.theme,
+                        crate::templates::builtin_template_names()
+                            .filter(|n| !n.contains('/'))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+            })
+            .collect()
+    }
+
+    /// Renders one page to HTML.
+    pub fn render_page(&self, page: usize) -> Result<String, Diagnostic> {
+        let data = &self.site.pages[page];
+        let content = splice_step_meta(&self.rendered[page].html, page, &self.step_html());
+        let (previous, next) = self.navigation.neighbours(page);
+        let kind = match (page, data.kind) {
+            (Site::HOME, _) => "index",
+            (_, PageKind::Section) => "section",
+            (_, PageKind::Page) => "page",
+        };
+        let mut context = self.base_context(&data.url, kind);
+        context.insert("nav", &self.navigation.sidebar(Some(page), &data.url));
+        context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
+        context.insert("previous", &previous);
+        context.insert("next", &next);
+        context.insert(
+            "page",
+            &self.page_value(page, &content, &self.rendered[page].toc),
+        );
+        context.insert("pages", &self.children(page));
+        context.insert("groups", &Vec::<()>::new());
+        self.templates.render(self.template_for(page), &context)
+    }
+
+    fn step_html(&self) -> StepHtml<'_> {
+        StepHtml {
+            site: self.site,
+            steps: self.steps,
+            language: self.language,
+        }
+    }
+
+    /// The variables every template gets.
+    pub fn base_context(&self, from: &str, kind: &str) -> tera::Context {
+        let root = root_prefix(from);
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site.config);
+        context.insert("t", &self.language.all_words());
+        context.insert("kind", kind);
+        context.insert(
+            "stylesheets",
+            &self
+                .stylesheets
+                .iter()
+                .map(|s| format!("{root}{s}"))
+                .collect::<Vec<_>>(),
+        );
+        context.insert(
+            "scripts",
+            &self
+                .scripts
+                .iter()
+                .map(|s| format!("{root}{s}"))
+                .collect::<Vec<_>>(),
+        );
+        context.insert("root", &root);
+        context
+    }
+
+    fn page_value(&self, page: usize, content: &str, toc: &[TocEntry]) -> serde_json::Value {
+        let data = &self.site.pages[page];
+        json!({
+            "title": data.front.title,
+            "description": data.front.description.clone().unwrap_or_default(),
+            "content": content,
+            "toc": toc,
+            "key": data.key,
+            "step_count": self.steps[page].len(),
+            "extra": data.front.extra,
+        })
+    }
+
+    fn children(&self, page: usize) -> Vec<ChildLink> {
+        let from = &self.site.pages[page].url;
+        self.site.pages[page]
+            .children
+            .iter()
+            .map(|&child| {
+                let data = &self.site.pages[child];
+                ChildLink {
+                    title: data.front.title.clone(),
+                    url: page_href(from, &data.url),
+                    description: data.front.description.clone().unwrap_or_default(),
+                    kind: if data.kind == PageKind::Section {
+                        "section"
+                    } else {
+                        "page"
+                    },
+                    step_count: self.steps[child].len(),
+                }
+            })
+            .collect()
+    }
+}

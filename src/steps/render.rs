@@ -1,0 +1,188 @@
+//! The static markup of a step: data attributes on its `<li>` for the reader
+//! script, and a metadata block (role, phase, estimate, console link,
+//! requirements as links, materials) that reads fully without JavaScript.
+
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::content::Site;
+use crate::i18n::Language;
+use crate::markdown::STEP_META_MARKER_PREFIX;
+use crate::urls::page_href;
+
+use super::{Step, progress_key};
+
+/// What is needed to write the metadata of one page's steps.
+pub struct StepHtml<'a> {
+    /// The site (for other pages' URLs, titles and keys).
+    pub site: &'a Site,
+    /// All steps, indexed like `site.pages`.
+    pub steps: &'a [Vec<Step>],
+    /// Interface words.
+    pub language: Language,
+}
+
+/// Inserts each step's data attributes and metadata block into a page's
+/// rendered HTML, in one pass over it.
+pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
+    let steps = &ctx.steps[page];
+    if steps.is_empty() {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + steps.len() * 400);
+    let mut rest = html;
+    for (index, step) in steps.iter().enumerate() {
+        let opening = format!(
+            "<li class=\"step\" id=\"{0}\" data-step=\"{0}\">",
+            attr(&step.id)
+        );
+        let marker = format!("{STEP_META_MARKER_PREFIX}{index}-->");
+        let (Some(open_at), Some(marker_at)) = (rest.find(&opening), rest.find(&marker)) else {
+            continue;
+        };
+        if marker_at < open_at {
+            continue;
+        }
+        out.push_str(&rest[..open_at]);
+        out.push_str(&opening[..opening.len() - 1]);
+        push_data_attributes(&mut out, page, step, ctx);
+        out.push('>');
+        out.push_str(&rest[open_at + opening.len()..marker_at]);
+        push_meta(&mut out, page, step, ctx);
+        rest = &rest[marker_at + marker.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn attr(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    let _ = escape_html(&mut escaped, text);
+    escaped
+}
+
+fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
+    let key = &ctx.site.pages[page].key;
+    let _ = write!(out, " data-key=\"{}\"", attr(&progress_key(key, &step.id)));
+    if let Some(role) = &step.role {
+        let _ = write!(out, " data-role=\"{}\"", attr(role));
+    }
+    if let Some(phase) = &step.phase {
+        let _ = write!(out, " data-phase=\"{}\"", attr(phase));
+    }
+    if !step.requires.is_empty() {
+        let keys: Vec<String> = step
+            .requires
+            .iter()
+            .map(|r| progress_key(&ctx.site.pages[r.page].key, &ctx.steps[r.page][r.step].id))
+            .collect();
+        let _ = write!(out, " data-requires=\"{}\"", attr(&keys.join(" ")));
+    }
+}
+
+fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
+    let words = ctx.language;
+    let config = &ctx.site.config;
+    let mut items = String::new();
+    if let Some(label) = step
+        .role
+        .as_deref()
+        .and_then(|role| config.role_label(role))
+    {
+        meta_item(&mut items, "step-role", words.word("role"), label);
+    }
+    if let Some(label) = step
+        .phase
+        .as_deref()
+        .and_then(|phase| config.phase_label(phase))
+    {
+        meta_item(&mut items, "step-phase", words.word("phase"), label);
+    }
+    if let Some(estimate) = &step.estimate {
+        meta_item(
+            &mut items,
+            "step-estimate",
+            words.word("estimate"),
+            estimate,
+        );
+    }
+    if let Some(link) = &step.link {
+        let mut href = String::new();
+        let _ = escape_href(&mut href, link);
+        let _ = write!(
+            items,
+            "<li class=\"step-link\"><a class=\"external\" href=\"{}\" rel=\"external noopener\">{}<span class=\"visually-hidden\">{}</span></a></li>",
+            attr(&href),
+            words.word("console_link"),
+            words.word("external_link_hidden")
+        );
+    }
+    if !items.is_empty() {
+        let _ = write!(out, "<ul class=\"step-meta\">{items}</ul>");
+    }
+    push_requires(out, page, step, ctx);
+    push_materials(out, step, words);
+}
+
+fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<li class=\"{class}\"><span class=\"meta-key\">{key}</span> {}</li>",
+        attr(value)
+    );
+}
+
+fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
+    if step.requires.is_empty() {
+        return;
+    }
+    let from = &ctx.site.pages[page];
+    let links: Vec<String> = step
+        .requires
+        .iter()
+        .map(|required| {
+            let target_page = &ctx.site.pages[required.page];
+            let target = &ctx.steps[required.page][required.step];
+            let href = if required.page == page {
+                String::new()
+            } else {
+                page_href(&from.url, &target_page.url)
+            };
+            let place = if required.page == page {
+                String::new()
+            } else {
+                format!("（{}）", attr(&target_page.front.title))
+            };
+            let key = progress_key(&target_page.key, &target.id);
+            format!(
+                "<a href=\"{}#{}\" data-requires-key=\"{}\">{}</a>{place}",
+                attr(&href),
+                attr(&target.id),
+                attr(&key),
+                attr(&target.text)
+            )
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<div class=\"step-requires\"><span class=\"meta-key\">{}</span> {}</div>",
+        ctx.language.word("requires"),
+        links.join(ctx.language.list_separator())
+    );
+}
+
+fn push_materials(out: &mut String, step: &Step, words: Language) {
+    if step.materials.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<div class=\"step-materials\"><span class=\"meta-key\">{}</span><ul>",
+        words.word("materials")
+    );
+    for material in &step.materials {
+        let _ = write!(out, "<li>{}</li>", attr(material));
+    }
+    out.push_str("</ul></div>");
+}

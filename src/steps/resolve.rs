@@ -1,0 +1,387 @@
+//! Joining steps found in the Markdown with their front-matter metadata, and
+//! checking it: unknown step ids, roles and phases, estimates, requirements
+//! that lead nowhere, and requirement cycles, each at its file and line.
+
+use crate::content::{Page, Site, StepMeta};
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
+use crate::links::{SiteIndex, Target};
+use crate::markdown::Rendered;
+use crate::urls::split_fragment;
+
+use super::{Step, StepRef};
+
+/// Resolves the steps of every page. Returns the steps (indexed like
+/// `site.pages`) and every problem found.
+pub fn resolve_steps(
+    site: &Site,
+    index: &SiteIndex,
+    rendered: &[Rendered],
+) -> (Vec<Vec<Step>>, Vec<Diagnostic>) {
+    let language = Language::from_tag(&site.config.language);
+    let mut problems = Vec::new();
+    let mut all = Vec::with_capacity(site.pages.len());
+    for (page_index, page) in site.pages.iter().enumerate() {
+        let context = PageContext {
+            site,
+            index,
+            rendered,
+            page_index,
+            page,
+            language,
+        };
+        let (steps, page_problems) = context.resolve();
+        all.push(steps);
+        problems.extend(page_problems);
+    }
+    problems.extend(find_cycles(site, &all));
+    (all, problems)
+}
+
+struct PageContext<'a> {
+    site: &'a Site,
+    index: &'a SiteIndex,
+    rendered: &'a [Rendered],
+    page_index: usize,
+    page: &'a Page,
+    language: Language,
+}
+
+impl PageContext<'_> {
+    fn resolve(&self) -> (Vec<Step>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        self.check_defaults(&mut problems);
+        self.check_unknown_ids(&mut problems);
+        let default = StepMeta::default();
+        let items = &self.rendered[self.page_index].steps;
+        let steps = items
+            .iter()
+            .map(|item| {
+                let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
+                let (line, _) = self.meta_line(&item.id);
+                Step {
+                    id: item.id.clone(),
+                    text: item.text.clone(),
+                    label_html: item.label_html.clone(),
+                    role: self.role(meta, line, &mut problems),
+                    phase: self.phase(meta, line, &mut problems),
+                    estimate: self.estimate(meta, &item.id, &mut problems),
+                    requires: self.requires(meta, &item.id, &mut problems),
+                    materials: meta.materials.clone(),
+                    link: self.link(meta, &item.id, &mut problems),
+                    line: item.position.line,
+                }
+            })
+            .collect();
+        (steps, problems)
+    }
+
+    fn meta_line(&self, id: &str) -> (usize, usize) {
+        self.page.locate_in_front(id, 1)
+    }
+
+    fn check_defaults(&self, problems: &mut Vec<Diagnostic>) {
+        let front = &self.page.front;
+        if let Some(role) = &front.role {
+            let (line, column) = self.page.locate_in_front("role", 1);
+            self.check_role(role, line, column, problems);
+        }
+        if let Some(phase) = &front.phase {
+            let (line, column) = self.page.locate_in_front("phase", 1);
+            self.check_phase(phase, line, column, problems);
+        }
+    }
+
+    fn check_unknown_ids(&self, problems: &mut Vec<Diagnostic>) {
+        let items = &self.rendered[self.page_index].steps;
+        for id in self.page.front.steps.keys() {
+            if !items.iter().any(|item| &item.id == id) {
+                let (line, column) = self.meta_line(id);
+                let known: Vec<&str> = items.iter().map(|item| item.id.as_str()).collect();
+                let hint = if known.is_empty() {
+                    "this page has no task-list items; write the step as `- [ ] text {#id}`"
+                        .to_owned()
+                } else {
+                    format!(
+                        "steps on this page: {}; give the step an explicit id with `{{#{id}}}` at the end of its line",
+                        known.join(", ")
+                    )
+                };
+                problems.push(
+                    self.page
+                        .error_at(line, column, format!("metadata for unknown step `{id}`"))
+                        .hint(hint),
+                );
+            }
+        }
+    }
+
+    fn role(&self, meta: &StepMeta, line: usize, problems: &mut Vec<Diagnostic>) -> Option<String> {
+        if let Some(role) = &meta.role {
+            let (line, column) = self.page.locate_in_front("role", line);
+            self.check_role(role, line, column, problems);
+        }
+        meta.role.clone().or_else(|| self.page.front.role.clone())
+    }
+
+    fn phase(
+        &self,
+        meta: &StepMeta,
+        line: usize,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        if let Some(phase) = &meta.phase {
+            let (line, column) = self.page.locate_in_front("phase", line);
+            self.check_phase(phase, line, column, problems);
+        }
+        meta.phase.clone().or_else(|| self.page.front.phase.clone())
+    }
+
+    fn check_role(&self, role: &str, line: usize, column: usize, problems: &mut Vec<Diagnostic>) {
+        if self.site.config.role_label(role).is_none() {
+            let declared: Vec<&str> = self
+                .site
+                .config
+                .roles
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
+            problems.push(
+                self.page
+                    .error_at(line, column, format!("unknown role `{role}`"))
+                    .hint(declared_hint("role", &declared)),
+            );
+        }
+    }
+
+    fn check_phase(&self, phase: &str, line: usize, column: usize, problems: &mut Vec<Diagnostic>) {
+        if self.site.config.phase_label(phase).is_none() {
+            let declared: Vec<&str> = self
+                .site
+                .config
+                .phases
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            problems.push(
+                self.page
+                    .error_at(line, column, format!("unknown phase `{phase}`"))
+                    .hint(declared_hint("phase", &declared)),
+            );
+        }
+    }
+
+    fn estimate(
+        &self,
+        meta: &StepMeta,
+        id: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        let text = meta.estimate.as_deref()?;
+        match parse_estimate(text) {
+            Some((amount, unit)) => Some(self.language.duration(amount, unit)),
+            None => {
+                let (line, _) = self.meta_line(id);
+                let (line, column) = self.page.locate_in_front("estimate", line);
+                problems.push(
+                    self.page
+                        .error_at(line, column, format!("cannot read the estimate `{text}`"))
+                        .hint("write a number and a unit: `10m` (minutes), `2h` (hours), `3d` (days) or `1w` (weeks)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn link(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
+        let link = meta.link.as_deref()?;
+        if link.starts_with("https://") || link.starts_with("http://") {
+            return Some(link.to_owned());
+        }
+        let (line, _) = self.meta_line(id);
+        let (line, column) = self.page.locate_in_front("link", line);
+        problems.push(
+            self.page
+                .error_at(
+                    line,
+                    column,
+                    format!("the step link `{link}` is not a web address"),
+                )
+                .hint(
+                    "`link` is the console page where the step is done, starting with `https://`",
+                ),
+        );
+        None
+    }
+
+    fn requires(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Vec<StepRef> {
+        let (from_line, _) = self.meta_line(id);
+        let mut found = Vec::new();
+        for entry in &meta.requires {
+            match self.requirement(entry) {
+                Ok(step) => found.push(step),
+                Err((message, hint)) => {
+                    let (line, column) = self.page.locate_in_front(entry, from_line);
+                    problems.push(self.page.error_at(line, column, message).hint(hint));
+                }
+            }
+        }
+        found
+    }
+
+    /// One `requires` entry: `id` on this page or `path.md#id`.
+    fn requirement(&self, entry: &str) -> Result<StepRef, (String, String)> {
+        let (path, fragment) = split_fragment(entry);
+        let (page, id) = match fragment {
+            None => (self.page_index, path),
+            Some(id) => match self.index.target(self.page.source_dir(), path) {
+                Target::Page(page, _) if !path.is_empty() => (page, id),
+                Target::Page(..) => (self.page_index, id),
+                _ => {
+                    return Err((
+                        format!("requirement `{entry}` names a page that does not exist"),
+                        "write `../folder/page.md#step-id`, relative to this file".to_owned(),
+                    ));
+                }
+            },
+        };
+        let steps = &self.rendered[page].steps;
+        match steps.iter().position(|item| item.id == id) {
+            Some(step) => Ok(StepRef { page, step }),
+            None => {
+                let known: Vec<&str> = steps.iter().map(|item| item.id.as_str()).take(12).collect();
+                let hint = if known.is_empty() {
+                    "that page has no steps".to_owned()
+                } else {
+                    format!("steps there: {}", known.join(", "))
+                };
+                Err((
+                    format!(
+                        "requirement `{entry}` leads nowhere: no step `{id}` on `{}`",
+                        self.site.pages[page].file.display()
+                    ),
+                    hint,
+                ))
+            }
+        }
+    }
+}
+
+fn declared_hint(what: &str, declared: &[&str]) -> String {
+    if declared.is_empty() {
+        format!("declare it in `site.toml` as `[[{what}s]]` with an `id` and a `label`")
+    } else {
+        format!(
+            "declared {what}s: {}; or add it to `site.toml` under `[[{what}s]]`",
+            declared.join(", ")
+        )
+    }
+}
+
+/// Reads `5m`, `1.5h`, `3d`, `2w` into an amount and a unit letter.
+fn parse_estimate(text: &str) -> Option<(&str, char)> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    if !matches!(unit, 'm' | 'h' | 'd' | 'w') {
+        return None;
+    }
+    let amount = text[..text.len() - 1].trim();
+    let valid = !amount.is_empty()
+        && amount
+            .parse::<f64>()
+            .is_ok_and(|value| value > 0.0 && value.is_finite());
+    valid.then_some((amount, unit))
+}
+
+/// Requirement cycles, each reported once at a step that closes it.
+fn find_cycles(site: &Site, steps: &[Vec<Step>]) -> Vec<Diagnostic> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut marks: Vec<Vec<Mark>> = steps
+        .iter()
+        .map(|page| vec![Mark::New; page.len()])
+        .collect();
+    let mut problems = Vec::new();
+    for (page, page_steps) in steps.iter().enumerate() {
+        for step in 0..page_steps.len() {
+            if marks[page][step] != Mark::New {
+                continue;
+            }
+            // Iterative depth-first search: (node, next requirement to visit).
+            let mut path: Vec<(StepRef, usize)> = vec![(StepRef { page, step }, 0)];
+            marks[page][step] = Mark::Open;
+            while let Some((node, next)) = path.last().copied() {
+                let requires = &steps[node.page][node.step].requires;
+                if let Some(&target) = requires.get(next) {
+                    if let Some(top) = path.last_mut() {
+                        top.1 += 1;
+                    }
+                    match marks[target.page][target.step] {
+                        Mark::New => {
+                            marks[target.page][target.step] = Mark::Open;
+                            path.push((target, 0));
+                        }
+                        Mark::Open => problems.push(cycle_error(site, steps, &path, target)),
+                        Mark::Done => {}
+                    }
+                } else {
+                    marks[node.page][node.step] = Mark::Done;
+                    path.pop();
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn cycle_error(
+    site: &Site,
+    steps: &[Vec<Step>],
+    path: &[(StepRef, usize)],
+    target: StepRef,
+) -> Diagnostic {
+    let start = path
+        .iter()
+        .position(|(node, _)| *node == target)
+        .unwrap_or(0);
+    let name = |node: StepRef| {
+        format!(
+            "{}#{}",
+            site.pages[node.page].key, steps[node.page][node.step].id
+        )
+    };
+    let mut names: Vec<String> = path[start..].iter().map(|(node, _)| name(*node)).collect();
+    names.push(name(target));
+    let (closing, _) = path[path.len() - 1];
+    let page = &site.pages[closing.page];
+    let id = &steps[closing.page][closing.step].id;
+    let (line, column) = page.locate_in_front(id, 1);
+    page.error_at(
+        line,
+        column,
+        format!(
+            "steps require each other in a circle: {}",
+            names.join(" → ")
+        ),
+    )
+    .hint("remove one of these `requires` entries so the steps have an order")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_estimates() {
+        assert_eq!(parse_estimate("5m"), Some(("5", 'm')));
+        assert_eq!(parse_estimate("1.5h"), Some(("1.5", 'h')));
+        assert_eq!(parse_estimate(" 3d "), Some(("3", 'd')));
+        assert_eq!(parse_estimate("3 个工作日"), None);
+        assert_eq!(parse_estimate("m"), None);
+        assert_eq!(parse_estimate("-1h"), None);
+    }
+}

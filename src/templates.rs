@@ -1,0 +1,210 @@
+//! Templates: Tera 2, with the default theme compiled into the binary and any
+//! template overridable alone by a file of the same name in the site's
+//! `themes/<theme>/templates/`. Template errors name the file and line.
+//!
+//! Tera 2 rather than Tera 1: undefined variables are errors (a typo in a
+//! theme fails the build instead of printing nothing), errors carry spans we
+//! turn into `file:line:col`, and rendering is faster.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tera::{ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::fs;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// Where a template's text came from, for error messages.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+/// The loaded templates.
+pub struct Templates {
+    tera: Tera,
+    sources: HashMap<String, Source>,
+}
+
+/// A static file of the theme, copied to `assets/` in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThemeFile {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// From the site's theme folder.
+    OnDisk(PathBuf),
+}
+
+impl Templates {
+    /// Loads the built-in theme and the site's overrides from
+    /// `root/themes/<theme>/templates/`.
+    pub fn load(root: &Path, theme: &str) -> Result<Self, Diagnostics> {
+        let theme_dir = theme_dir(root, theme)?;
+        let mut sources: HashMap<String, Source> = embedded::TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                let path = PathBuf::from(format!("themes/default/templates/{name} (built in)"));
+                (
+                    (*name).to_owned(),
+                    Source {
+                        path,
+                        text: (*text).to_owned(),
+                    },
+                )
+            })
+            .collect();
+        if let Some(dir) = theme_dir
+            .as_ref()
+            .map(|dir| dir.join("templates"))
+            .filter(|dir| dir.is_dir())
+        {
+            for (name, path) in files_under(&dir) {
+                let bytes = fs::read(&path)
+                    .map_err(|error| Diagnostic::new(&path, format!("{error:#}")))?;
+                let display = display_path(&path, root);
+                let text = crate::content::decode_utf8(&display, bytes)?;
+                sources.insert(
+                    name,
+                    Source {
+                        path: display,
+                        text,
+                    },
+                );
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut ordered: Vec<(&String, &Source)> = sources.iter().collect();
+        ordered.sort_by_key(|(name, _)| name.as_str());
+        tera.add_raw_templates(
+            ordered
+                .iter()
+                .map(|(name, source)| (name.as_str(), source.text.as_str())),
+        )
+        .map_err(|error| Diagnostics::from(template_error(&sources, &error)))?;
+        Ok(Self { tera, sources })
+    }
+
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders a template.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| template_error(&self.sources, &error))
+    }
+}
+
+/// The theme's static files by path under `static/`: built-in ones, replaced
+/// or joined by the site's.
+pub fn theme_static_files(
+    root: &Path,
+    theme: &str,
+) -> Result<Vec<(String, ThemeFile)>, Diagnostics> {
+    let mut files: HashMap<String, ThemeFile> = embedded::STATIC_FILES
+        .iter()
+        .map(|(name, bytes)| ((*name).to_owned(), ThemeFile::Embedded(bytes)))
+        .collect();
+    if let Some(dir) = theme_dir(root, theme)?
+        .map(|dir| dir.join("static"))
+        .filter(|dir| dir.is_dir())
+    {
+        for (name, path) in files_under(&dir) {
+            files.insert(name, ThemeFile::OnDisk(path));
+        }
+    }
+    let mut files: Vec<_> = files.into_iter().collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// The site's folder for `theme`, if it has one. A theme other than
+/// `default` must exist.
+fn theme_dir(root: &Path, theme: &str) -> Result<Option<PathBuf>, Diagnostics> {
+    let dir = root.join("themes").join(theme);
+    if dir.is_dir() {
+        return Ok(Some(dir));
+    }
+    if theme == "default" {
+        return Ok(None);
+    }
+    Err(Diagnostic::new(crate::config::CONFIG_FILE, format!("unknown theme `{theme}`: there is no folder `themes/{theme}/`"))
+        .hint("create the folder with a `templates/` folder inside, or remove `theme` to use the built-in theme")
+        .into())
+}
+
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry.file_type().is_file() && !crate::content::is_ignored(entry.file_name())
+        })
+        .map(|entry| {
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (name, entry.into_path())
+        })
+        .collect()
+}
+
+/// A Tera error as a diagnostic at the template file and line.
+fn template_error(sources: &HashMap<String, Source>, error: &tera::Error) -> Diagnostic {
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let (path, text) = sources.get(report.filename()).map_or_else(
+                || (PathBuf::from(report.filename()), ""),
+                |source| (source.path.clone(), source.text.as_str()),
+            );
+            let what = if matches!(error.kind(), ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            Diagnostic::new(path, format!("{what}: {}", report.message()))
+                .at(span.start_line, span.start_col + 1)
+                .hint("fix the template here; the template language is Tera 2 (Jinja2-like)")
+                .with_source(text)
+        }
+        ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            format!("templates/{name}"),
+            format!("unknown template `{name}`"),
+        )
+        .hint(format!(
+            "create `themes/<theme>/templates/{name}` or use one of the built-in templates"
+        )),
+        ErrorKind::MissingParent { current, parent } => {
+            let path = sources
+                .get(current)
+                .map_or_else(|| PathBuf::from(current), |source| source.path.clone());
+            Diagnostic::new(
+                path,
+                format!("template extends `{parent}`, which does not exist"),
+            )
+            .hint("check the name in `{% extends \"…\" %}`")
+        }
+        _ => Diagnostic::new("templates", format!("template error: {error}")),
+    }
+}
+
+/// The names of the built-in templates.
+pub fn builtin_template_names() -> impl Iterator<Item = &'static str> {
+    embedded::TEMPLATES.iter().map(|(name, _)| *name)
+}

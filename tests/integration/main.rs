@@ -1,0 +1,7 @@
+//! Integration tests: the real `offboard-site` binary run on fixture sites,
+//! good and bad.
+
+mod support;
+
+mod build;
+mod errors;
