@@ -57,13 +57,14 @@ impl Language {
         }
     }
 
-    /// "about 5 min" / "约 5 分钟" for an amount and a unit letter
-    /// (`m`, `h`, `d`, `w`).
-    pub fn duration(self, amount: &str, unit: char) -> String {
+    /// "about 5 min" / "约 5 分钟" for an amount and a unit (`m`, `h`,
+    /// `d`, `wd` for working days, `w`).
+    pub fn duration(self, amount: &str, unit: &str) -> String {
         let (zh, en) = match unit {
-            'm' => ("分钟", "min"),
-            'h' => ("小时", "h"),
-            'd' => ("天", "days"),
+            "m" => ("分钟", "min"),
+            "h" => ("小时", "h"),
+            "d" => ("天", "days"),
+            "wd" => ("个工作日", "working days"),
             _ => ("周", "weeks"),
         };
         match self {
@@ -156,7 +157,8 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(Language::Chinese.duration("5", 'm'), "约 5 分钟");
-        assert_eq!(Language::English.duration("3", 'd'), "about 3 days");
+        assert_eq!(Language::Chinese.duration("5", "m"), "约 5 分钟");
+        assert_eq!(Language::Chinese.duration("3", "wd"), "约 3 个工作日");
+        assert_eq!(Language::English.duration("3", "d"), "about 3 days");
     }
 }

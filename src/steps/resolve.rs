@@ -186,7 +186,7 @@ impl PageContext<'_> {
                 problems.push(
                     self.page
                         .error_at(line, column, format!("cannot read the estimate `{text}`"))
-                        .hint("write a number and a unit: `10m` (minutes), `2h` (hours), `3d` (days) or `1w` (weeks)"),
+                        .hint("write a number and a unit: `10m` (minutes), `2h` (hours), `3d` (days), `3wd` (working days) or `1w` (weeks)"),
                 );
                 None
             }
@@ -278,19 +278,15 @@ fn declared_hint(what: &str, declared: &[&str]) -> String {
     }
 }
 
-/// Reads `5m`, `1.5h`, `3d`, `2w` into an amount and a unit letter.
-fn parse_estimate(text: &str) -> Option<(&str, char)> {
+/// Reads `5m`, `1.5h`, `3d`, `3wd` (working days), `2w` into an amount and
+/// a unit.
+fn parse_estimate(text: &str) -> Option<(&str, &str)> {
     let text = text.trim();
-    let unit = text.chars().last()?;
-    if !matches!(unit, 'm' | 'h' | 'd' | 'w') {
-        return None;
-    }
-    let amount = text[..text.len() - 1].trim();
-    let valid = !amount.is_empty()
-        && amount
-            .parse::<f64>()
-            .is_ok_and(|value| value > 0.0 && value.is_finite());
-    valid.then_some((amount, unit))
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (amount, unit) = (text[..split].trim(), &text[split..]);
+    let known = matches!(unit, "m" | "h" | "d" | "wd" | "w");
+    let valid = amount.parse::<f64>().is_ok_and(|value| value > 0.0 && value.is_finite());
+    (known && valid).then_some((amount, unit))
 }
 
 /// Requirement cycles, each reported once at a step that closes it.
@@ -377,9 +373,11 @@ mod tests {
 
     #[test]
     fn reads_estimates() {
-        assert_eq!(parse_estimate("5m"), Some(("5", 'm')));
-        assert_eq!(parse_estimate("1.5h"), Some(("1.5", 'h')));
-        assert_eq!(parse_estimate(" 3d "), Some(("3", 'd')));
+        assert_eq!(parse_estimate("5m"), Some(("5", "m")));
+        assert_eq!(parse_estimate("1.5h"), Some(("1.5", "h")));
+        assert_eq!(parse_estimate(" 3d "), Some(("3", "d")));
+        assert_eq!(parse_estimate("3wd"), Some(("3", "wd")));
+        assert_eq!(parse_estimate("3x"), None);
         assert_eq!(parse_estimate("3 个工作日"), None);
         assert_eq!(parse_estimate("m"), None);
         assert_eq!(parse_estimate("-1h"), None);
