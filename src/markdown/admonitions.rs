@@ -109,18 +109,8 @@ fn describe(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::test_support::labels;
     use pulldown_cmark::{Options, Parser, html::push_html};
-
-    fn labels() -> Labels {
-        Labels {
-            note: "说明".into(),
-            tip: "提示".into(),
-            important: "重要".into(),
-            warning: "注意".into(),
-            caution: "警告".into(),
-            external_link: "（外部链接）".into(),
-        }
-    }
 
     fn render(source: &str) -> String {
         let mut events: Vec<_> = Parser::new_ext(source, Options::ENABLE_GFM)

@@ -1,7 +1,7 @@
 //! GFM-style autolinks: bare `https://…`, `http://…` and `www.…` in text.
 //!
 //! pulldown-cmark only links `<https://…>`; authors paste bare URLs, often
-//! right against Chinese text ("请访问https://cloud.tencent.com。"). So a URL
+//! right against Chinese text (`请访问https://cloud.tencent.com。`). So a URL
 //! ends at whitespace, `<` or the first non-ASCII character, and trailing
 //! punctuation (`.,;:!?` and an unbalanced `)`) is left outside the link.
 //! The links adapter, which runs next, marks these links as external.
@@ -12,7 +12,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::Ev;
 
-/// Turns bare URLs in text into links, except inside links, images and code.
+/// Turns bare URLs in text into links, except inside links (Markdown or raw
+/// `<a>`), images and code.
 pub(super) fn apply(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut opaque = 0_usize;
@@ -22,6 +23,11 @@ pub(super) fn apply(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
             Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
                 opaque = opaque.saturating_sub(1);
             }
+            Event::InlineHtml(markup) => match raw_anchor(markup) {
+                Some(true) => opaque += 1,
+                Some(false) => opaque = opaque.saturating_sub(1),
+                None => {}
+            },
             Event::Text(text) if opaque == 0 => {
                 let urls = find_urls(text);
                 if !urls.is_empty() {
@@ -34,6 +40,16 @@ pub(super) fn apply(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
         out.push((event, range));
     }
     out
+}
+
+/// `Some(true)` for a raw `<a …>` start tag, `Some(false)` for `</a>`.
+fn raw_anchor(markup: &str) -> Option<bool> {
+    let tag = markup.get(..3)?.to_ascii_lowercase();
+    match tag.as_str() {
+        "<a " | "<a>" | "<a\n" | "<a\t" => Some(true),
+        "</a" => Some(false),
+        _ => None,
+    }
 }
 
 /// Writes `text` as text and link events, one link per URL span.
@@ -190,8 +206,8 @@ mod tests {
 
     #[test]
     fn links_and_code_are_not_autolinked() {
-        let source = "[https://a.com](https://b.com) `https://c.com`\n\n    https://d.com\n";
+        let source = "[https://a.com](https://b.com) `https://c.com` <a href=\"x\">https://e.com</a>\n\n    https://d.com\n";
         let html = render(source);
-        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
     }
 }

@@ -8,6 +8,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::escape::escape_html;
+use super::ids::{IdKind, IdRequest};
 use super::splice::{Edits, html};
 use super::text::plain_text;
 use super::{Ev, TocEntry};
@@ -25,6 +26,18 @@ pub(super) struct Heading {
     pub text: String,
     /// Byte offset of the explicit id (else of the heading), for errors.
     pub offset: usize,
+}
+
+impl Heading {
+    /// What [`super::ids::assign`] needs to give this heading its id.
+    pub(super) fn id_request(&self) -> IdRequest {
+        IdRequest {
+            kind: IdKind::Heading,
+            explicit: self.explicit.clone(),
+            text: self.text.clone(),
+            offset: self.offset,
+        }
+    }
 }
 
 /// Finds the headings, in document order.

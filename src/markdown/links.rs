@@ -244,33 +244,8 @@ fn take_alt<'a>(events: &mut impl Iterator<Item = Ev<'a>>) -> String {
 mod tests {
     use super::*;
     use crate::markdown::Position;
+    use crate::markdown::test_support::{TestResolver, labels};
     use pulldown_cmark::{Options, Parser, html::push_html};
-
-    /// Resolves `x.md` to `x/` and leaves everything else unchanged.
-    struct TestResolver;
-
-    impl LinkResolver for TestResolver {
-        fn resolve(&self, destination: &str) -> Option<String> {
-            let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
-            let page = path.strip_suffix(".md")?;
-            Some(if fragment.is_empty() {
-                format!("{page}/")
-            } else {
-                format!("{page}/#{fragment}")
-            })
-        }
-    }
-
-    fn labels() -> Labels {
-        Labels {
-            note: "说明".into(),
-            tip: "提示".into(),
-            important: "重要".into(),
-            warning: "注意".into(),
-            caution: "警告".into(),
-            external_link: "（外部链接）".into(),
-        }
-    }
 
     fn run(source: &str, first_line: usize) -> (String, Found) {
         let lines = LineIndex::new(source, first_line);

@@ -4,6 +4,13 @@
 //! ids, admonitions, links, images, autolinks) transform the stream, and the
 //! result is one [`Rendered`] value that feeds templates, the table of
 //! contents, link checking, steps and search alike.
+//!
+//! [`render`] runs in three phases: stream rewrites that add or remove events
+//! (`autolinks`, `links`); analysis that finds headings, steps and
+//! admonitions by index and gives them ids (`ids`), strips their markers in
+//! place and reads their text (`text`); and markup, where each adapter
+//! records edits at those indices (`splice`) and pulldown-cmark's HTML
+//! writer renders the edited stream.
 
 mod admonitions;
 mod anchors;
@@ -14,7 +21,10 @@ mod ids;
 mod links;
 mod positions;
 mod splice;
+mod step_markup;
 mod steps;
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -103,9 +113,11 @@ pub struct StepItem {
     pub id: String,
     /// Whether the id was written explicitly.
     pub explicit: bool,
-    /// Plain text of the item's first line, without the `{#id}`.
+    /// Plain text of the checkbox label: the item's first paragraph (usually
+    /// its first line), without the `{#id}`. A derived id comes from the
+    /// first line only, so that editing later lines keeps it.
     pub text: String,
-    /// Inline HTML of the item's first line (the checkbox label).
+    /// Inline HTML of the checkbox label (the item's first paragraph).
     pub label_html: String,
     /// Whether the Markdown had `[x]`.
     pub checked: bool,
@@ -202,14 +214,16 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let (heading_ids, step_ids) = assign_ids(&headings, &tasks, &mut out, &lines);
     headings::set_ids(&mut events, &headings, &heading_ids);
     out.toc = headings::toc(&headings, &heading_ids);
-    out.steps = steps::items(&events, &tasks, &step_ids, &lines);
+    out.steps = step_markup::items(&events, &tasks, &step_ids, &lines);
+    out.errors
+        .extend(step_markup::empty_step_errors(&events, &tasks, &lines));
     out.text_blocks = text_blocks(&events, (&headings, &heading_ids), (&tasks, &step_ids));
 
     // Markup.
     let mut edits = Edits::default();
     admonitions::edits(&admonitions, input.labels, &mut edits);
     headings::edits(&headings, &heading_ids, &mut edits);
-    steps::edits(&events, &tasks, &step_ids, &mut edits);
+    step_markup::edits(&events, &tasks, &step_ids, &mut edits);
     push_html(&mut out.html, edits.apply(events).into_iter());
 
     out.anchors.extend(heading_ids.into_iter().chain(step_ids));
@@ -260,37 +274,17 @@ fn assign_ids(
     let requests: Vec<IdRequest> = order
         .iter()
         .map(|&(_, kind, n)| match kind {
-            IdKind::Heading => {
-                let h = &headings[n];
-                IdRequest {
-                    kind,
-                    explicit: h.explicit.clone(),
-                    text: h.text.clone(),
-                    offset: h.offset,
-                }
-            }
-            IdKind::Step => {
-                let t = &tasks[n];
-                IdRequest {
-                    kind,
-                    explicit: t.explicit.clone(),
-                    text: t.first_line.clone(),
-                    offset: t.offset,
-                }
-            }
+            IdKind::Heading => headings[n].id_request(),
+            IdKind::Step => tasks[n].id_request(),
         })
         .collect();
     let assignment = ids::assign(&requests, &out.anchors);
-    out.errors.extend(
-        assignment
-            .duplicates
-            .into_iter()
-            .map(|duplicate| MarkdownError {
-                message: format!("duplicate id `{}` on this page", duplicate.id),
-                hint: "give one of them another `{#id}`".to_owned(),
-                position: lines.position(duplicate.offset),
-            }),
-    );
+    out.errors
+        .extend(assignment.duplicates.iter().map(|duplicate| MarkdownError {
+            message: format!("duplicate id `{}` on this page", duplicate.id),
+            hint: "give one of them another `{#id}`".to_owned(),
+            position: lines.position(duplicate.offset),
+        }));
     let mut heading_ids = vec![String::new(); headings.len()];
     let mut step_ids = vec![String::new(); tasks.len()];
     for ((_, kind, n), id) in order.into_iter().zip(assignment.ids) {

@@ -1,33 +1,8 @@
 //! Whole-page tests of [`render`]: adapters working together, and snapshots
 //! of the HTML of representative fragments (reviewed in `snapshots/`).
 
+use super::test_support::{TestResolver, labels};
 use super::*;
-
-/// Resolves `x.md#f` to `x/#f`; other destinations are kept.
-struct TestResolver;
-
-impl LinkResolver for TestResolver {
-    fn resolve(&self, destination: &str) -> Option<String> {
-        let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
-        let page = path.strip_suffix(".md")?;
-        Some(if fragment.is_empty() {
-            format!("{page}/")
-        } else {
-            format!("{page}/#{fragment}")
-        })
-    }
-}
-
-fn labels() -> Labels {
-    Labels {
-        note: "说明".into(),
-        tip: "提示".into(),
-        important: "重要".into(),
-        warning: "注意".into(),
-        caution: "警告".into(),
-        external_link: "（外部链接）".into(),
-    }
-}
 
 fn render_at(source: &str, first_line: usize) -> Rendered {
     let labels = labels();
@@ -164,6 +139,26 @@ fn duplicate_explicit_ids_are_errors_at_the_second() {
         ]
     );
     assert_eq!(rendered.errors[0].hint, "give one of them another `{#id}`");
+}
+
+#[test]
+fn steps_without_text_are_errors_unless_an_image_names_them() {
+    let rendered = render_at("- [ ] ![解绑页面截图](a.png)\n- [ ] {#empty}\n", 10);
+    let errors: Vec<_> = rendered
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.position))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "this step has no text",
+            Position {
+                line: 11,
+                column: 1
+            }
+        )]
+    );
 }
 
 #[test]
