@@ -73,6 +73,15 @@ impl Language {
         }
     }
 
+    /// `text` in parentheses, as the language writes them.
+    pub fn parenthesize(self, text: &str) -> String {
+        if self == Self::Chinese {
+            format!("（{text}）")
+        } else {
+            format!(" ({text})")
+        }
+    }
+
     /// The separator between items of an inline list.
     pub fn list_separator(self) -> &'static str {
         if self == Self::Chinese { "、" } else { ", " }
@@ -112,6 +121,31 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("external_link_hidden", "（外部链接）", " (external link)"),
     ("search", "搜索", "Search"),
     ("search_placeholder", "搜索指南…", "Search the guide…"),
+    // The search client (passed in `search/index.js`); `{query}` and
+    // `{count}` are filled in there.
+    ("search_results_label", "搜索结果", "Search results"),
+    ("search_results", "{count} 个结果", "Results: {count}"),
+    (
+        "search_no_results",
+        "没有找到与“{query}”相关的内容",
+        "No results for “{query}”",
+    ),
+    (
+        "search_loading",
+        "正在加载搜索索引…",
+        "Loading the search index…",
+    ),
+    (
+        "search_load_error",
+        "搜索索引加载失败，请刷新页面重试。",
+        "The search index could not be loaded. Reload the page to try again.",
+    ),
+    ("search_step", "步骤", "Step"),
+    (
+        "search_hint",
+        "↑↓ 选择 · Enter 打开 · Esc 关闭",
+        "↑↓ to choose · Enter to open · Esc to close",
+    ),
     (
         "generated_by",
         "由 offboard-site 生成",
@@ -135,6 +169,86 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("warning", "注意", "Warning"),
     ("caution", "警告", "Caution"),
     ("unphased", "其他步骤", "Other steps"),
+    // The reader-side checklist scripts (passed to them by the step
+    // manifest). `{done}`, `{total}`, `{step}`, `{role}` are filled in there.
+    ("progress_page", "本页进度", "This page"),
+    ("progress_guide", "全部进度", "Whole guide"),
+    ("progress_count", "{done}/{total}", "{done}/{total}"),
+    (
+        "progress_count_long",
+        "已完成 {done}/{total} 个步骤",
+        "{done} of {total} steps done",
+    ),
+    (
+        "progress_for_role",
+        "仅统计{role}的步骤",
+        "Counting steps for {role}",
+    ),
+    ("progress_complete", "已全部完成", "All done"),
+    ("role_legend", "我是", "I am"),
+    ("role_everyone", "全部角色", "Everyone"),
+    (
+        "role_hide_others",
+        "隐藏其他角色的步骤",
+        "Hide other roles' steps",
+    ),
+    (
+        "live_role",
+        "已突出显示{role}的步骤",
+        "Showing the steps for {role}",
+    ),
+    (
+        "live_role_everyone",
+        "已显示全部角色的步骤",
+        "Showing everyone's steps",
+    ),
+    ("live_done", "已完成：{step}。", "Done: {step}."),
+    ("live_undone", "已取消勾选：{step}。", "Not done: {step}."),
+    (
+        "live_unblocked",
+        "前置步骤已全部完成，可以开始：{step}。",
+        "You can now start: {step}.",
+    ),
+    ("live_reset", "进度已重置。", "Progress has been reset."),
+    ("blocked_status", "尚不能开始", "Cannot start yet"),
+    ("blocked_text", "请先完成：", "First finish:"),
+    ("step_of_role", "（{role}的步骤）", " (a step for {role})"),
+    (
+        "storage_unavailable",
+        "此浏览器无法保存进度（可能处于隐私浏览模式），关闭页面后勾选将丢失。",
+        "This browser cannot save progress (perhaps a private window): ticks will be lost when the page is closed.",
+    ),
+    ("view_checklist", "查看检查清单", "View the checklist"),
+    ("tools_title", "进度与记录", "Progress and record"),
+    (
+        "reader_name",
+        "姓名（可选，写入完成记录）",
+        "Your name (optional, for the record)",
+    ),
+    ("export_json", "导出记录（JSON）", "Export record (JSON)"),
+    ("print_record", "打印完成记录", "Print completion record"),
+    ("reset", "重置进度", "Reset progress"),
+    ("reset_title", "要重置全部进度吗？", "Reset all progress?"),
+    (
+        "reset_text",
+        "这会清除本浏览器中本指南的全部勾选（已完成 {done} 个步骤）和角色选择，且无法撤销。如需留存，请先导出记录。",
+        "This clears every ticked step ({done} done) and your role in this browser, and cannot be undone. Export the record first if you need it.",
+    ),
+    ("reset_confirm", "重置", "Reset"),
+    ("cancel", "取消", "Cancel"),
+    ("record_title", "完成记录", "Completion record"),
+    ("record_name", "姓名", "Name"),
+    ("record_generated", "生成时间", "Generated"),
+    ("record_done", "已完成的步骤", "Steps done"),
+    ("record_open", "尚未完成的步骤", "Still to do"),
+    ("record_step", "步骤", "Step"),
+    ("record_page", "页面", "Page"),
+    ("record_ticked", "勾选时间", "Ticked"),
+    ("record_none", "无", "None"),
+    ("record_guide", "指南", "Guide"),
+    ("print", "打印", "Print"),
+    ("close_record", "关闭记录", "Close the record"),
+    ("live_progress", "{scope}：{count}。", "{scope}: {count}."),
 ];
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>)
             let place = if required.page == page {
                 String::new()
             } else {
-                format!("（{}）", attr(&target_page.front.title))
+                ctx.language.parenthesize(&attr(&target_page.front.title))
             };
             let key = progress_key(&target_page.key, &target.id);
             format!(

@@ -260,3 +260,19 @@ fn help_is_complete_for_every_command() {
         );
     }
 }
+
+/// The `<div class="prose">` region of a page: the rendered Markdown with
+/// step metadata, without the theme's frame.
+fn prose(html: &str) -> &str {
+    let start = html.find("<div class=\"prose\">").expect("prose start");
+    let end = html[start..].find("\n</div>\n").expect("prose end");
+    &html[start..start + end]
+}
+
+#[test]
+fn fixture_pages_render_as_reviewed() {
+    let site = TestSite::fixture("basic");
+    site.build().success();
+    insta::assert_snapshot!("basic_unbind", prose(&site.read("guide/unbind/index.html")));
+    insta::assert_snapshot!("basic_guide_section", prose(&site.read("guide/index.html")));
+}
