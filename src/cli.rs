@@ -2,6 +2,7 @@
 //! command to the library. Flags are turned into options here and nowhere
 //! else, so the library never sees clap.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::build::{BuildOptions, BuildSummary, build_site, check_site};
 use crate::init::init_site;
+use crate::serve::{ServeOptions, serve};
 
 /// offboard-site: build step-by-step guides with checklists readers tick off
 /// in their own browser.
@@ -34,6 +36,13 @@ pub enum Command {
     Check(SiteArgs),
     /// Create a new site in DIR that builds as it is.
     Init(InitArgs),
+    /// Serve the site locally and reload the browser on every save.
+    ///
+    /// Builds in memory (never touching `public/`), watches `content/`,
+    /// `themes/`, `static/` and `site.toml`, and shows build errors in the
+    /// terminal and over the open page while the last good site stays
+    /// served.
+    Serve(ServeArgs),
 }
 
 /// Where the site is.
@@ -57,6 +66,28 @@ pub struct BuildArgs {
     /// Print nothing on success.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    /// Where the site is.
+    pub site: SiteArgs,
+    /// The port to listen on; when it is taken, the next free one is used
+    /// (and said). `0` takes any free port.
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. The default is reachable from this
+    /// machine only; `0.0.0.0` shares the site with your network.
+    #[arg(long, short = 'b', value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Flags of `init`.
@@ -88,6 +119,13 @@ pub fn run(cli: &Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Serve(args) => serve(&ServeOptions {
+            root: args.site.root.clone(),
+            bind: args.bind,
+            port: args.port,
+            open: args.open,
+            include_drafts: args.drafts,
+        }),
     }
 }
 
@@ -134,5 +172,16 @@ mod tests {
         };
         assert_eq!(args.site.root, PathBuf::from("."));
         assert!(args.output.is_none());
+    }
+
+    #[test]
+    fn serve_listens_on_this_machine_by_default() {
+        let cli = Cli::parse_from(["offboard-site", "serve"]);
+        let Command::Serve(args) = cli.command else {
+            panic!("expected serve");
+        };
+        assert_eq!(args.bind, IpAddr::from([127, 0, 0, 1]));
+        assert_eq!(args.port, 1111);
+        assert!(!args.open && !args.drafts);
     }
 }

@@ -5,7 +5,8 @@
 //! (pages, front matter, the site tree) → [`markdown`] (one pass per page) →
 //! [`steps`] (step model, validation, static rendering) → [`templates`]
 //! (Tera, built-in theme) → [`output`] (atomic write). [`build`] runs the
-//! pipeline as a short list of named steps; [`init`] scaffolds a new site.
+//! pipeline as a short list of named steps; [`init`] scaffolds a new site;
+//! [`serve`] is the authoring loop (watch, rebuild in memory, live reload).
 
 pub mod build;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod steps;
 pub mod templates;
 pub mod urls;

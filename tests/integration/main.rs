@@ -5,3 +5,5 @@ mod support;
 
 mod build;
 mod errors;
+mod serve;
+mod serve_support;

@@ -1,0 +1,159 @@
+//! `offboard-site serve`: the authoring loop.
+//!
+//! Builds the site in memory, serves it, and on every save rebuilds and
+//! tells open pages to reload. The parts are kept apart, as in mdBook:
+//! [`watch`] turns file-system events into one batch per save, [`change`]
+//! says what each changed path is (a pure, table-tested function),
+//! [`rebuild`] decides how much to render and renders it through the same
+//! [`crate::build::render_site`] as `build`, [`store`] keeps the last good
+//! site, [`server`] answers requests from it, [`reload`] announces changes
+//! to open pages and [`overlay`] adds the live-reload script and the error
+//! overlay to served HTML. The build knows nothing of any of this.
+//!
+//! `serve` never writes: not `public/`, not anywhere.
+
+pub mod change;
+mod open;
+pub mod overlay;
+pub mod rebuild;
+pub mod reload;
+pub mod request_path;
+pub mod server;
+pub mod store;
+pub mod watch;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::fs;
+use overlay::ErrorReport;
+use rebuild::{Outcome, Rebuilder};
+use reload::{Announcement, Broadcaster};
+use server::Server;
+use store::Store;
+use watch::{Batch, SourceWatcher};
+
+/// What `serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The port to listen on (the next free one if taken; 0 for any).
+    pub port: u16,
+    /// Open the site in the default browser.
+    pub open: bool,
+    /// Include pages marked `draft = true`.
+    pub include_drafts: bool,
+}
+
+/// Builds, serves and rebuilds the site until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    let root = fs::canonicalize(&options.root)?;
+    // Watch before the first build, so a save during it is not lost.
+    let mut watcher = SourceWatcher::start(&root)?;
+    let rebuilder = Rebuilder::new(&root, options.include_drafts);
+    let store = Store::default();
+    let broadcaster = Broadcaster::default();
+    let started = Instant::now();
+    match rebuilder.render() {
+        Ok(files) => {
+            let pages = files
+                .keys()
+                .filter(|key| server::content_type(key).starts_with("text/html"))
+                .count();
+            store.publish(files);
+            eprintln!(
+                "built {pages} HTML files in {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("the site does not build yet; the browser shows the errors until it does");
+            store.fail(ErrorReport::from_diagnostics(&diagnostics));
+        }
+    }
+    let bound = server::bind(options.bind, options.port)?;
+    if let Some(note) = &bound.note {
+        eprintln!("note: {note}");
+    }
+    let url = format!("http://{}/", bound.address);
+    let server = Server::start(bound.listener, &store, &broadcaster)?;
+    eprintln!("serving {} at {url}", display_root(&options.root));
+    eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
+    if options.open {
+        open::in_browser(&url);
+    }
+    while let Some(batch) = watcher.next_batch() {
+        let batch = rebuild::settle(batch, &root, &store.current().snapshot);
+        if !batch.is_empty() {
+            rebuild_once(&rebuilder, &batch, &store, &broadcaster);
+        }
+    }
+    server.stop();
+    Ok(())
+}
+
+/// Rebuilds for one batch, publishes a good result, and only then tells
+/// open pages.
+fn rebuild_once(rebuilder: &Rebuilder, batch: &Batch, store: &Store, broadcaster: &Broadcaster) {
+    let started = Instant::now();
+    let current = store.current();
+    let what = describe(batch);
+    match rebuilder.rebuild(batch, &current.snapshot, current.error.is_some()) {
+        Outcome::Unchanged { styles_only } => {
+            let generation = store.touch();
+            if styles_only {
+                broadcaster.announce(&Announcement::Styles(generation));
+                eprintln!("{what}: stylesheets swapped");
+            } else {
+                broadcaster.announce(&Announcement::Reload(generation));
+                eprintln!("{what}: reloaded");
+            }
+        }
+        Outcome::Built(files) => {
+            let generation = store.publish(files);
+            broadcaster.announce(&Announcement::Reload(generation));
+            let fixed = if current.error.is_some() {
+                " (fixed)"
+            } else {
+                ""
+            };
+            eprintln!(
+                "{what}: rebuilt in {} ms{fixed}",
+                started.elapsed().as_millis()
+            );
+        }
+        Outcome::Failed(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("{what}: the build failed; still serving the last good version");
+            let report = Arc::new(ErrorReport::from_diagnostics(&diagnostics));
+            store.fail(report.as_ref().clone());
+            broadcaster.announce(&Announcement::Broken(report));
+        }
+    }
+}
+
+/// `content/a.md`, or `content/a.md and 3 more`.
+fn describe(batch: &Batch) -> String {
+    let mut paths = batch.changes.keys();
+    match (paths.next(), batch.changes.len()) {
+        (None, _) => "files changed".to_owned(),
+        (Some(first), 1) => first.display().to_string(),
+        (Some(first), count) => format!("{} and {} more", first.display(), count - 1),
+    }
+}
+
+fn display_root(root: &Path) -> String {
+    if root == Path::new(".") {
+        "the site".to_owned()
+    } else {
+        format!("`{}`", root.display())
+    }
+}

@@ -1,0 +1,258 @@
+//! How much to rebuild for one batch of changes, and doing it.
+//!
+//! A stylesheet or a copied file edited in place needs no rebuild at all:
+//! the served site reads copied files from disk, so open pages only need to
+//! be told (stylesheets are swapped without a reload). Everything else
+//! renders the site again with [`crate::build::render_site`], in memory;
+//! the caller publishes the result only when it succeeded.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::build::render_site;
+use crate::diagnostic::Diagnostics;
+use crate::output::{Contents, OutputFile};
+
+use super::change::ChangeKind;
+use super::store::Snapshot;
+use super::watch::Batch;
+
+/// The work one batch needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Only stylesheets already in the site changed: swap them.
+    Styles,
+    /// Only copied files already in the site changed: reload.
+    Reload,
+    /// Render the site again.
+    Render,
+}
+
+/// What a rebuild produced.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to render; tell pages to swap stylesheets (`true`) or reload.
+    Unchanged {
+        /// Only stylesheets changed.
+        styles_only: bool,
+    },
+    /// A new site to publish.
+    Built(HashMap<String, Arc<OutputFile>>),
+    /// The build failed; keep the last good site.
+    Failed(Diagnostics),
+}
+
+/// Renders one site again and again.
+#[derive(Debug, Clone)]
+pub struct Rebuilder {
+    root: PathBuf,
+    include_drafts: bool,
+}
+
+impl Rebuilder {
+    /// A rebuilder for the site at `root` (absolute).
+    pub fn new(root: &Path, include_drafts: bool) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            include_drafts,
+        }
+    }
+
+    /// Renders the whole site.
+    pub fn render(&self) -> Result<HashMap<String, Arc<OutputFile>>, Diagnostics> {
+        let output = render_site(&self.root, self.include_drafts)?;
+        Ok(output
+            .files
+            .into_iter()
+            .map(|file| (file.path.clone(), Arc::new(file)))
+            .collect())
+    }
+
+    /// Does what `batch` needs, given the site served now and whether the
+    /// last build failed.
+    pub fn rebuild(&self, batch: &Batch, served: &Snapshot, broken: bool) -> Outcome {
+        match plan(batch, &self.root, served, broken) {
+            Work::Styles => Outcome::Unchanged { styles_only: true },
+            Work::Reload => Outcome::Unchanged { styles_only: false },
+            Work::Render => match self.render() {
+                Ok(files) => Outcome::Built(files),
+                Err(diagnostics) => Outcome::Failed(diagnostics),
+            },
+        }
+    }
+}
+
+/// Drops changes to files that came and went between two looks (an
+/// editor's or `sed -i`'s temporary file renamed over the real one): a
+/// non-page path under `content/` or a static folder that does not exist
+/// now and was not a file of the served site.
+pub fn settle(mut batch: Batch, root: &Path, served: &Snapshot) -> Batch {
+    let copied = copied_sources(served);
+    batch.changes.retain(|path, kind| {
+        let transient = matches!(
+            kind,
+            ChangeKind::ContentFile | ChangeKind::StaticFile | ChangeKind::Stylesheet
+        ) && {
+            let absolute = root.join(path);
+            !copied.contains(absolute.as_path()) && std::fs::symlink_metadata(&absolute).is_err()
+        };
+        !transient
+    });
+    batch
+}
+
+/// The files on disk the served site copies.
+fn copied_sources(served: &Snapshot) -> HashSet<&Path> {
+    served
+        .files
+        .values()
+        .filter_map(|file| match &file.contents {
+            Contents::Copy(path) => Some(path.as_path()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Decides the work for a batch. A change needs no rendering only when
+/// every changed path is a file the served site already copies (so it is
+/// read fresh from disk) and it still exists; a failed last build always
+/// renders again, since the change may fix it.
+pub fn plan(batch: &Batch, root: &Path, served: &Snapshot, broken: bool) -> Work {
+    if batch.rescan || broken {
+        return Work::Render;
+    }
+    let copied = copied_sources(served);
+    let mut styles_only = true;
+    for (path, kind) in &batch.changes {
+        let absolute = root.join(path);
+        let in_place = matches!(
+            kind,
+            ChangeKind::Stylesheet | ChangeKind::StaticFile | ChangeKind::ContentFile
+        ) && copied.contains(absolute.as_path())
+            && absolute.is_file();
+        if !in_place {
+            return Work::Render;
+        }
+        styles_only &= *kind == ChangeKind::Stylesheet;
+    }
+    if styles_only {
+        Work::Styles
+    } else {
+        Work::Reload
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn served(root: &Path, copied: &[&str]) -> Snapshot {
+        let mut files: HashMap<String, Arc<OutputFile>> = copied
+            .iter()
+            .map(|path| {
+                let file = OutputFile {
+                    path: (*path).to_owned(),
+                    contents: Contents::Copy(root.join(path)),
+                };
+                (file.path.clone(), Arc::new(file))
+            })
+            .collect();
+        let page = OutputFile {
+            path: "index.html".into(),
+            contents: Contents::Text(String::new()),
+        };
+        files.insert(page.path.clone(), Arc::new(page));
+        Snapshot {
+            files,
+            generation: 1,
+        }
+    }
+
+    fn batch(changes: &[(&str, ChangeKind)]) -> Batch {
+        Batch {
+            changes: changes
+                .iter()
+                .map(|(path, kind)| (PathBuf::from(path), *kind))
+                .collect(),
+            rescan: false,
+        }
+    }
+
+    #[test]
+    fn edits_of_copied_files_need_no_rendering() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for path in ["themes/x/static/style.css", "static/logo.svg"] {
+            std::fs::create_dir_all(root.join(path).parent().expect("parent")).expect("mkdir");
+            std::fs::write(root.join(path), "x").expect("write");
+        }
+        let site = served(root, &["themes/x/static/style.css", "static/logo.svg"]);
+        let css = ("themes/x/static/style.css", ChangeKind::Stylesheet);
+        let logo = ("static/logo.svg", ChangeKind::StaticFile);
+        let table = [
+            (batch(&[css]), false, Work::Styles),
+            (batch(&[logo]), false, Work::Reload),
+            (batch(&[css, logo]), false, Work::Reload),
+            // A new stylesheet changes every page's <link>s.
+            (
+                batch(&[("static/new.css", ChangeKind::Stylesheet)]),
+                false,
+                Work::Render,
+            ),
+            (
+                batch(&[css, ("content/a.md", ChangeKind::Page)]),
+                false,
+                Work::Render,
+            ),
+            (
+                batch(&[("site.toml", ChangeKind::Config)]),
+                false,
+                Work::Render,
+            ),
+            (batch(&[css]), true, Work::Render),
+            (
+                Batch {
+                    rescan: true,
+                    ..batch(&[css])
+                },
+                false,
+                Work::Render,
+            ),
+        ];
+        for (batch, broken, expected) in table {
+            assert_eq!(plan(&batch, root, &site, broken), expected, "{batch:?}");
+        }
+        std::fs::remove_file(root.join("static/logo.svg")).expect("remove");
+        assert_eq!(plan(&batch(&[logo]), root, &site, false), Work::Render);
+    }
+
+    #[test]
+    fn temporary_files_that_came_and_went_are_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static")).expect("mkdir");
+        let site = served(root, &["static/gone.svg"]);
+        let settled = settle(
+            batch(&[
+                ("content/sedAb12Cd", ChangeKind::ContentFile),
+                ("content/a.md", ChangeKind::Page),
+                ("static/gone.svg", ChangeKind::StaticFile),
+                ("static", ChangeKind::StaticFile),
+                ("themes/x/templates/page.html", ChangeKind::Template),
+            ]),
+            root,
+            &site,
+        );
+        let kept: Vec<&Path> = settled.changes.keys().map(PathBuf::as_path).collect();
+        assert_eq!(
+            kept,
+            [
+                Path::new("content/a.md"),
+                Path::new("static"),
+                Path::new("static/gone.svg"),
+                Path::new("themes/x/templates/page.html"),
+            ]
+        );
+    }
+}

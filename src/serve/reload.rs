@@ -1,0 +1,162 @@
+//! The live-reload channel: server-sent events from the dev server to every
+//! open page.
+//!
+//! Server-sent events rather than a WebSocket: the browser's `EventSource`
+//! reconnects by itself, needs no extra crate, and is allowed by a strict
+//! Content-Security-Policy (same origin). Each page's stream first gets a
+//! `hello` with the current generation and, while the build is broken, the
+//! error; then every announcement the rebuild loop sends:
+//!
+//! - `reload`: the new site is in place; reload the page.
+//! - `css`: only stylesheets changed; swap them without reloading.
+//! - `broken`: the latest save failed to build; show the error overlay.
+//!
+//! Announcements are sent only after the new output is published, so a page
+//! that reloads always gets the new site.
+
+use std::io::Write;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use super::overlay::ErrorReport;
+use super::store::Store;
+
+/// Where pages connect to the channel.
+pub const EVENTS_PATH: &str = "/__offboard/events";
+
+/// The script that listens on the channel, swaps stylesheets, reloads
+/// (keeping the scroll position) and draws the error overlay.
+pub const SCRIPT: &str = include_str!("livereload.js");
+
+/// How often an idle stream sends a comment, to notice closed tabs.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// What the rebuild loop tells open pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announcement {
+    /// Reload the page: the site of this generation is in place.
+    Reload(u64),
+    /// Swap stylesheets only; the page is now of this generation.
+    Styles(u64),
+    /// Show this error.
+    Broken(Arc<ErrorReport>),
+}
+
+impl Announcement {
+    /// The announcement as one server-sent event.
+    pub fn frame(&self) -> String {
+        match self {
+            Self::Reload(generation) => frame("reload", &generation_json(*generation)),
+            Self::Styles(generation) => frame("css", &generation_json(*generation)),
+            Self::Broken(report) => frame("broken", &report.to_json()),
+        }
+    }
+}
+
+fn generation_json(generation: u64) -> String {
+    format!("{{\"generation\":{generation}}}")
+}
+
+/// One server-sent event. `data` must not contain a newline.
+fn frame(event: &str, data: &str) -> String {
+    format!("event: {event}\ndata: {data}\n\n")
+}
+
+/// Every open page's stream.
+#[derive(Debug, Clone, Default)]
+pub struct Broadcaster {
+    clients: Arc<Mutex<Vec<Sender<Arc<str>>>>>,
+}
+
+impl Broadcaster {
+    /// A new listener; it receives every announcement sent from now on.
+    pub fn subscribe(&self) -> Receiver<Arc<str>> {
+        let (sender, receiver) = channel();
+        self.lock().push(sender);
+        receiver
+    }
+
+    /// Sends to every open page, forgetting pages that are gone.
+    pub fn announce(&self, announcement: &Announcement) {
+        let frame: Arc<str> = announcement.frame().into();
+        self.lock()
+            .retain(|client| client.send(Arc::clone(&frame)).is_ok());
+    }
+
+    /// How many pages are listening.
+    pub fn listeners(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
+        self.clients.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Streams announcements to one page until it goes away. `writer` is the
+/// raw connection: the response head is written here, and each event is
+/// flushed as it comes (a chunked response body would hold it back).
+pub fn stream(mut writer: Box<dyn Write + Send>, store: &Store, broadcaster: &Broadcaster) {
+    // Subscribe before reading the state, so nothing falls in between.
+    let receiver = broadcaster.subscribe();
+    let current = store.current();
+    let mut opening = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n",
+    );
+    opening.push_str(&frame(
+        "hello",
+        &generation_json(current.snapshot.generation),
+    ));
+    if let Some(error) = &current.error {
+        opening.push_str(&Announcement::Broken(Arc::clone(error)).frame());
+    }
+    if send(&mut writer, &opening).is_err() {
+        return;
+    }
+    loop {
+        let text = match receiver.recv_timeout(KEEPALIVE) {
+            Ok(frame) => frame,
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".into(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if send(&mut writer, &text).is_err() {
+            return;
+        }
+    }
+}
+
+fn send(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Result<()> {
+    writer.write_all(text.as_bytes())?;
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_are_single_events() {
+        assert_eq!(
+            Announcement::Reload(3).frame(),
+            "event: reload\ndata: {\"generation\":3}\n\n"
+        );
+        let broken = Announcement::Broken(Arc::new(ErrorReport::other("bad\nthing".into())));
+        let frame = broken.frame();
+        assert!(frame.starts_with("event: broken\ndata: {"));
+        assert_eq!(frame.matches('\n').count(), 3, "{frame}");
+    }
+
+    #[test]
+    fn pages_that_are_gone_are_forgotten() {
+        let broadcaster = Broadcaster::default();
+        let open = broadcaster.subscribe();
+        drop(broadcaster.subscribe());
+        broadcaster.announce(&Announcement::Styles(2));
+        assert_eq!(broadcaster.listeners(), 1);
+        assert_eq!(
+            open.try_recv().expect("announced").as_ref(),
+            "event: css\ndata: {\"generation\":2}\n\n"
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! Watching the site's sources and turning file-system events into batches
+//! of changes, one batch per save.
+//!
+//! Only `site.toml` and the `content/`, `themes/` and `static/` folders are
+//! watched (the root itself without recursion, so a huge `target/` or the
+//! published `public/` costs nothing). A source folder created or replaced
+//! later (a `git checkout`, a rename) is watched again when it appears.
+//!
+//! Editors save in many small events: a temporary file written and renamed
+//! over the original, a backup renamed away, several writes in a row. Events
+//! are collected until the tree has been quiet for a short moment, so each
+//! save ends in exactly one rebuild. Our own reads during a rebuild produce
+//! only access events, which are ignored, so a rebuild never triggers
+//! another.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use super::change::{ChangeKind, classify};
+
+/// The folders under the root that hold sources.
+const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
+
+/// How long the tree must be quiet before a batch is handed over: long
+/// enough to join an editor's write-then-rename, short enough to feel
+/// instant.
+pub const QUIET: Duration = Duration::from_millis(25);
+
+/// A batch is handed over after this long even if events keep coming (a
+/// long copy into `content/`), so the browser still sees progress.
+const LONGEST_BATCH: Duration = Duration::from_secs(2);
+
+/// The changes of one save (or of one burst of saves).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Changed paths relative to the root, with what they are; never
+    /// [`ChangeKind::Ignored`].
+    pub changes: BTreeMap<PathBuf, ChangeKind>,
+    /// Events were lost (the kernel's queue overflowed): rebuild everything.
+    pub rescan: bool,
+}
+
+impl Batch {
+    /// Whether nothing relevant happened.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && !self.rescan
+    }
+}
+
+/// A running watcher of one site.
+pub struct SourceWatcher {
+    root: PathBuf,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+}
+
+impl SourceWatcher {
+    /// Starts watching the site at `root` (an absolute, canonical path).
+    pub fn start(root: &Path) -> Result<Self> {
+        let (sender, events) = channel();
+        let watcher = notify::recommended_watcher(move |event| {
+            // The receiver is gone only when serve is shutting down.
+            let _ = sender.send(event);
+        })
+        .context("cannot start watching files for changes")?;
+        let mut watcher = Self {
+            root: root.to_path_buf(),
+            watcher,
+            events,
+        };
+        watcher
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch `{}` for changes", root.display()))?;
+        for dir in SOURCE_DIRS {
+            watcher.watch_source_dir(dir)?;
+        }
+        Ok(watcher)
+    }
+
+    /// Watches `root/dir` recursively if it exists.
+    fn watch_source_dir(&mut self, dir: &str) -> Result<()> {
+        let path = self.root.join(dir);
+        if !path.is_dir() {
+            return Ok(());
+        }
+        // Watching again after the folder was replaced: the old watch died
+        // with the old folder, and a second watch of a live one is harmless.
+        self.watcher
+            .watch(&path, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch `{}` for changes", path.display()))
+    }
+
+    /// Waits for the next batch of relevant changes. `None` when the
+    /// watcher stopped.
+    pub fn next_batch(&mut self) -> Option<Batch> {
+        let mut batch = Batch::default();
+        while batch.is_empty() {
+            let event = self.events.recv().ok()?;
+            self.add(&mut batch, event);
+        }
+        let started = Instant::now();
+        while started.elapsed() < LONGEST_BATCH {
+            match self.events.recv_timeout(QUIET) {
+                Ok(event) => self.add(&mut batch, event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Some(batch),
+            }
+        }
+        Some(batch)
+    }
+
+    fn add(&mut self, batch: &mut Batch, event: notify::Result<Event>) {
+        let event = match event {
+            Ok(event) => event,
+            Err(error) => {
+                eprintln!("serve: watching files: {error}; rebuilding everything");
+                batch.rescan = true;
+                return;
+            }
+        };
+        if event.need_rescan() {
+            batch.rescan = true;
+        }
+        if !is_relevant(event.kind) {
+            return;
+        }
+        for path in &event.paths {
+            let Ok(relative) = path.strip_prefix(&self.root) else {
+                continue;
+            };
+            if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_))
+                && let Some(dir) = SOURCE_DIRS.iter().find(|dir| relative == Path::new(dir))
+                && let Err(error) = self.watch_source_dir(dir)
+            {
+                eprintln!("serve: {error:#}");
+            }
+            let kind = classify(relative);
+            if kind != ChangeKind::Ignored {
+                batch.changes.insert(relative.to_path_buf(), kind);
+            }
+        }
+    }
+}
+
+/// Events that mean a file's contents, name or existence changed. Reads
+/// (including our own during a rebuild) and metadata changes are not.
+fn is_relevant(kind: EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Other => {
+            false
+        }
+        EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn reads_and_metadata_are_not_changes() {
+        assert!(!is_relevant(EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_relevant(EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_relevant(EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Any
+        ))));
+        assert!(is_relevant(EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_relevant(EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_relevant(EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        assert!(is_relevant(EventKind::Create(CreateKind::File)));
+        assert!(is_relevant(EventKind::Remove(RemoveKind::Folder)));
+    }
+
+    /// Polls for a batch with a deadline so a broken watcher fails the test
+    /// instead of hanging it.
+    fn batch_within(watcher: SourceWatcher, limit: Duration) -> (SourceWatcher, Option<Batch>) {
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let mut watcher = watcher;
+            let batch = watcher.next_batch();
+            let _ = sender.send((watcher, batch));
+        });
+        receiver
+            .recv_timeout(limit)
+            .unwrap_or_else(|error| panic!("no batch within {limit:?}: {error}"))
+    }
+
+    #[test]
+    fn an_atomic_save_is_one_batch_without_the_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        std::fs::write(root.join("content/a.md"), "old").expect("write");
+        let watcher = SourceWatcher::start(&root).expect("watch");
+        std::fs::write(root.join("content/.a.md.swp"), "swap").expect("write swap");
+        std::fs::write(root.join("content/a.md.tmp"), "new").expect("write temp");
+        std::fs::rename(root.join("content/a.md.tmp"), root.join("content/a.md")).expect("rename");
+        std::fs::write(root.join("public-ignored"), "x").expect("write");
+        let (_watcher, batch) = batch_within(watcher, Duration::from_secs(10));
+        let batch = batch.expect("a batch");
+        assert_eq!(
+            batch.changes.into_iter().collect::<Vec<_>>(),
+            vec![(PathBuf::from("content/a.md"), ChangeKind::Page)]
+        );
+    }
+
+    #[test]
+    fn a_source_folder_created_later_is_watched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let watcher = SourceWatcher::start(&root).expect("watch");
+        std::fs::create_dir_all(root.join("static")).expect("mkdir");
+        let (watcher, batch) = batch_within(watcher, Duration::from_secs(10));
+        assert!(
+            batch
+                .expect("a batch")
+                .changes
+                .contains_key(Path::new("static"))
+        );
+        std::fs::write(root.join("static/logo.svg"), "<svg/>").expect("write");
+        let (_watcher, batch) = batch_within(watcher, Duration::from_secs(10));
+        assert_eq!(
+            batch
+                .expect("a batch")
+                .changes
+                .get(Path::new("static/logo.svg")),
+            Some(&ChangeKind::StaticFile)
+        );
+    }
+}
