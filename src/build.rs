@@ -16,7 +16,8 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{Contents, OutputFile, check_output_dir, write_atomically};
 use crate::render::{
-    CHECKLIST_URL, Navigation, RenderContext, render_checklist, render_not_found, sitemap,
+    CHECKLIST_URL, MANIFEST_URL, Navigation, RenderContext, render_checklist, render_manifest,
+    render_not_found, sitemap,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::{Templates, ThemeFile, theme_static_files};
@@ -204,7 +205,9 @@ fn render_output(
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let theme_files = theme_static_files(&site.root, &site.config.theme)?;
     let stylesheets: Vec<String> = asset_urls(&theme_files, ".css");
-    let scripts: Vec<String> = asset_urls(&theme_files, ".js");
+    let mut scripts: Vec<String> = asset_urls(&theme_files, ".js");
+    // Every step of the site, for the checklist scripts on every page.
+    scripts.insert(0, MANIFEST_URL.to_owned());
     let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
     let navigation = Navigation::new(site, &step_counts);
     let language = Language::from_tag(&site.config.language);
@@ -238,6 +241,7 @@ fn render_output(
         Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
         Err(problem) => problems.push(problem),
     }
+    files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(&ctx)));
     match render_not_found(&ctx) {
         Ok(html) => files.push(text_file("404.html".to_owned(), html)),
         Err(problem) => problems.push(problem),

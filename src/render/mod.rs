@@ -4,6 +4,7 @@
 
 mod checklist;
 mod extra_pages;
+mod manifest;
 mod nav;
 
 use serde::Serialize;
@@ -19,6 +20,7 @@ use crate::urls::{page_href, root_prefix};
 
 pub use checklist::{CHECKLIST_URL, render_checklist};
 pub use extra_pages::{render_not_found, sitemap};
+pub use manifest::{MANIFEST_URL, render_manifest, site_key};
 pub use nav::{Link, NavItem, Navigation};
 
 /// Everything page rendering reads.

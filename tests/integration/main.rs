@@ -4,6 +4,7 @@
 mod support;
 
 mod build;
+mod checklist;
 mod errors;
 mod serve;
 mod serve_support;

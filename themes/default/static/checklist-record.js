@@ -1,0 +1,162 @@
+/* The overview page's tools: the reader's name, the completion record as a
+ * JSON file (a Blob download: nothing is uploaded) and as a printable
+ * section (who, which steps, when each was ticked, what is still open), and
+ * reset after confirmation in a <dialog>. */
+(function () {
+  "use strict";
+  const ns = (window.offboard = window.offboard || {});
+  (ns.extensions = ns.extensions || []).push(function recordTools(api) {
+    const tools = document.querySelector("[data-checklist-tools]");
+    if (!tools) return;
+    const { manifest, store, words, label, el, announce } = api;
+    const find = (selector) => document.querySelector(selector);
+    const nameInput = find("[data-reader-name]");
+    const record = find("[data-record]");
+    const dialog = find("[data-reset-dialog]");
+    const resetButton = find("[data-reset]");
+    const printButton = find("[data-print-record]");
+    const when = (iso) =>
+      new Date(iso).toLocaleString(manifest.language, { dateStyle: "medium", timeStyle: "short" });
+    const readerName = () => nameInput.value.trim();
+
+    // Every step of the site, in reading order, with its state.
+    function entries() {
+      const list = [];
+      manifest.pages.forEach((page) =>
+        page.steps.forEach((step) => list.push({ page, step, at: store.doneAt(step.key) }))
+      );
+      return list;
+    }
+
+    function data() {
+      const list = entries();
+      return {
+        format: "offboard-site completion record",
+        version: 1,
+        site: { title: manifest.title, key: manifest.site },
+        exported_at: new Date().toISOString(),
+        reader: { name: readerName(), role: store.role(), role_label: label(manifest.roles, store.role()) },
+        summary: { done: list.filter((entry) => entry.at).length, total: list.length },
+        steps: list.map(({ page, step, at }) => ({
+          key: step.key,
+          id: step.id,
+          text: step.text,
+          page: page.title,
+          page_url: page.url,
+          role: step.role || "",
+          role_label: label(manifest.roles, step.role),
+          phase: step.phase || "",
+          phase_label: label(manifest.phases, step.phase),
+          done: Boolean(at),
+          ticked_at: at,
+        })),
+      };
+    }
+
+    function download() {
+      store.setName(readerName());
+      const json = JSON.stringify(data(), null, 2) + "\n";
+      const link = el("a", {
+        href: URL.createObjectURL(new Blob([json], { type: "application/json" })),
+        download: "completion-record-" + new Date().toISOString().slice(0, 10) + ".json",
+        hidden: true,
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    }
+
+    function table(rows, columns) {
+      if (!rows.length) return el("p", { class: "record-empty", text: words("record_none") });
+      return el("table", { class: "record-table" }, [
+        el("thead", {}, [el("tr", {}, columns.map((column) => el("th", { scope: "col", text: words(column) })))]),
+        el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((cell) => el("td", { text: cell }))))),
+      ]);
+    }
+
+    function fillRecord() {
+      const all = data();
+      const done = all.steps.filter((step) => step.done);
+      const open = all.steps.filter((step) => !step.done);
+      const fact = (term, value) => el("div", {}, [el("dt", { text: term }), el("dd", { text: value || "—" })]);
+      const count = (key, n) => words(key) + manifest.brackets.replace("{}", n);
+      find("[data-record-body]").replaceChildren(
+        el("dl", { class: "record-facts" }, [
+          fact(words("record_guide"), manifest.title),
+          fact(words("record_name"), all.reader.name),
+          fact(words("role"), all.reader.role_label || words("role_everyone")),
+          fact(words("record_generated"), when(all.exported_at)),
+          fact(words("progress"), words("progress_count_long", all.summary)),
+        ]),
+        el("h3", { class: "record-heading", text: count("record_done", done.length) }),
+        table(
+          done.map((step) => [step.text, step.page, step.role_label, when(step.ticked_at)]),
+          ["record_step", "record_page", "role", "record_ticked"]
+        ),
+        el("h3", { class: "record-heading", text: count("record_open", open.length) }),
+        table(
+          open.map((step) => [step.text, step.page, step.role_label, step.phase_label]),
+          ["record_step", "record_page", "role", "phase"]
+        ),
+        el("p", { class: "record-actions" }, [
+          el("button", { type: "button", class: "button button-primary", "data-record-print": true, text: words("print") }),
+          el("button", { type: "button", class: "button", "data-record-close": true, text: words("close_record") }),
+        ])
+      );
+    }
+
+    function showRecord() {
+      store.setName(readerName());
+      fillRecord();
+      record.hidden = false;
+      document.body.classList.add("show-record");
+      record.focus();
+    }
+
+    function hideRecord() {
+      record.hidden = true;
+      document.body.classList.remove("show-record");
+      printButton.focus();
+    }
+
+    tools.hidden = false;
+    nameInput.value = store.name();
+    nameInput.addEventListener("change", () => store.setName(readerName()));
+    find("[data-export-json]").addEventListener("click", download);
+    printButton.addEventListener("click", () => {
+      showRecord();
+      window.print();
+    });
+    record.addEventListener("click", (event) => {
+      if (event.target.closest("[data-record-print]")) window.print();
+      if (event.target.closest("[data-record-close]")) hideRecord();
+    });
+
+    resetButton.addEventListener("click", () => {
+      const text = words("reset_text", { done: entries().filter((entry) => entry.at).length });
+      if (!dialog.showModal) {
+        if (window.confirm(text)) dialog.dispatchEvent(new Event("confirm"));
+        return;
+      }
+      find("[data-reset-text]").textContent = text;
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+    const reset = () => {
+      store.reset();
+      nameInput.value = "";
+      announce(words("live_reset"));
+    };
+    dialog.addEventListener("confirm", reset);
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue === "reset") reset();
+      resetButton.focus();
+    });
+
+    api.onRender(() => {
+      if (document.activeElement !== nameInput) nameInput.value = store.name();
+      if (!record.hidden) fillRecord();
+    });
+  });
+})();
