@@ -214,9 +214,16 @@ fn title_attribute(title: &str) -> String {
     }
 }
 
+/// An image, loaded lazily. A remote image is fetched without a referrer,
+/// so the image host does not learn which page of the guide is open.
 fn image(src: &str, alt: &str, title: &str) -> String {
+    let referrer = if crate::urls::is_external(src) {
+        " referrerpolicy=\"no-referrer\""
+    } else {
+        ""
+    };
     format!(
-        "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\">",
+        "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\"{referrer}>",
         escape_href(src),
         escape_html(alt),
         title_attribute(title)
@@ -353,7 +360,7 @@ mod tests {
         assert_eq!(
             html,
             "<p><img src=\"img/a%20b.png\" alt=\"说明 图\" title=\"t\" loading=\"lazy\"> \
-             <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\"></p>\n"
+             <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\"></p>\n"
         );
         assert_eq!(found.links.len(), 1);
         assert!(found.links[0].is_image);
