@@ -250,6 +250,11 @@ fn render_output(
     if let Some(xml) = sitemap(&ctx) {
         files.push(text_file("sitemap.xml".to_owned(), xml));
     }
+    files.extend(
+        crate::search::site_files(site, rendered)
+            .into_iter()
+            .map(|(path, text)| text_file(path, text)),
+    );
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),
         contents: Contents::Copy(asset.path.clone()),

@@ -126,6 +126,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("search_results_label", "搜索结果", "Search results"),
     ("search_results", "{count} 个结果", "Results: {count}"),
     (
+        "search_results_more",
+        "前 {shown} 个结果，共 {count} 个",
+        "Top {shown} of {count} results",
+    ),
+    (
         "search_no_results",
         "没有找到与“{query}”相关的内容",
         "No results for “{query}”",

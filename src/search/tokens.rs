@@ -1,0 +1,295 @@
+//! Segmentation: how text and queries become index terms.
+//!
+//! Chinese has no spaces, so a dictionary-free scheme is used: every run of
+//! CJK characters yields each character (a unigram, so one-character queries
+//! such as `号` work) and each pair of neighbours (a bigram: `手机号` →
+//! `手机`, `机号`). A query's run of two or more characters becomes its
+//! bigrams, all of which must be present, and adjacency is checked by the
+//! phrase bonus in ranking. Other letters and digits form words, lower-cased
+//! (`QQ` → `qq`). Full-width ASCII (`ＱＱ`) is folded to half-width.
+//!
+//! The browser client (`themes/default/static/search/engine.js`) segments
+//! queries with the same rules; `tests/search-cases.json` keeps the two in
+//! step.
+
+/// Longest word kept in the index, in characters (longer words are cut).
+const MAX_WORD: usize = 40;
+
+/// What a character is to the segmenter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Han, kana or Hangul: segmented into unigrams and bigrams.
+    Cjk,
+    /// Another letter or digit: part of a word.
+    Word,
+    /// Anything else: separates words.
+    Space,
+}
+
+/// Folds full-width ASCII to half-width and lower-cases letters (only where
+/// lower-casing gives one character, so positions stay put).
+pub fn normalize_char(c: char) -> char {
+    let c = match u32::from(c) {
+        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => c,
+    }
+}
+
+/// Whether `c` (normalized) is written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c),
+        0x3040..=0x30FF       // hiragana, katakana
+        | 0x3400..=0x4DBF     // CJK extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xAC00..=0xD7AF     // Hangul syllables
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0x20000..=0x3FFFF) // CJK extensions B and later
+}
+
+fn class(c: char) -> Class {
+    if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Space
+    }
+}
+
+/// A run of characters of one class.
+struct Run {
+    class: Class,
+    chars: Vec<char>,
+}
+
+/// Splits normalized text into runs of CJK characters and words.
+fn runs(text: &str) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut open = false;
+    for c in text.chars().map(normalize_char) {
+        let class = class(c);
+        match runs.last_mut() {
+            _ if class == Class::Space => open = false,
+            Some(run) if open && run.class == class => run.chars.push(c),
+            _ => {
+                runs.push(Run {
+                    class,
+                    chars: vec![c],
+                });
+                open = true;
+            }
+        }
+    }
+    runs
+}
+
+/// Calls `found` with every term of `text`, in order, with repeats: words,
+/// and for CJK runs each character and each neighbouring pair. Terms are
+/// slices of one normalized copy of the text, so nothing is allocated per
+/// term.
+pub fn for_each_term(text: &str, mut found: impl FnMut(&str)) {
+    let normalized: String = text.chars().map(normalize_char).collect();
+    // (byte offset, class) of the run being read, and the previous CJK
+    // character's byte offset.
+    let mut run: Option<(usize, Class)> = None;
+    let mut word_chars = 0;
+    let mut word_end = 0;
+    let mut previous_cjk: Option<usize> = None;
+    for (at, c) in normalized.char_indices() {
+        let class = class(c);
+        if let Some((start, Class::Word)) = run
+            && class != Class::Word
+        {
+            found(&normalized[start..word_end]);
+            run = None;
+        }
+        match class {
+            Class::Cjk => {
+                let end = at + c.len_utf8();
+                found(&normalized[at..end]);
+                if let Some(before) = previous_cjk {
+                    found(&normalized[before..end]);
+                }
+                previous_cjk = Some(at);
+                run = Some((at, Class::Cjk));
+            }
+            Class::Word => {
+                previous_cjk = None;
+                if run.is_none_or(|(_, class)| class != Class::Word) {
+                    run = Some((at, Class::Word));
+                    word_chars = 0;
+                }
+                if word_chars < MAX_WORD {
+                    word_chars += 1;
+                    word_end = at + c.len_utf8();
+                }
+            }
+            Class::Space => {
+                previous_cjk = None;
+                run = None;
+            }
+        }
+    }
+    if let Some((start, Class::Word)) = run {
+        found(&normalized[start..word_end]);
+    }
+}
+
+/// Every term of `text` ([`for_each_term`]) as owned strings.
+pub fn index_terms(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    for_each_term(text, |term| terms.push(term.to_owned()));
+    terms
+}
+
+/// One term of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// The term as it appears in the index.
+    pub text: String,
+    /// Whether index terms that merely start with it also match (the word
+    /// the reader is still typing).
+    pub prefix: bool,
+}
+
+/// The terms of a query: words (the last one a prefix unless the query ends
+/// with a space), a lone CJK character, or the bigrams of a CJK run.
+/// Duplicates are dropped.
+pub fn query_terms(query: &str) -> Vec<QueryTerm> {
+    let open_end = query
+        .chars()
+        .last()
+        .is_some_and(|c| class(normalize_char(c)) != Class::Space);
+    let runs = runs(query);
+    let mut terms: Vec<QueryTerm> = Vec::new();
+    for (n, run) in runs.iter().enumerate() {
+        let last = n + 1 == runs.len();
+        let new: Vec<QueryTerm> = match run.class {
+            Class::Word => vec![QueryTerm {
+                text: run.chars.iter().take(MAX_WORD).collect(),
+                prefix: last && open_end && run.chars.len() < MAX_WORD,
+            }],
+            Class::Cjk if run.chars.len() == 1 => vec![QueryTerm {
+                text: run.chars[0].to_string(),
+                prefix: false,
+            }],
+            Class::Cjk => run
+                .chars
+                .windows(2)
+                .map(|pair| QueryTerm {
+                    text: pair.iter().collect(),
+                    prefix: false,
+                })
+                .collect(),
+            Class::Space => Vec::new(),
+        };
+        for term in new {
+            if !terms.iter().any(|known| known.text == term.text) {
+                terms.push(term);
+            }
+        }
+    }
+    terms
+}
+
+/// The text normalized and with everything but letters, digits and CJK
+/// removed, for the phrase check: `QQ 号` and `QQ号` both become `qq号`.
+pub fn compact(text: &str) -> String {
+    text.chars()
+        .map(normalize_char)
+        .filter(|c| class(*c) != Class::Space)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(terms: &[QueryTerm]) -> Vec<&str> {
+        terms.iter().map(|term| term.text.as_str()).collect()
+    }
+
+    #[test]
+    fn chinese_runs_become_unigrams_and_bigrams() {
+        assert_eq!(
+            index_terms("解绑手机号"),
+            ["解", "绑", "解绑", "手", "绑手", "机", "手机", "号", "机号"]
+        );
+    }
+
+    #[test]
+    fn words_are_lower_cased_and_split_from_chinese() {
+        assert_eq!(
+            index_terms("解绑个人 QQ号"),
+            ["解", "绑", "解绑", "个", "绑个", "人", "个人", "qq", "号"]
+        );
+        assert_eq!(
+            index_terms("账号 ID：123"),
+            ["账", "号", "账号", "id", "123"]
+        );
+    }
+
+    #[test]
+    fn full_width_letters_fold_to_ascii() {
+        assert_eq!(index_terms("ＱＱ号"), ["qq", "号"]);
+        assert_eq!(compact("ＱＱ 号"), "qq号");
+    }
+
+    #[test]
+    fn long_words_are_cut() {
+        let long = "a".repeat(50);
+        assert_eq!(
+            index_terms(&format!("{long} b")),
+            ["a".repeat(40), "b".to_owned()]
+        );
+    }
+
+    #[test]
+    fn punctuation_separates_chinese_runs() {
+        assert_eq!(index_terms("手机，号"), ["手", "机", "手机", "号"]);
+    }
+
+    #[test]
+    fn a_chinese_query_becomes_its_bigrams() {
+        assert_eq!(texts(&query_terms("手机号")), ["手机", "机号"]);
+        assert_eq!(
+            texts(&query_terms("注销子账号")),
+            ["注销", "销子", "子账", "账号"]
+        );
+        assert_eq!(texts(&query_terms("号")), ["号"]);
+    }
+
+    #[test]
+    fn mixed_queries_keep_words_and_lone_characters() {
+        let terms = query_terms("QQ 号");
+        assert_eq!(texts(&terms), ["qq", "号"]);
+        assert!(terms.iter().all(|term| !term.prefix));
+        assert_eq!(texts(&query_terms("QQ号")), ["qq", "号"]);
+    }
+
+    #[test]
+    fn the_word_being_typed_is_a_prefix() {
+        let terms = query_terms("unbind ph");
+        assert_eq!(texts(&terms), ["unbind", "ph"]);
+        assert_eq!(
+            terms.iter().map(|t| t.prefix).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert!(!query_terms("unbind ph ")[1].prefix);
+    }
+
+    #[test]
+    fn repeated_terms_count_once_and_empty_queries_have_none() {
+        assert_eq!(texts(&query_terms("账号 账号")), ["账号"]);
+        assert!(query_terms("  ，。 ").is_empty());
+    }
+}
