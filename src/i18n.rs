@@ -136,11 +136,6 @@ const WORDS: &[(&str, &str, &str)] = &[
         "No results for “{query}”",
     ),
     (
-        "search_loading",
-        "正在加载搜索索引…",
-        "Loading the search index…",
-    ),
-    (
         "search_load_error",
         "搜索索引加载失败，请刷新页面重试。",
         "The search index could not be loaded. Reload the page to try again.",
