@@ -451,6 +451,7 @@
     input.removeAttribute("aria-activedescendant");
     listbox.replaceChildren.apply(listbox, options);
     shownQuery = query;
+    box.dataset.shown = query;
     if (options.length) {
       status.textContent = options.length < result.total
         ? word("results_more", { shown: String(options.length), count: String(result.total) })
