@@ -249,6 +249,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("print", "打印", "Print"),
     ("close_record", "关闭记录", "Close the record"),
     ("live_progress", "{scope}：{count}。", "{scope}: {count}."),
+    ("record_received", "接收人签字", "Received by (signature)"),
+    ("record_date", "日期", "Date"),
 ];
 
 #[cfg(test)]

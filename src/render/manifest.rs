@@ -64,6 +64,8 @@ const SCRIPT_WORDS: &[&str] = &[
     "close_record",
     "live_progress",
     "reset_text",
+    "record_received",
+    "record_date",
 ];
 
 #[derive(Debug, Serialize)]

@@ -99,6 +99,10 @@
           open.map((step) => [step.text, step.page, step.role_label, step.phase_label]),
           ["record_step", "record_page", "role", "phase"]
         ),
+        el("div", { class: "record-sign" }, [
+          el("p", { text: words("record_received") }),
+          el("p", { text: words("record_date") }),
+        ]),
         el("p", { class: "record-actions" }, [
           el("button", { type: "button", class: "button button-primary", "data-record-print": true, text: words("print") }),
           el("button", { type: "button", class: "button", "data-record-close": true, text: words("close_record") }),

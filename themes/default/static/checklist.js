@@ -53,14 +53,18 @@
     }
 
     const inScope = (step) => !store.role() || !step.role || step.role === store.role();
-    // "checklist" (every step), "PAGE-KEY", "PAGE-KEY@PHASE" or "@PHASE".
+    // "checklist" (every step), "@PHASE", "PAGE@PHASE" or "PAGE@*" (one
+    // page's own steps), or "PAGE": a page, or a section (`…/_index`) with
+    // everything under it, as the sidebar shows it.
     function tally(spec) {
-      const [page, phase] = spec === "checklist" ? [""] : spec.split("@");
+      const [page = "", phase = "*"] = spec === "checklist" ? [] : spec.split("@");
+      const folder = !spec.includes("@") && page.endsWith("_index") ? page.slice(0, -6) : null;
       let done = 0;
       let total = 0;
       steps.forEach((step, key) => {
-        if (!inScope(step) || (page && pageOf.get(key).key !== page)) return;
-        if (phase !== undefined && (step.phase || "") !== phase) return;
+        const owner = pageOf.get(key).key;
+        if (!inScope(step) || (page && (folder === null ? owner !== page : !owner.startsWith(folder)))) return;
+        if (phase !== "*" && (step.phase || "") !== phase) return;
         total += 1;
         if (store.doneAt(key)) done += 1;
       });
@@ -75,7 +79,7 @@
 
     const items = Array.from(document.querySelectorAll("li.step[data-key]"));
     const pageKey = body.dataset.pageKey;
-    const pageSpec = manifest.pages.some((page) => page.key === pageKey) ? pageKey : "checklist";
+    const pageSpec = manifest.pages.some((page) => page.key === pageKey) ? pageKey + "@*" : "checklist";
     const hooks = [];
     const api = { manifest, store, words, label, el, announce, tally, stepHref, root, onRender: (fn) => hooks.push(fn) };
 
@@ -136,8 +140,13 @@
         el("li", {}, [el("a", { href }, [el("span", { class: "chip-name", text: name }), " ", el("span", { class: "chip-figure", "data-progress-for": spec })])]);
       const chips = [];
       if (pageSpec !== "checklist") chips.push(chip(overview, words("progress_guide"), "checklist"));
-      manifest.phases.forEach((phase) => chips.push(chip(overview + "#phase-" + phase.id, phase.label, "@" + phase.id)));
-      if (manifest.phases.length && Array.from(steps.values()).some((step) => !step.phase))
+      // A guide page shows the phases of its own steps; the home page and
+      // the overview show them all.
+      const here = pageSpec === "checklist" ? Array.from(steps.values()) : manifest.pages.find((page) => page.key === pageKey).steps;
+      manifest.phases
+        .filter((phase) => here.some((step) => step.phase === phase.id))
+        .forEach((phase) => chips.push(chip(overview + "#phase-" + phase.id, phase.label, "@" + phase.id)));
+      if (manifest.phases.length && here.some((step) => !step.phase))
         chips.push(chip(overview + "#phase-other", words("unphased"), "@"));
       slot.replaceChildren(
         el("div", { class: "progress-head" }, [
