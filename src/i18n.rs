@@ -251,6 +251,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("live_progress", "{scope}：{count}。", "{scope}: {count}."),
     ("record_received", "接收人签字", "Received by (signature)"),
     ("record_date", "日期", "Date"),
+    (
+        "progress_none_for_role",
+        "这里没有{role}的步骤",
+        "No steps for {role} here",
+    ),
 ];
 
 #[cfg(test)]

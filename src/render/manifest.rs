@@ -66,6 +66,7 @@ const SCRIPT_WORDS: &[&str] = &[
     "reset_text",
     "record_received",
     "record_date",
+    "progress_none_for_role",
 ];
 
 #[derive(Debug, Serialize)]

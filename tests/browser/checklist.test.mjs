@@ -12,10 +12,12 @@ import {
   buildSite,
   fileUrl,
   launch,
+  newContext,
   openPage,
   serve,
   seriousAxeViolations,
   waitReady,
+  watch,
   writeSite,
 } from './support.mjs';
 
@@ -219,6 +221,8 @@ describe('roles', () => {
     await page.goto(url(GUIDE));
     await waitReady(page);
     assert.equal(await page.locator('li.step:visible').count(), 0);
+    assert.equal(await text(page, '.progress-figure'), '这里没有管理员的步骤');
+    assert.equal(await page.locator('.progress-bar').isVisible(), false);
     await page.getByRole('radio', { name: '全部角色' }).check();
     assert.equal(await page.locator('li.step:visible').count(), 6);
     assert.equal(await page.locator('li.step.is-dimmed').count(), 0);
@@ -430,6 +434,27 @@ describe('reliability', () => {
       'before-leaving/unbind-contacts#unbind-phone',
     ]);
     assert.equal(saved.done['before-leaving/unbind-contacts#unbind-phone'], '2024-05-01T08:00:00.000Z');
+    await context.close();
+  });
+
+  test('where the browser refuses storage, ticks still work and the reader is told', async () => {
+    const { context, log } = await newContext(browser);
+    await context.addInitScript(() =>
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      }),
+    );
+    const page = await context.newPage();
+    watch(page, log);
+    await page.goto(url(GUIDE));
+    await waitReady(page);
+    assert.equal(await page.locator('.progress-warning').isVisible(), true);
+    assert.match(await text(page, '.progress-warning'), /无法保存进度/);
+    await page.check('#step-unbind-phone');
+    assert.match(await text(page, '.progress-figure'), /已完成 1\/6 个步骤/);
+    assert.deepEqual(log.errors, []);
     await context.close();
   });
 

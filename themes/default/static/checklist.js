@@ -166,13 +166,17 @@
       if (!panel) return;
       const { done, total } = tally(pageSpec);
       const complete = total > 0 && done === total;
-      panel.figure.textContent = complete ? words("progress_complete") + " · " + words("progress_count", { done, total }) : words("progress_count_long", { done, total });
+      const role = label(manifest.roles, store.role());
+      let figure = words("progress_count_long", { done, total });
+      if (complete) figure = words("progress_complete") + " · " + words("progress_count", { done, total });
+      else if (!total) figure = words("progress_none_for_role", { role });
+      panel.figure.textContent = figure;
       panel.figure.classList.toggle("is-complete", complete);
+      panel.bar.hidden = !total;
       panel.bar.max = Math.max(total, 1);
       panel.bar.value = done;
-      const role = label(manifest.roles, store.role());
-      panel.note.textContent = role ? words("progress_for_role", { role }) : "";
-      panel.note.hidden = !role;
+      panel.note.textContent = role && total ? words("progress_for_role", { role }) : "";
+      panel.note.hidden = !panel.note.textContent;
       panel.warning.hidden = store.saved();
     }
 
