@@ -9,7 +9,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::config::{Config, load_config};
-use crate::content::{LoadOptions, Site, load_site};
+use crate::content::{LoadOptions, Page, Site, load_site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
 use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
@@ -104,6 +104,28 @@ pub fn check_site(root: &Path) -> Result<BuildSummary> {
 /// Renders the whole site in memory. Every content error of the run is
 /// collected and returned together.
 pub fn render_site(root: &Path, include_drafts: bool) -> Result<SiteOutput, Diagnostics> {
+    render_site_keeping_parts(root, include_drafts).map(|(output, _)| output)
+}
+
+/// What the pipeline read and rendered on the way to a [`SiteOutput`], kept
+/// by callers that later render part of the site again (see
+/// [`crate::incremental`]).
+pub struct SiteParts {
+    /// The site as loaded.
+    pub site: Site,
+    /// The templates.
+    pub templates: Templates,
+    /// Each page's rendered Markdown.
+    pub rendered: Vec<Rendered>,
+    /// Each page's resolved steps.
+    pub steps: Vec<Vec<Step>>,
+}
+
+/// [`render_site`], also handing back the [`SiteParts`].
+pub fn render_site_keeping_parts(
+    root: &Path,
+    include_drafts: bool,
+) -> Result<(SiteOutput, SiteParts), Diagnostics> {
     let config = load_config(root)?;
     let templates = Templates::load(root, &config.theme);
     let site = load_site(root, config, LoadOptions { include_drafts });
@@ -121,12 +143,19 @@ pub fn render_site(root: &Path, include_drafts: bool) -> Result<SiteOutput, Diag
     let steps = check_content(&site, &index, &rendered)?;
     let files = render_output(&site, &rendered, &steps, &templates)?;
     let step_total = steps.iter().map(Vec::len).sum();
-    Ok(SiteOutput {
+    let output = SiteOutput {
         files,
         pages: site.pages.len(),
         steps: step_total,
-        warnings: site.warnings,
-    })
+        warnings: site.warnings.clone(),
+    };
+    let parts = SiteParts {
+        site,
+        templates,
+        rendered,
+        steps,
+    };
+    Ok((output, parts))
 }
 
 /// Renders every page's Markdown, in parallel.
@@ -147,6 +176,22 @@ fn render_markdown(site: &Site, index: &SiteIndex) -> Vec<Rendered> {
         .collect()
 }
 
+/// The problems found while rendering one page's Markdown, as diagnostics.
+pub(crate) fn markdown_problems(data: &Page, output: &Rendered) -> Vec<Diagnostic> {
+    output
+        .errors
+        .iter()
+        .map(|error| {
+            data.error_at(
+                error.position.line,
+                error.position.column,
+                error.message.clone(),
+            )
+            .hint(error.hint.clone())
+        })
+        .collect()
+}
+
 /// Markdown problems, broken links and anchors, and step metadata errors.
 fn check_content(
     site: &Site,
@@ -155,15 +200,7 @@ fn check_content(
 ) -> Result<Vec<Vec<Step>>, Diagnostics> {
     let mut problems = Diagnostics::default();
     for (page, output) in rendered.iter().enumerate() {
-        let data = &site.pages[page];
-        problems.extend(output.errors.iter().map(|error| {
-            data.error_at(
-                error.position.line,
-                error.position.column,
-                error.message.clone(),
-            )
-            .hint(error.hint.clone())
-        }));
+        problems.extend(markdown_problems(&site.pages[page], output));
     }
     let anchors = anchor_sets(rendered);
     let link_problems: Vec<Vec<Diagnostic>> = (0..site.pages.len())
@@ -196,6 +233,72 @@ fn reserved_urls(site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The theme's static files, and the stylesheets and scripts every page
+/// links to.
+struct PageAssets {
+    theme_files: Vec<(String, ThemeFile)>,
+    stylesheets: Vec<String>,
+    scripts: Vec<String>,
+}
+
+fn page_assets(site: &Site) -> Result<PageAssets, Diagnostics> {
+    let theme_files = theme_static_files(&site.root, &site.config.theme)?;
+    let stylesheets: Vec<String> = asset_urls(&theme_files, ".css");
+    let mut scripts: Vec<String> = asset_urls(&theme_files, ".js");
+    // Every step of the site, for the checklist scripts on every page.
+    scripts.insert(0, MANIFEST_URL.to_owned());
+    Ok(PageAssets {
+        theme_files,
+        stylesheets,
+        scripts,
+    })
+}
+
+/// Renders only the pages `pages` of an already checked site, exactly as
+/// [`render_site`] renders them (for incremental rebuilds).
+pub fn render_pages(parts: &SiteParts, pages: &[usize]) -> Result<Vec<OutputFile>, Diagnostics> {
+    let SiteParts {
+        site,
+        templates,
+        rendered,
+        steps,
+    } = parts;
+    let PageAssets {
+        stylesheets,
+        scripts,
+        ..
+    } = page_assets(site)?;
+    let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
+    let navigation = Navigation::new(site, &step_counts);
+    let ctx = RenderContext {
+        site,
+        rendered,
+        steps,
+        templates,
+        navigation: &navigation,
+        language: Language::from_tag(&site.config.language),
+        stylesheets: &stylesheets,
+        scripts: &scripts,
+    };
+    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|&page| {
+            ctx.render_page(page)
+                .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(pages.len());
+    let mut problems = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    problems.into_result()?;
+    Ok(files)
+}
+
 /// Renders pages and generated files, and lists assets and static files.
 fn render_output(
     site: &Site,
@@ -203,11 +306,11 @@ fn render_output(
     steps: &[Vec<Step>],
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let theme_files = theme_static_files(&site.root, &site.config.theme)?;
-    let stylesheets: Vec<String> = asset_urls(&theme_files, ".css");
-    let mut scripts: Vec<String> = asset_urls(&theme_files, ".js");
-    // Every step of the site, for the checklist scripts on every page.
-    scripts.insert(0, MANIFEST_URL.to_owned());
+    let PageAssets {
+        theme_files,
+        stylesheets,
+        scripts,
+    } = page_assets(site)?;
     let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
     let navigation = Navigation::new(site, &step_counts);
     let language = Language::from_tag(&site.config.language);
@@ -250,11 +353,7 @@ fn render_output(
     if let Some(xml) = sitemap(&ctx) {
         files.push(text_file("sitemap.xml".to_owned(), xml));
     }
-    files.extend(
-        crate::search::site_files(site, rendered)
-            .into_iter()
-            .map(|(path, text)| text_file(path, text)),
-    );
+    files.extend(text_derived_files(site, rendered));
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),
         contents: Contents::Copy(asset.path.clone()),
@@ -268,6 +367,16 @@ fn render_output(
     }));
     files.extend(static_files(&site.root, &site.config)?);
     Ok(dedup_by_path(files))
+}
+
+/// Files built from every page's rendered text (the search index): the
+/// only site-wide files that an edit of a page's body alone changes, so
+/// incremental rebuilds make them again.
+pub fn text_derived_files(site: &Site, rendered: &[Rendered]) -> Vec<OutputFile> {
+    crate::search::site_files(site, rendered)
+        .into_iter()
+        .map(|(path, text)| text_file(path, text))
+        .collect()
 }
 
 /// Top-level theme files with this extension, as output paths.

@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod fs;
 pub mod i18n;
+pub mod incremental;
 pub mod init;
 pub mod links;
 pub mod markdown;

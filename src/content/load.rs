@@ -116,8 +116,10 @@ fn asset(path: &Path, content: &Path) -> Asset {
     }
 }
 
-/// Reads one page; `Ok(None)` for a draft left out.
-fn read_page(
+/// Reads one page (`path` under `content`, the site's `content/` folder);
+/// `Ok(None)` for a draft left out. The page's place in the tree (`url`,
+/// `parent`, `children`) is left empty: [`load_site`] arranges it.
+pub fn read_page(
     path: &Path,
     content: &Path,
     root: &Path,

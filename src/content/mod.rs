@@ -10,7 +10,7 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{FrontMatter, StepMeta};
-pub use load::{LoadOptions, is_ignored, load_site};
+pub use load::{LoadOptions, is_ignored, load_site, read_page};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, line_column};

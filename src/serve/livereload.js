@@ -93,7 +93,7 @@
     });
     const errors = Array.isArray(report.errors) ? report.errors : [];
     const count = errors.length === 1 ? "1 error" : errors.length + " errors";
-    head.append(element("strong", "Build failed (" + count + "). The last good version stays served; fix and save.", {
+    head.append(element("strong", "Build failed (" + count + "). Fix and save: the page updates by itself.", {
       color: "#fca5a5", fontSize: "15px",
     }));
     const close = element("button", "×", {

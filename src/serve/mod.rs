@@ -25,17 +25,20 @@ pub mod watch;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use crate::fs;
+use crate::incremental::TextFilesJob;
+use crate::output::OutputFile;
 use overlay::ErrorReport;
 use rebuild::{Outcome, Rebuilder};
 use reload::{Announcement, Broadcaster};
 use server::Server;
 use store::Store;
-use watch::{Batch, SourceWatcher};
+use watch::{Batch, Next, SourceWatcher};
 
 /// What `serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -56,8 +59,8 @@ pub struct ServeOptions {
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = fs::canonicalize(&options.root)?;
     // Watch before the first build, so a save during it is not lost.
-    let mut watcher = SourceWatcher::start(&root)?;
-    let rebuilder = Rebuilder::new(&root, options.include_drafts);
+    let watcher = SourceWatcher::start(&root)?;
+    let mut rebuilder = Rebuilder::new(&root, options.include_drafts);
     let store = Store::default();
     let broadcaster = Broadcaster::default();
     let started = Instant::now();
@@ -90,19 +93,94 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     if options.open {
         open::in_browser(&url);
     }
-    while let Some(batch) = watcher.next_batch() {
-        let batch = rebuild::settle(batch, &root, &store.current().snapshot);
-        if !batch.is_empty() {
-            rebuild_once(&rebuilder, &batch, &store, &broadcaster);
-        }
-    }
+    let (finished, finished_jobs) = channel();
+    let mut authoring = Authoring {
+        root,
+        watcher,
+        rebuilder,
+        store,
+        broadcaster,
+        finished,
+        finished_jobs,
+        job_running: false,
+    };
+    authoring.run();
     server.stop();
     Ok(())
 }
 
+/// How long the sources must be quiet after incremental edits before the
+/// search index is built again.
+const IDLE_BEFORE_TEXT_FILES: Duration = Duration::from_millis(300);
+
+/// The rebuild loop and what it works with.
+struct Authoring {
+    root: PathBuf,
+    watcher: SourceWatcher,
+    rebuilder: Rebuilder,
+    store: Store,
+    broadcaster: Broadcaster,
+    finished: Sender<(u64, Vec<OutputFile>)>,
+    finished_jobs: Receiver<(u64, Vec<OutputFile>)>,
+    job_running: bool,
+}
+
+impl Authoring {
+    /// Rebuilds on every batch of changes until the watcher stops. After
+    /// incremental edits, once the author pauses, the search index is built
+    /// on another thread (one job at a time).
+    fn run(&mut self) {
+        loop {
+            let wait = (self.job_running || self.rebuilder.text_files_stale())
+                .then_some(IDLE_BEFORE_TEXT_FILES);
+            let next = self.watcher.next(wait);
+            for (edit, files) in self.finished_jobs.try_iter() {
+                self.rebuilder.absorb(edit, files);
+                self.job_running = false;
+            }
+            match next {
+                Next::Stopped => return,
+                Next::Idle => {
+                    if !self.job_running
+                        && let Some(job) = self.rebuilder.text_files_job()
+                    {
+                        self.job_running = true;
+                        run_in_background(job, self.store.clone(), self.finished.clone());
+                    }
+                }
+                Next::Batch(batch) => {
+                    let batch = rebuild::settle(batch, &self.root, &self.store.current().snapshot);
+                    if !batch.is_empty() {
+                        rebuild_once(&mut self.rebuilder, &batch, &self.store, &self.broadcaster);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Builds the search index after incremental edits without holding up the
+/// next one: the new pages were served (and announced) at once, the index
+/// follows, in the same generation (a reader's search needs no reload).
+/// A job overtaken by a newer edit is dropped.
+fn run_in_background(job: TextFilesJob, store: Store, finished: Sender<(u64, Vec<OutputFile>)>) {
+    let generation = store.current().snapshot.generation;
+    std::thread::spawn(move || {
+        let files = job.run();
+        store.patch(generation, &job.replaces, files.clone());
+        // The loop is gone only when serve is shutting down.
+        let _ = finished.send((job.edit, files));
+    });
+}
+
 /// Rebuilds for one batch, publishes a good result, and only then tells
 /// open pages.
-fn rebuild_once(rebuilder: &Rebuilder, batch: &Batch, store: &Store, broadcaster: &Broadcaster) {
+fn rebuild_once(
+    rebuilder: &mut Rebuilder,
+    batch: &Batch,
+    store: &Store,
+    broadcaster: &Broadcaster,
+) {
     let started = Instant::now();
     let current = store.current();
     let what = describe(batch);

@@ -2,16 +2,17 @@
 //!
 //! A stylesheet or a copied file edited in place needs no rebuild at all:
 //! the served site reads copied files from disk, so open pages only need to
-//! be told (stylesheets are swapped without a reload). Everything else
-//! renders the site again with [`crate::build::render_site`], in memory;
-//! the caller publishes the result only when it succeeded.
+//! be told (stylesheets are swapped without a reload). An edit of pages'
+//! bodies re-renders only those pages ([`crate::incremental`]). Everything
+//! else renders the whole site again, through the same pipeline as
+//! `build`, in memory; the caller publishes the result only when it
+//! succeeded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use crate::build::render_site;
 use crate::diagnostic::Diagnostics;
+use crate::incremental::{FileMap, Incremental, TextFilesJob};
 use crate::output::{Contents, OutputFile};
 
 use super::change::ChangeKind;
@@ -38,16 +39,15 @@ pub enum Outcome {
         styles_only: bool,
     },
     /// A new site to publish.
-    Built(HashMap<String, Arc<OutputFile>>),
+    Built(FileMap),
     /// The build failed; keep the last good site.
     Failed(Diagnostics),
 }
 
 /// Renders one site again and again.
-#[derive(Debug, Clone)]
 pub struct Rebuilder {
     root: PathBuf,
-    include_drafts: bool,
+    site: Incremental,
 }
 
 impl Rebuilder {
@@ -55,32 +55,63 @@ impl Rebuilder {
     pub fn new(root: &Path, include_drafts: bool) -> Self {
         Self {
             root: root.to_path_buf(),
-            include_drafts,
+            site: Incremental::new(root, include_drafts),
         }
     }
 
     /// Renders the whole site.
-    pub fn render(&self) -> Result<HashMap<String, Arc<OutputFile>>, Diagnostics> {
-        let output = render_site(&self.root, self.include_drafts)?;
-        Ok(output
-            .files
-            .into_iter()
-            .map(|file| (file.path.clone(), Arc::new(file)))
-            .collect())
+    pub fn render(&mut self) -> Result<FileMap, Diagnostics> {
+        self.site.full()
     }
 
     /// Does what `batch` needs, given the site served now and whether the
     /// last build failed.
-    pub fn rebuild(&self, batch: &Batch, served: &Snapshot, broken: bool) -> Outcome {
+    pub fn rebuild(&mut self, batch: &Batch, served: &Snapshot, broken: bool) -> Outcome {
         match plan(batch, &self.root, served, broken) {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
-            Work::Render => match self.render() {
-                Ok(files) => Outcome::Built(files),
-                Err(diagnostics) => Outcome::Failed(diagnostics),
-            },
+            Work::Render => {
+                let edited = only_pages(batch)
+                    .and_then(|pages| self.site.pages_edited(&pages))
+                    .unwrap_or_else(|| self.site.full());
+                match edited {
+                    Ok(files) => Outcome::Built(files),
+                    Err(diagnostics) => Outcome::Failed(diagnostics),
+                }
+            }
         }
     }
+}
+
+impl Rebuilder {
+    /// After an incremental edit, the job that builds the files made from
+    /// every page's text (the search index), to run off the rebuild loop.
+    pub fn text_files_job(&mut self) -> Option<TextFilesJob> {
+        self.site.text_files_job()
+    }
+
+    /// Whether the search index is older than the pages.
+    pub fn text_files_stale(&self) -> bool {
+        self.site.text_files_stale()
+    }
+
+    /// Takes in a finished [`TextFilesJob`]'s files; the whole new site if
+    /// no other edit came since.
+    pub fn absorb(&mut self, edit: u64, files: Vec<OutputFile>) -> Option<FileMap> {
+        self.site.absorb(edit, files)
+    }
+}
+
+/// The changed pages, when nothing but Markdown pages changed.
+fn only_pages(batch: &Batch) -> Option<Vec<PathBuf>> {
+    if batch.rescan {
+        return None;
+    }
+    batch
+        .changes
+        .iter()
+        .map(|(path, kind)| (*kind == ChangeKind::Page).then(|| path.clone()))
+        .collect()
 }
 
 /// Drops changes to files that came and went between two looks (an
@@ -146,6 +177,8 @@ pub fn plan(batch: &Batch, root: &Path, served: &Snapshot, broken: bool) -> Work
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+    use std::sync::Arc;
 
     fn served(root: &Path, copied: &[&str]) -> Snapshot {
         let mut files: HashMap<String, Arc<OutputFile>> = copied

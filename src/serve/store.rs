@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
+use crate::incremental::replace_files;
 use crate::output::OutputFile;
 
 use super::overlay::ErrorReport;
@@ -68,6 +69,19 @@ impl Store {
             generation,
         });
         generation
+    }
+
+    /// Replaces some files of the served site if it is still the site of
+    /// `generation` (files built after the site was published, such as
+    /// the search index). The generation stays: open pages need no reload.
+    pub fn patch(&self, generation: u64, replaces: &[String], files: Vec<OutputFile>) -> bool {
+        let mut current = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        if current.snapshot.generation != generation {
+            return false;
+        }
+        let files = replace_files(&current.snapshot.files, replaces, files);
+        current.snapshot = Arc::new(Snapshot { files, generation });
+        true
     }
 
     /// Records a failed build; the last good site stays served.

@@ -30,7 +30,7 @@ const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
 /// How long the tree must be quiet before a batch is handed over: long
 /// enough to join an editor's write-then-rename, short enough to feel
 /// instant.
-pub const QUIET: Duration = Duration::from_millis(25);
+pub const QUIET: Duration = Duration::from_millis(20);
 
 /// A batch is handed over after this long even if events keep coming (a
 /// long copy into `content/`), so the browser still sees progress.
@@ -51,6 +51,17 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && !self.rescan
     }
+}
+
+/// What [`SourceWatcher::next`] saw.
+#[derive(Debug)]
+pub enum Next {
+    /// Changes.
+    Batch(Batch),
+    /// Nothing for as long as was asked.
+    Idle,
+    /// The watcher stopped.
+    Stopped,
 }
 
 /// A running watcher of one site.
@@ -100,20 +111,41 @@ impl SourceWatcher {
     /// Waits for the next batch of relevant changes. `None` when the
     /// watcher stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
+        match self.next(None) {
+            Next::Batch(batch) => Some(batch),
+            Next::Idle | Next::Stopped => None,
+        }
+    }
+
+    /// Waits for the next batch of relevant changes, or until nothing
+    /// relevant happened for `idle` (when given).
+    pub fn next(&mut self, idle: Option<Duration>) -> Next {
         let mut batch = Batch::default();
+        let waiting = Instant::now();
         while batch.is_empty() {
-            let event = self.events.recv().ok()?;
-            self.add(&mut batch, event);
+            let event = match idle {
+                None => self
+                    .events
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+                Some(idle) => self
+                    .events
+                    .recv_timeout(idle.saturating_sub(waiting.elapsed())),
+            };
+            match event {
+                Ok(event) => self.add(&mut batch, event),
+                Err(RecvTimeoutError::Timeout) => return Next::Idle,
+                Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
+            }
         }
         let started = Instant::now();
         while started.elapsed() < LONGEST_BATCH {
             match self.events.recv_timeout(QUIET) {
                 Ok(event) => self.add(&mut batch, event),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return Some(batch),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
-        Some(batch)
+        Next::Batch(batch)
     }
 
     fn add(&mut self, batch: &mut Batch, event: notify::Result<Event>) {

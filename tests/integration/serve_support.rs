@@ -86,7 +86,7 @@ impl Served {
         let log = served.wait_for_log("at http://");
         let start = log.find("at http://").expect("address") + "at http://".len();
         let end = log[start..].find('/').expect("slash") + start;
-        served.address = log[start..end].to_owned();
+        log[start..end].clone_into(&mut served.address);
         served
     }
 
