@@ -529,7 +529,10 @@ mod tests {
         site.full().expect("builds");
         assert!(site.absorb(job.edit, job.run()).is_none());
         let changed = edit(root, page, |text| format!("{text}\nThird.\n"));
-        let files = site.pages_edited(&changed).expect("incremental").expect("builds");
+        let files = site
+            .pages_edited(&changed)
+            .expect("incremental")
+            .expect("builds");
         let files = with_text_files(&mut site, files);
         assert_clean(&files, root);
     }
