@@ -9,13 +9,17 @@
 //! Every response says `Cache-Control: no-store`, so the browser always asks
 //! again after a rebuild.
 
-use std::io::ErrorKind;
+use std::borrow::Cow;
+use std::io::{ErrorKind, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use anyhow::{Context, Result, bail};
+use rustix::fs::{Mode, OFlags};
 use tiny_http::{Header, Method, Request, Response};
+
+use crate::output::{Contents, OutputFile};
 
 use super::overlay::{SCRIPT_PATH, base_at_root, inject_script, waiting_page};
 use super::reload::{Broadcaster, EVENTS_PATH, SCRIPT, stream};
@@ -173,7 +177,7 @@ fn site_response(url: &str, current: &Current) -> Response<std::io::Cursor<Vec<u
         return text_response(400, "bad request path\n");
     };
     let snapshot = &current.snapshot;
-    if let Some(Ok(bytes)) = snapshot.files.get(&key).map(|file| file.bytes()) {
+    if let Some(Some(bytes)) = snapshot.files.get(&key).map(|file| served_bytes(file)) {
         let bytes = if content_type(&key).starts_with("text/html") {
             let html = String::from_utf8_lossy(&bytes);
             inject_script(&html, snapshot.generation).into_bytes()
@@ -192,8 +196,12 @@ fn site_response(url: &str, current: &Current) -> Response<std::io::Cursor<Vec<u
 
 fn not_found(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
     let snapshot = &current.snapshot;
-    let html = match snapshot.files.get("404.html").map(|file| file.bytes()) {
-        Some(Ok(bytes)) => inject_script(
+    let html = match snapshot
+        .files
+        .get("404.html")
+        .map(|file| served_bytes(file))
+    {
+        Some(Some(bytes)) => inject_script(
             &base_at_root(&String::from_utf8_lossy(&bytes)),
             snapshot.generation,
         ),
@@ -204,6 +212,22 @@ fn not_found(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
         Response::from_data(html.into_bytes()).with_status_code(404),
         "text/html; charset=utf-8",
     )
+}
+
+/// A file's bytes. Copied files are read from disk as they are now, but
+/// never through a symbolic link: a file replaced by a link after the build
+/// is not followed out of the site (until the rebuild drops it).
+fn served_bytes(file: &OutputFile) -> Option<Cow<'_, [u8]>> {
+    let Contents::Copy(path) = &file.contents else {
+        return file.bytes().ok();
+    };
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let descriptor = rustix::fs::open(path, flags, Mode::empty()).ok()?;
+    let mut bytes = Vec::new();
+    std::fs::File::from(descriptor)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes.into())
 }
 
 fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
@@ -289,6 +313,27 @@ mod tests {
         for (path, expected) in table {
             assert_eq!(content_type(path), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn copied_files_are_never_read_through_a_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let secret = dir.path().join("secret.txt");
+        std::fs::write(&secret, "secret").expect("write");
+        let logo = dir.path().join("logo.svg");
+        std::fs::write(&logo, "<svg/>").expect("write");
+        let copied = |path: &std::path::Path| OutputFile {
+            path: "logo.svg".into(),
+            contents: Contents::Copy(path.to_path_buf()),
+        };
+        assert_eq!(
+            served_bytes(&copied(&logo)).as_deref(),
+            Some(&b"<svg/>"[..])
+        );
+        // The file is replaced by a link after the build.
+        std::fs::remove_file(&logo).expect("remove");
+        std::os::unix::fs::symlink(&secret, &logo).expect("link");
+        assert_eq!(served_bytes(&copied(&logo)), None);
     }
 
     #[test]

@@ -400,3 +400,53 @@ fn build_output_has_no_live_reload_script() {
         );
     }
 }
+
+#[test]
+fn after_an_edit_the_search_index_catches_up_with_a_clean_build() {
+    let site = site();
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    std::fs::write(
+        site.root().join("content/guide/first.md"),
+        page("First page", "Zanzibar is a new word here."),
+    )
+    .expect("save");
+    events.next("reload");
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = out.path().join("public");
+    site.run(&[
+        "build",
+        "--quiet",
+        "--output",
+        output.to_str().expect("utf-8"),
+    ])
+    .success();
+    let built: Vec<(String, Vec<u8>)> = snapshot_tree(&output)
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("search/"))
+        .collect();
+    assert!(!built.is_empty(), "the build has a search index");
+    let deadline = std::time::Instant::now() + super::serve_support::PATIENCE;
+    loop {
+        let same = built
+            .iter()
+            .all(|(path, bytes)| served.get(&format!("/{path}")).body == *bytes);
+        if same {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the served search index never matched a clean build"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn open_without_a_browser_says_so_and_serves() {
+    let site = site();
+    let nowhere = tempfile::tempdir().expect("temp dir");
+    let mut served = Served::start_with_path(site.root(), &["--open"], Some(nowhere.path()));
+    served.wait_for_log("cannot open a browser here");
+    assert_eq!(served.get("/").status, 200);
+}

@@ -51,12 +51,21 @@ impl Served {
     /// Starts `serve` on `root` with extra arguments (and `--port 0`
     /// unless they name a port) and waits until it listens.
     pub fn start(root: &Path, extra: &[&str]) -> Self {
+        Self::start_with_path(root, extra, None)
+    }
+
+    /// [`Served::start`] with `PATH` set to `path` (to hide programs).
+    pub fn start_with_path(root: &Path, extra: &[&str], path: Option<&Path>) -> Self {
         let port: &[&str] = if extra.contains(&"--port") {
             &[]
         } else {
             &["--port", "0"]
         };
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        if let Some(path) = path {
+            command.env("PATH", path);
+        }
+        let mut child = command
             .arg("serve")
             .args(port)
             .args(extra)
