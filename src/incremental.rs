@@ -519,8 +519,7 @@ mod tests {
             .expect("builds");
         let older = site.text_files_job().expect("a job");
         let changed = edit(root, page, |text| format!("{text}\nSecond.\n"));
-        let files = site
-            .pages_edited(&changed)
+        site.pages_edited(&changed)
             .expect("incremental")
             .expect("builds");
         assert!(site.absorb(older.edit, older.run()).is_none());
