@@ -193,7 +193,7 @@ pub(crate) fn markdown_problems(data: &Page, output: &Rendered) -> Vec<Diagnosti
 }
 
 /// Markdown problems, broken links and anchors, and step metadata errors.
-fn check_content(
+pub(crate) fn check_content(
     site: &Site,
     index: &SiteIndex,
     rendered: &[Rendered],
@@ -254,9 +254,43 @@ fn page_assets(site: &Site) -> Result<PageAssets, Diagnostics> {
     })
 }
 
-/// Renders only the pages `pages` of an already checked site, exactly as
+/// The generated files that show the whole site: the checklist overview,
+/// the step manifest, the 404 page and (with a `base_url`) the sitemap.
+fn overview_files(
+    ctx: &RenderContext<'_>,
+    files: &mut Vec<OutputFile>,
+    problems: &mut Diagnostics,
+) {
+    match render_checklist(ctx) {
+        Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
+        Err(problem) => problems.push(problem),
+    }
+    files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(ctx)));
+    match render_not_found(ctx) {
+        Ok(html) => files.push(text_file("404.html".to_owned(), html)),
+        Err(problem) => problems.push(problem),
+    }
+    if let Some(xml) = sitemap(ctx) {
+        files.push(text_file("sitemap.xml".to_owned(), xml));
+    }
+}
+
+/// Which files of an already checked site to render again.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    /// These pages.
+    pub pages: &'a [usize],
+    /// And the files that show the whole site (checklist overview, step
+    /// manifest, 404 page, sitemap).
+    pub overview: bool,
+}
+
+/// Renders only the `selection` of an already checked site, exactly as
 /// [`render_site`] renders them (for incremental rebuilds).
-pub fn render_pages(parts: &SiteParts, pages: &[usize]) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render_pages(
+    parts: &SiteParts,
+    selection: Selection<'_>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let SiteParts {
         site,
         templates,
@@ -280,20 +314,24 @@ pub fn render_pages(parts: &SiteParts, pages: &[usize]) -> Result<Vec<OutputFile
         stylesheets: &stylesheets,
         scripts: &scripts,
     };
-    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+    let results: Vec<Result<OutputFile, Diagnostic>> = selection
+        .pages
         .par_iter()
         .map(|&page| {
             ctx.render_page(page)
                 .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
         })
         .collect();
-    let mut files = Vec::with_capacity(pages.len());
+    let mut files = Vec::with_capacity(selection.pages.len() + 4);
     let mut problems = Diagnostics::default();
     for result in results {
         match result {
             Ok(file) => files.push(file),
             Err(problem) => problems.push(problem),
         }
+    }
+    if selection.overview {
+        overview_files(&ctx, &mut files, &mut problems);
     }
     problems.into_result()?;
     Ok(files)
@@ -340,19 +378,8 @@ fn render_output(
             Err(problem) => problems.push(problem),
         }
     }
-    match render_checklist(&ctx) {
-        Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
-        Err(problem) => problems.push(problem),
-    }
-    files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(&ctx)));
-    match render_not_found(&ctx) {
-        Ok(html) => files.push(text_file("404.html".to_owned(), html)),
-        Err(problem) => problems.push(problem),
-    }
+    overview_files(&ctx, &mut files, &mut problems);
     problems.into_result()?;
-    if let Some(xml) = sitemap(&ctx) {
-        files.push(text_file("sitemap.xml".to_owned(), xml));
-    }
     files.extend(text_derived_files(site, rendered));
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),

@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::build::{
-    SiteParts, markdown_problems, render_pages, render_site_keeping_parts, text_derived_files,
+    Selection, SiteParts, markdown_problems, render_pages, render_site_keeping_parts,
+    text_derived_files,
 };
 use crate::content::{CONTENT_DIR, LoadOptions, Page, read_page};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -285,7 +286,11 @@ impl State {
         problems.into_result()?;
         let pages: Vec<usize> = pages.iter().copied().collect();
         let mut files = self.files.clone();
-        for file in render_pages(&self.parts, &pages)? {
+        let selection = Selection {
+            pages: &pages,
+            overview: false,
+        };
+        for file in render_pages(&self.parts, selection)? {
             files.insert(file.path.clone(), Arc::new(file));
         }
         Ok(files)
