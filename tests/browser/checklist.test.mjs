@@ -540,8 +540,33 @@ describe('accessibility', () => {
   }
 });
 
+describe('a site without roles or phases', () => {
+  test('still has a working checklist, with no role filter', async () => {
+    const root = writeSite({
+      'site.toml': 'title = "Plain"\nlanguage = "en"\n',
+      'content/_index.md': '+++\ntitle = "Home"\n+++\n\n- [ ] First {#first}\n- [ ] Second {#second}\n',
+    });
+    const local = await serve(buildSite({ root }));
+    const { context, page, log } = await openPage(browser, `${local.url}index.html`);
+    try {
+      assert.equal(await page.locator('[data-role-filter]').isVisible(), false);
+      await page.check('#step-first');
+      assert.match(await text(page, '.progress-figure'), /1 of 2 steps done/);
+      assert.deepEqual(await page.locator('.progress-chips .chip-name').allTextContents(), ['Whole guide']);
+      await page.goto(`${local.url}checklist/index.html`);
+      await waitReady(page);
+      assert.equal(await page.locator('#check--_index--first').isChecked(), true);
+      assert.equal(await page.locator('#phase-other-title [data-progress-for] [aria-hidden]').innerText(), '1/2');
+      assertClean(log);
+    } finally {
+      await context.close();
+      await local.close();
+    }
+  });
+});
+
 describe('an English site', () => {
-  test('the interface speaks English', async () => {
+  test('the interface speaks English', async (t) => {
     const root = writeSite({
       'content/_index.md': '+++\ntitle = "Home"\n+++\n\nWelcome.\n',
       'content/leave.md':
@@ -549,7 +574,9 @@ describe('an English site', () => {
     });
     const output = buildSite({ root });
     const local = await serve(output);
+    t.after(() => local.close());
     const { context, page, log } = await openPage(browser, `${local.url}leave/index.html`);
+    t.after(() => context.close());
     assert.match(await text(page, '[data-role-filter] legend'), /I am/);
     assert.match(await text(page, '#hand-over > .step-notice'), /Cannot start yet\s+First finish: Return the laptop/);
     assert.match(await text(page, '.progress-figure'), /0 of 2 steps done/);
@@ -561,7 +588,5 @@ describe('an English site', () => {
       'Done: Return the laptop. This page: 1 of 2 steps done. You can now start: Hand over the account.',
     );
     assertClean(log);
-    await context.close();
-    await local.close();
   });
 });
