@@ -1,30 +1,41 @@
 //! Incremental rebuilds: keep what the pipeline read and rendered, and when
-//! only the body of existing pages changed, redo only those pages.
+//! existing pages were edited, redo only what the edit changes.
 //!
-//! The common edit while writing changes a page's text and nothing that
-//! other pages show: not its front matter (title, weight, steps' metadata,
-//! …), not its steps (ids, labels) and not its anchors. For such an edit the
-//! page's Markdown is rendered again, its links checked against the anchors
-//! every page already has and its HTML rendered; every other output file
-//! stays as it was. The files built from every page's text (the search
-//! index) take as long as the rest together on a large site, so they are
-//! made afterwards by a [`TextFilesJob`] that the caller may run on another
-//! thread and hand back with [`Incremental::absorb`]. Anything else (a page added, removed or renamed,
-//! front matter, steps or anchors changed, a template, the config, a
-//! static file, or no good build to start from) is a full render. The
-//! result is the same as a clean build: `tests` below check it file by
-//! file.
+//! Only the edited pages are read and their Markdown rendered again. Then:
+//!
+//! - The common edit while writing changes a page's text and nothing other
+//!   pages show: not its front matter, its steps (ids, labels) or its
+//!   anchors. Its links are checked against the anchors of the pages they
+//!   point at and only its HTML is rendered; every other file stays.
+//! - An edit other pages do see (a title, a description, steps, their
+//!   metadata and requirements, headings) runs every check of a build over
+//!   the whole site (cheap: the Markdown is not rendered again), then
+//!   renders the edited pages, the pages that show them ([`affected`]) and
+//!   the overview files (checklist, step manifest, 404, sitemap).
+//! - A page added, removed or moved (`weight`, `slug`, `draft`), a
+//!   template, the config, a static file, or no good build to start from:
+//!   a full render.
+//!
+//! The files built from every page's text (the search index) take as long
+//! as the rest together on a large site, so they are made afterwards by a
+//! [`TextFilesJob`] that the caller may run on another thread and hand back
+//! with [`Incremental::absorb`]. The result equals a clean build: `tests`
+//! check it file by file.
 //!
 //! A failed edit leaves the kept state as it was (the last good build) and
-//! remembers the page, so the fix is incremental too.
+//! remembers the pages, so the fix is incremental too.
+
+mod affected;
+mod text_files;
+
+pub use text_files::{TextFilesJob, replace_files};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::build::{
-    Selection, SiteParts, markdown_problems, render_pages, render_site_keeping_parts,
-    text_derived_files,
+    Selection, SiteParts, check_content, markdown_problems, render_pages, render_site_keeping_parts,
 };
 use crate::content::{CONTENT_DIR, LoadOptions, Page, read_page};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -59,27 +70,10 @@ struct State {
     build: u64,
     /// The files built from every page's text are older than the pages.
     text_files_stale: bool,
+    /// How many files the last incremental build rendered.
+    last_rendered: usize,
     /// Where those files are.
     text_paths: Vec<String>,
-}
-
-/// Builds the files made from every page's text (see
-/// [`crate::build::text_derived_files`]) from a light copy of the site,
-/// so it can run on another thread while the next edit is rendered.
-pub struct TextFilesJob {
-    /// The build the files are for.
-    pub edit: u64,
-    /// The files they replace.
-    pub replaces: Vec<String>,
-    site: crate::content::Site,
-    rendered: Vec<Rendered>,
-}
-
-impl TextFilesJob {
-    /// Builds the files.
-    pub fn run(&self) -> Vec<OutputFile> {
-        text_derived_files(&self.site, &self.rendered)
-    }
 }
 
 impl Incremental {
@@ -120,54 +114,18 @@ impl Incremental {
             pending: BTreeSet::new(),
             build: self.builds,
             text_files_stale: false,
+            last_rendered: 0,
             text_paths,
         });
         Ok(files)
     }
 
-    /// After an incremental edit, the job that builds the files made from
-    /// every page's text; `None` when they are up to date.
-    pub fn text_files_job(&mut self) -> Option<TextFilesJob> {
-        let state = self.state.as_mut()?;
-        if !std::mem::take(&mut state.text_files_stale) {
-            return None;
-        }
-        let site = &state.parts.site;
-        let pages = site.pages.iter().map(light_page).collect();
-        let rendered = state.parts.rendered.iter().map(light_rendered).collect();
-        Some(TextFilesJob {
-            edit: state.build,
-            replaces: state.text_paths.clone(),
-            site: crate::content::Site {
-                config: site.config.clone(),
-                root: site.root.clone(),
-                pages,
-                assets: site.assets.clone(),
-                warnings: Vec::new(),
-            },
-            rendered,
-        })
-    }
-
-    /// Whether the files made from every page's text are older than the
-    /// pages (a [`TextFilesJob`] would make them again).
-    pub fn text_files_stale(&self) -> bool {
+    /// How many files the last build rendered, when it was incremental.
+    pub fn last_pages_rendered(&self) -> Option<usize> {
         self.state
             .as_ref()
-            .is_some_and(|state| state.text_files_stale)
-    }
-
-    /// Takes in the files a [`TextFilesJob`] built. `None` (and nothing
-    /// changes) when another build came since; else the whole new site.
-    pub fn absorb(&mut self, edit: u64, files: Vec<OutputFile>) -> Option<FileMap> {
-        let state = self.state.as_mut()?;
-        if state.build != edit {
-            return None;
-        }
-        let paths = files.iter().map(|file| file.path.clone()).collect();
-        state.files = replace_files(&state.files, &state.text_paths, files);
-        state.text_paths = paths;
-        Some(state.files.clone())
+            .filter(|state| state.last_rendered > 0)
+            .map(|state| state.last_rendered)
     }
 
     /// Renders again after the Markdown files `changed` (relative to the
@@ -200,27 +158,27 @@ impl Incremental {
             return Some(Err(problems));
         }
         let result = state.apply(edits, pages);
-        if let Some(Ok(_)) = result {
+        if result.is_ok() {
             self.builds += 1;
             state.build = self.builds;
         }
-        result
+        Some(result)
     }
 }
 
 impl State {
-    /// Renders the edited pages' Markdown; `None` if that changes what other
-    /// pages show. Otherwise swaps them in, checks them and renders their
-    /// HTML; on a problem, swaps the last good versions back and remembers
-    /// the pages for the next edit.
+    /// Renders the edited pages' Markdown, swaps them in, checks and renders
+    /// what they change; on a problem, swaps the last good versions back and
+    /// remembers the pages for the next edit.
     fn apply(
         &mut self,
         edits: Vec<(usize, Page)>,
         pages: BTreeSet<usize>,
-    ) -> Option<Result<FileMap, Diagnostics>> {
+    ) -> Result<FileMap, Diagnostics> {
         let site = &self.parts.site;
         let labels = Language::from_tag(&site.config.language).markdown_labels();
         let mut swapped: Vec<(usize, Page, Rendered)> = Vec::with_capacity(edits.len());
+        let mut seen_elsewhere = false;
         for (page, data) in edits {
             let resolver = PageLinks {
                 site,
@@ -233,13 +191,16 @@ impl State {
                 resolver: &resolver,
                 labels: &labels,
             });
-            if !same_face(&rendered, &self.parts.rendered[page]) {
-                return None;
-            }
+            seen_elsewhere |= data.front != site.pages[page].front
+                || !same_face(&rendered, &self.parts.rendered[page]);
             swapped.push((page, data, rendered));
         }
         self.swap(&mut swapped);
-        let result = self.check_and_render(&pages);
+        let result = if seen_elsewhere {
+            self.check_and_render_all(&swapped)
+        } else {
+            self.check_and_render(&pages)
+        };
         match &result {
             Ok(files) => {
                 self.pending.clear();
@@ -251,7 +212,7 @@ impl State {
                 self.pending = pages;
             }
         }
-        Some(result)
+        result
     }
 
     /// Exchanges pages and their rendered Markdown with the kept ones.
@@ -269,7 +230,7 @@ impl State {
     }
 
     /// The checks a build makes of the edited pages, then their HTML.
-    fn check_and_render(&self, pages: &BTreeSet<usize>) -> Result<FileMap, Diagnostics> {
+    fn check_and_render(&mut self, pages: &BTreeSet<usize>) -> Result<FileMap, Diagnostics> {
         let SiteParts { site, rendered, .. } = &self.parts;
         let anchors = self.anchors_seen_from(pages);
         let mut problems = Diagnostics::default();
@@ -290,7 +251,9 @@ impl State {
             pages: &pages,
             overview: false,
         };
-        for file in render_pages(&self.parts, selection)? {
+        let rendered = render_pages(&self.parts, selection)?;
+        self.last_rendered = rendered.len();
+        for file in rendered {
             files.insert(file.path.clone(), Arc::new(file));
         }
         Ok(files)
@@ -298,6 +261,40 @@ impl State {
 }
 
 impl State {
+    /// Every check of a build, over the whole site; then the edited pages,
+    /// the pages that show them and the overview files. `old` holds the
+    /// edited pages' previous versions.
+    fn check_and_render_all(
+        &mut self,
+        old: &[(usize, Page, Rendered)],
+    ) -> Result<FileMap, Diagnostics> {
+        let steps = check_content(&self.parts.site, &self.index, &self.parts.rendered)?;
+        let before: Vec<(usize, &Page)> = old.iter().map(|(page, data, _)| (*page, data)).collect();
+        let pages: Vec<usize> =
+            affected::affected_pages(&self.parts.site, &before, &self.parts.steps, &steps)
+                .into_iter()
+                .collect();
+        let old_steps = std::mem::replace(&mut self.parts.steps, steps);
+        let selection = Selection {
+            pages: &pages,
+            overview: true,
+        };
+        match render_pages(&self.parts, selection) {
+            Ok(rendered) => {
+                self.last_rendered = rendered.len();
+                let mut files = self.files.clone();
+                for file in rendered {
+                    files.insert(file.path.clone(), Arc::new(file));
+                }
+                Ok(files)
+            }
+            Err(problems) => {
+                self.parts.steps = old_steps;
+                Err(problems)
+            }
+        }
+    }
+
     /// The anchors of the edited pages and of every page they link to; the
     /// other pages' sets are left empty (making all of them costs more than
     /// the rest of an edit on a large site).
@@ -343,52 +340,8 @@ fn same_face(new: &Rendered, old: &Rendered) -> bool {
             .all(|(a, b)| unplaced(a) == unplaced(b))
 }
 
-/// `files` with the files at `old` paths replaced by `new` ones.
-pub fn replace_files(files: &FileMap, old: &[String], new: Vec<OutputFile>) -> FileMap {
-    let mut files = files.clone();
-    for path in old {
-        files.remove(path);
-    }
-    for file in new {
-        files.insert(file.path.clone(), Arc::new(file));
-    }
-    files
-}
-
-/// A copy of a page without its source text (the bulk of it).
-fn light_page(page: &Page) -> Page {
-    Page {
-        source: page.source.clone(),
-        file: page.file.clone(),
-        key: page.key.clone(),
-        kind: page.kind,
-        front: page.front.clone(),
-        text: String::new(),
-        front_range: 0..0,
-        front_first_line: page.front_first_line,
-        body_start: 0,
-        body_first_line: page.body_first_line,
-        url: page.url.clone(),
-        parent: page.parent,
-        children: page.children.clone(),
-    }
-}
-
-/// A copy of a page's rendered Markdown without its HTML (the bulk of it).
-fn light_rendered(output: &Rendered) -> Rendered {
-    Rendered {
-        html: String::new(),
-        toc: output.toc.clone(),
-        steps: output.steps.clone(),
-        anchors: output.anchors.clone(),
-        links: output.links.clone(),
-        errors: output.errors.clone(),
-        text_blocks: output.text_blocks.clone(),
-    }
-}
-
-/// Reads a page again. `None` when it is gone or no longer a plain edit of
-/// its body (front matter changed, now a draft); the read error otherwise.
+/// Reads a page again. `None` when it is gone or moved in the tree (its
+/// `weight`, `slug` or `draft` changed); the read error otherwise.
 fn reread(root: &Path, old: &Page, options: LoadOptions) -> Option<Result<Page, Diagnostic>> {
     let path = root.join(&old.file);
     if !path.is_file() {
@@ -399,7 +352,11 @@ fn reread(root: &Path, old: &Page, options: LoadOptions) -> Option<Result<Page, 
         Ok(None) => return None,
         Err(problem) => return Some(Err(problem)),
     };
-    if page.text[..page.body_start] != old.text[..old.body_start] {
+    let (new_front, old_front) = (&page.front, &old.front);
+    if new_front.weight != old_front.weight
+        || new_front.slug != old_front.slug
+        || new_front.draft != old_front.draft
+    {
         return None;
     }
     Some(Ok(Page {
@@ -411,213 +368,4 @@ fn reread(root: &Path, old: &Page, options: LoadOptions) -> Option<Result<Page, 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::build::render_site;
-
-    /// A copy of the bundled guide in a temporary folder.
-    fn bundled() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        std::fs::copy(manifest.join("site.toml"), dir.path().join("site.toml")).expect("copy");
-        for entry in walkdir::WalkDir::new(manifest.join("content")) {
-            let entry = entry.expect("walk");
-            let relative = entry.path().strip_prefix(manifest).expect("below");
-            let target = dir.path().join(relative);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).expect("mkdir");
-            } else {
-                std::fs::copy(entry.path(), &target).expect("copy");
-            }
-        }
-        dir
-    }
-
-    /// Asserts that `files` is exactly what a clean build renders now.
-    #[track_caller]
-    fn assert_clean(files: &FileMap, root: &Path) {
-        let clean = render_site(root, false).expect("clean build");
-        let mut paths: Vec<&String> = files.keys().collect();
-        paths.sort();
-        let clean_paths: Vec<&String> = clean.files.iter().map(|file| &file.path).collect();
-        assert_eq!(paths, clean_paths);
-        for file in &clean.files {
-            assert!(
-                files[&file.path].bytes().expect("bytes") == file.bytes().expect("bytes"),
-                "`{}` differs from a clean build",
-                file.path
-            );
-        }
-    }
-
-    /// Runs the job for the text files, as `serve` does on another thread.
-    fn with_text_files(site: &mut Incremental, files: FileMap) -> FileMap {
-        match site.text_files_job() {
-            Some(job) => site.absorb(job.edit, job.run()).expect("no edit since"),
-            None => files,
-        }
-    }
-
-    fn edit(root: &Path, page: &str, change: impl Fn(&str) -> String) -> Vec<PathBuf> {
-        let path = root.join(page);
-        let text = std::fs::read_to_string(&path).expect("read");
-        std::fs::write(&path, change(&text)).expect("write");
-        vec![PathBuf::from(page)]
-    }
-
-    /// The body starts after the front matter's closing `+++` line.
-    fn in_body(text: &str, added: &str) -> String {
-        let close = text[3..].find("+++\n").expect("front matter") + 3 + 4;
-        format!("{}{added}{}", &text[..close], &text[close..])
-    }
-
-    #[test]
-    fn body_edits_render_only_their_pages_and_equal_a_clean_build() {
-        let dir = bundled();
-        let root = dir.path();
-        let mut site = Incremental::new(root, false);
-        site.full().expect("first build");
-        let page = "content/before-leaving/unbind-contacts.md";
-
-        // Lines above the steps move them down: their line numbers change,
-        // nothing else other pages show.
-        let changed = edit(root, page, |text| {
-            in_body(text, "\nA new first paragraph.\n\n")
-        });
-        let files = site
-            .pages_edited(&changed)
-            .expect("incremental")
-            .expect("builds");
-        let html = files["before-leaving/unbind-contacts/index.html"]
-            .bytes()
-            .expect("bytes");
-        assert!(String::from_utf8_lossy(&html).contains("A new first paragraph."));
-        let files = with_text_files(&mut site, files);
-        assert_clean(&files, root);
-        assert!(site.text_files_job().is_none(), "up to date");
-
-        // Two pages at once.
-        let mut changed = edit(root, page, |text| format!("{text}\nMore at the end.\n"));
-        changed.extend(edit(
-            root,
-            "content/after-leaving/recover-account.md",
-            |text| format!("{text}\nAnother page's new line.\n"),
-        ));
-        let files = site
-            .pages_edited(&changed)
-            .expect("incremental")
-            .expect("builds");
-        let files = with_text_files(&mut site, files);
-        assert_clean(&files, root);
-    }
-
-    #[test]
-    fn text_files_of_an_older_edit_are_not_taken() {
-        let dir = bundled();
-        let root = dir.path();
-        let mut site = Incremental::new(root, false);
-        site.full().expect("first build");
-        let page = "content/before-leaving/materials.md";
-        let changed = edit(root, page, |text| format!("{text}\nFirst.\n"));
-        site.pages_edited(&changed)
-            .expect("incremental")
-            .expect("builds");
-        let older = site.text_files_job().expect("a job");
-        let changed = edit(root, page, |text| format!("{text}\nSecond.\n"));
-        site.pages_edited(&changed)
-            .expect("incremental")
-            .expect("builds");
-        assert!(site.absorb(older.edit, older.run()).is_none());
-        // Nor after a full build.
-        let job = site.text_files_job().expect("a job");
-        site.full().expect("builds");
-        assert!(site.absorb(job.edit, job.run()).is_none());
-        let changed = edit(root, page, |text| format!("{text}\nThird.\n"));
-        let files = site
-            .pages_edited(&changed)
-            .expect("incremental")
-            .expect("builds");
-        let files = with_text_files(&mut site, files);
-        assert_clean(&files, root);
-    }
-
-    #[test]
-    fn a_broken_edit_reports_what_a_clean_build_reports_and_its_fix_is_incremental() {
-        let dir = bundled();
-        let root = dir.path();
-        let mut site = Incremental::new(root, false);
-        site.full().expect("first build");
-        let page = "content/before-leaving/materials.md";
-        let original = std::fs::read_to_string(root.join(page)).expect("read");
-
-        let changed = edit(root, page, |text| {
-            format!("{text}\nSee [nowhere](nowhere.md) and [here](#no-such-anchor).\n")
-        });
-        let problems = site
-            .pages_edited(&changed)
-            .expect("incremental")
-            .expect_err("broken");
-        let clean = render_site(root, false).expect_err("broken too");
-        assert_eq!(problems, clean);
-        assert_eq!(problems.0.len(), 2);
-
-        // Another page is edited while the first one is still broken.
-        let other = edit(root, "content/after-leaving/recover-account.md", |text| {
-            format!("{text}\nStill writing.\n")
-        });
-        let problems = site
-            .pages_edited(&other)
-            .expect("incremental")
-            .expect_err("broken");
-        assert_eq!(problems, render_site(root, false).expect_err("broken too"));
-
-        std::fs::write(root.join(page), format!("{original}\nFixed.\n")).expect("fix");
-        let files = site
-            .pages_edited(&changed)
-            .expect("incremental")
-            .expect("fixed");
-        let files = with_text_files(&mut site, files);
-        assert_clean(&files, root);
-        let html = files["after-leaving/recover-account/index.html"]
-            .bytes()
-            .expect("bytes");
-        assert!(String::from_utf8_lossy(&html).contains("Still writing."));
-    }
-
-    type Change = fn(&str) -> String;
-
-    #[test]
-    fn edits_that_other_pages_see_need_a_full_render() {
-        let dir = bundled();
-        let root = dir.path();
-        let mut site = Incremental::new(root, false);
-        site.full().expect("first build");
-        let page = "content/before-leaving/unbind-contacts.md";
-        let cases: [(&str, Change); 4] = [
-            ("title", |text| {
-                text.replacen("title = \"", "title = \"Renamed ", 1)
-            }),
-            ("step", |text| text.replacen("- [ ] ", "- [ ] Renamed: ", 1)),
-            ("heading", |text| format!("{text}\n## A new heading\n")),
-            ("new step", |text| format!("{text}\n- [ ] A new step\n")),
-        ];
-        for (what, change) in cases {
-            let changed = edit(root, page, change);
-            assert!(site.pages_edited(&changed).is_none(), "{what}");
-            let files = site.full().expect("builds");
-            assert_clean(&files, root);
-        }
-        // A new page, and a page that is gone.
-        std::fs::write(
-            root.join("content/before-leaving/new.md"),
-            "+++\ntitle = \"New\"\n+++\n\nNew.\n",
-        )
-        .expect("write");
-        assert!(
-            site.pages_edited(&[PathBuf::from("content/before-leaving/new.md")])
-                .is_none()
-        );
-        std::fs::remove_file(root.join(page)).expect("remove");
-        assert!(site.pages_edited(&[PathBuf::from(page)]).is_none());
-    }
-}
+mod tests;

@@ -203,8 +203,13 @@ fn rebuild_once(
             } else {
                 ""
             };
+            let scope = match rebuilder.last_pages_rendered() {
+                Some(1) => "1 file".to_owned(),
+                Some(count) => format!("{count} files"),
+                None => "whole site".to_owned(),
+            };
             eprintln!(
-                "{what}: rebuilt in {} ms{fixed}",
+                "{what}: rebuilt in {} ms ({scope}){fixed}",
                 started.elapsed().as_millis()
             );
         }

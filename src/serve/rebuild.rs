@@ -90,6 +90,11 @@ impl Rebuilder {
         self.site.text_files_job()
     }
 
+    /// How many files the last build rendered, when it was incremental.
+    pub fn last_pages_rendered(&self) -> Option<usize> {
+        self.site.last_pages_rendered()
+    }
+
     /// Whether the search index is older than the pages.
     pub fn text_files_stale(&self) -> bool {
         self.site.text_files_stale()

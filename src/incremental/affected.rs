@@ -1,0 +1,97 @@
+//! Which pages an edit changes, when the site's tree stays the same (no page
+//! added, removed or moved, no `weight` or `slug` changed).
+//!
+//! A page's HTML shows, of other pages, only what its template context
+//! holds: the sidebar (titles and step counts of the entries in the open
+//! sections), breadcrumbs (titles of its ancestors), the previous and next
+//! pages (titles), the children of a section (titles, descriptions, step
+//! counts), and in its steps the page titles and step labels of what they
+//! require. So an edit of page P changes, besides P:
+//!
+//! - when P's title, description or number of steps changed: every page
+//!   whose sidebar lists P (the pages under P's parent, the parent too),
+//!   the pages under P (breadcrumbs), and P's neighbours in reading order
+//!   (every page when P is the home page, whose title heads every
+//!   breadcrumb trail);
+//! - every page whose resolved steps changed (a requirement now points at
+//!   another position on P);
+//! - every page with a step that requires a step of a page whose title or
+//!   steps changed.
+
+use std::collections::BTreeSet;
+
+use crate::content::{Page, Site};
+use crate::steps::Step;
+
+/// The pages to render again after the pages in `old` (number, previous
+/// version) were edited; `site` has the new versions, `old_steps` and
+/// `new_steps` are every page's steps before and after.
+pub fn affected_pages(
+    site: &Site,
+    old: &[(usize, &Page)],
+    old_steps: &[Vec<Step>],
+    new_steps: &[Vec<Step>],
+) -> BTreeSet<usize> {
+    let order = site.reading_order();
+    let mut affected: BTreeSet<usize> = old.iter().map(|(page, _)| *page).collect();
+    let mut shown_elsewhere = BTreeSet::new();
+    for &(page, before) in old {
+        let now = &site.pages[page];
+        let title_changed = before.front.title != now.front.title;
+        let listed_differently = title_changed
+            || before.front.description != now.front.description
+            || old_steps[page].len() != new_steps[page].len();
+        if listed_differently {
+            match now.parent {
+                Some(parent) => affected.extend(subtree(site, parent)),
+                None => affected.extend(0..site.pages.len()),
+            }
+            affected.extend(subtree(site, page));
+            if let Some(at) = order.iter().position(|&p| p == page) {
+                affected.extend(at.checked_sub(1).and_then(|before| order.get(before)));
+                affected.extend(order.get(at + 1));
+            }
+        }
+        if title_changed || !same_steps(&old_steps[page], &new_steps[page]) {
+            shown_elsewhere.insert(page);
+        }
+    }
+    for (page, steps) in new_steps.iter().enumerate() {
+        let requires_changed = steps.iter().any(|step| {
+            step.requires
+                .iter()
+                .any(|required| shown_elsewhere.contains(&required.page))
+        });
+        if requires_changed || !same_steps(&old_steps[page], steps) {
+            affected.insert(page);
+        }
+    }
+    affected
+}
+
+/// `page` and every page under it.
+fn subtree(site: &Site, page: usize) -> Vec<usize> {
+    let mut all = Vec::new();
+    let mut stack = vec![page];
+    while let Some(at) = stack.pop() {
+        all.push(at);
+        stack.extend(&site.pages[at].children);
+    }
+    all
+}
+
+/// Whether two pages' steps render the same: equal but for the line they
+/// are on.
+fn same_steps(old: &[Step], new: &[Step]) -> bool {
+    old == new
+        || (old.len() == new.len()
+            && old.iter().zip(new).all(|(a, b)| {
+                Step {
+                    line: 0,
+                    ..a.clone()
+                } == Step {
+                    line: 0,
+                    ..b.clone()
+                }
+            }))
+}

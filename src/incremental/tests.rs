@@ -1,0 +1,310 @@
+//! Incremental rebuilds against clean builds, file by file: body edits,
+//! edits other pages see, broken edits and their fixes, and the search index
+//! built afterwards.
+
+use super::*;
+use crate::build::render_site;
+
+/// A copy of the bundled guide in a temporary folder.
+fn bundled() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(manifest.join("site.toml"), dir.path().join("site.toml")).expect("copy");
+    for entry in walkdir::WalkDir::new(manifest.join("content")) {
+        let entry = entry.expect("walk");
+        let relative = entry.path().strip_prefix(manifest).expect("below");
+        let target = dir.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    dir
+}
+
+/// Asserts that `files` is exactly what a clean build renders now.
+#[track_caller]
+fn assert_clean(files: &FileMap, root: &Path) {
+    let clean = render_site(root, false).expect("clean build");
+    let mut paths: Vec<&String> = files.keys().collect();
+    paths.sort();
+    let clean_paths: Vec<&String> = clean.files.iter().map(|file| &file.path).collect();
+    assert_eq!(paths, clean_paths);
+    for file in &clean.files {
+        assert!(
+            files[&file.path].bytes().expect("bytes") == file.bytes().expect("bytes"),
+            "`{}` differs from a clean build",
+            file.path
+        );
+    }
+}
+
+/// Runs the job for the text files, as `serve` does on another thread.
+fn with_text_files(site: &mut Incremental, files: FileMap) -> FileMap {
+    match site.text_files_job() {
+        Some(job) => site.absorb(job.edit, job.run()).expect("no edit since"),
+        None => files,
+    }
+}
+
+fn edit(root: &Path, page: &str, change: impl Fn(&str) -> String) -> Vec<PathBuf> {
+    let path = root.join(page);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, change(&text)).expect("write");
+    vec![PathBuf::from(page)]
+}
+
+/// The body starts after the front matter's closing `+++` line.
+fn in_body(text: &str, added: &str) -> String {
+    let close = text[3..].find("+++\n").expect("front matter") + 3 + 4;
+    format!("{}{added}{}", &text[..close], &text[close..])
+}
+
+#[test]
+fn body_edits_render_only_their_pages_and_equal_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let page = "content/before-leaving/unbind-contacts.md";
+
+    // Lines above the steps move them down: their line numbers change,
+    // nothing else other pages show.
+    let changed = edit(root, page, |text| {
+        in_body(text, "\nA new first paragraph.\n\n")
+    });
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("builds");
+    let html = files["before-leaving/unbind-contacts/index.html"]
+        .bytes()
+        .expect("bytes");
+    assert!(String::from_utf8_lossy(&html).contains("A new first paragraph."));
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+    assert!(site.text_files_job().is_none(), "up to date");
+
+    // Two pages at once.
+    let mut changed = edit(root, page, |text| format!("{text}\nMore at the end.\n"));
+    changed.extend(edit(
+        root,
+        "content/after-leaving/recover-account.md",
+        |text| format!("{text}\nAnother page's new line.\n"),
+    ));
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("builds");
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+}
+
+#[test]
+fn text_files_of_an_older_edit_are_not_taken() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let page = "content/before-leaving/materials.md";
+    let changed = edit(root, page, |text| format!("{text}\nFirst.\n"));
+    site.pages_edited(&changed)
+        .expect("incremental")
+        .expect("builds");
+    let older = site.text_files_job().expect("a job");
+    let changed = edit(root, page, |text| format!("{text}\nSecond.\n"));
+    site.pages_edited(&changed)
+        .expect("incremental")
+        .expect("builds");
+    assert!(site.absorb(older.edit, older.run()).is_none());
+    // Nor after a full build.
+    let job = site.text_files_job().expect("a job");
+    site.full().expect("builds");
+    assert!(site.absorb(job.edit, job.run()).is_none());
+    let changed = edit(root, page, |text| format!("{text}\nThird.\n"));
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("builds");
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+}
+
+#[test]
+fn a_broken_edit_reports_what_a_clean_build_reports_and_its_fix_is_incremental() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let page = "content/before-leaving/materials.md";
+    let original = std::fs::read_to_string(root.join(page)).expect("read");
+
+    let changed = edit(root, page, |text| {
+        format!("{text}\nSee [nowhere](nowhere.md) and [here](#no-such-anchor).\n")
+    });
+    let problems = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect_err("broken");
+    let clean = render_site(root, false).expect_err("broken too");
+    assert_eq!(problems, clean);
+    assert_eq!(problems.0.len(), 2);
+
+    // Another page is edited while the first one is still broken.
+    let other = edit(root, "content/after-leaving/recover-account.md", |text| {
+        format!("{text}\nStill writing.\n")
+    });
+    let problems = site
+        .pages_edited(&other)
+        .expect("incremental")
+        .expect_err("broken");
+    assert_eq!(problems, render_site(root, false).expect_err("broken too"));
+
+    std::fs::write(root.join(page), format!("{original}\nFixed.\n")).expect("fix");
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("fixed");
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+    let html = files["after-leaving/recover-account/index.html"]
+        .bytes()
+        .expect("bytes");
+    assert!(String::from_utf8_lossy(&html).contains("Still writing."));
+}
+
+type Change = fn(&str) -> String;
+
+#[test]
+fn edits_other_pages_see_render_what_shows_them_and_equal_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    let all = site.full().expect("first build").len();
+    let leaf = "content/before-leaving/unbind-contacts.md";
+    let section = "content/before-leaving/_index.md";
+    let cases: [(&str, &str, Change); 11] = [
+        ("a page's title", leaf, |text| {
+            text.replacen("title = \"", "title = \"Renamed ", 1)
+        }),
+        ("a page's description", leaf, |text| {
+            text.replacen("description = \"", "description = \"New words. ", 1)
+        }),
+        ("a step's label", leaf, |text| {
+            text.replacen("- [ ] ", "- [ ] Renamed: ", 1)
+        }),
+        ("a heading", leaf, |text| {
+            format!("{text}\n## A new heading\n")
+        }),
+        ("a new step", leaf, |text| {
+            format!("{text}\n- [ ] A new step\n")
+        }),
+        ("a step's role", leaf, |text| {
+            text.replacen("role = \"employee\"", "role = \"admin\"", 1)
+        }),
+        ("a section's title", section, |text| {
+            text.replacen("title = \"", "title = \"Renamed ", 1)
+        }),
+        ("a required step's label", section, |text| {
+            text.replacen(
+                "- [ ] 确认离职员工绑定的是主账号还是子账号",
+                "- [ ] 先确认离职员工绑定的是主账号还是子账号",
+                1,
+            )
+        }),
+        ("a new requirement", leaf, |text| {
+            text.replacen(
+                "[steps.unbind-phone]\n",
+                "[steps.unbind-phone]\nrequires = [\"_index.md#identify-account-type\"]\n",
+                1,
+            )
+        }),
+        ("the home page's title", "content/_index.md", |text| {
+            text.replacen("title = \"", "title = \"Renamed ", 1)
+        }),
+        ("extra", leaf, |text| {
+            text.replacen("+++\n\n", "\n[extra]\nnote = \"x\"\n+++\n\n", 1)
+        }),
+    ];
+    for (what, page, change) in cases {
+        let changed = edit(root, page, change);
+        let files = site
+            .pages_edited(&changed)
+            .unwrap_or_else(|| panic!("{what}: incremental"))
+            .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+        let files = with_text_files(&mut site, files);
+        assert_clean(&files, root);
+        let rendered = site.last_pages_rendered().expect("incremental");
+        eprintln!("{what}: {rendered} of {all} files rendered");
+    }
+}
+
+#[test]
+fn a_requirement_broken_elsewhere_is_reported_like_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let section = "content/before-leaving/_index.md";
+    let original = std::fs::read_to_string(root.join(section)).expect("read");
+    // materials.md requires this step.
+    let changed = edit(root, section, |text| {
+        text.replace("{#identify-account-type}", "{#renamed-step}")
+            .replace(
+                "requires = [\"identify-account-type\"]",
+                "requires = [\"renamed-step\"]",
+            )
+    });
+    let problems = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect_err("broken");
+    assert_eq!(problems, render_site(root, false).expect_err("broken too"));
+    assert!(problems.to_string().contains("materials.md"), "{problems}");
+    std::fs::write(root.join(section), original).expect("fix");
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("fixed");
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+}
+
+#[test]
+fn moves_in_the_tree_need_a_full_render() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let page = "content/before-leaving/unbind-contacts.md";
+    let cases: [(&str, Change); 3] = [
+        ("weight", |text| {
+            text.replacen("weight = 10", "weight = 99", 1)
+        }),
+        ("slug", |text| {
+            text.replacen("role = ", "slug = \"moved\"\nrole = ", 1)
+        }),
+        ("draft", |text| {
+            text.replacen("role = ", "draft = true\nrole = ", 1)
+        }),
+    ];
+    for (what, change) in cases {
+        let original = std::fs::read_to_string(root.join(page)).expect("read");
+        let changed = edit(root, page, change);
+        assert!(site.pages_edited(&changed).is_none(), "{what}");
+        std::fs::write(root.join(page), original).expect("restore");
+    }
+    // A new page, and a page that is gone.
+    std::fs::write(
+        root.join("content/before-leaving/new.md"),
+        "+++\ntitle = \"New\"\n+++\n\nNew.\n",
+    )
+    .expect("write");
+    assert!(
+        site.pages_edited(&[PathBuf::from("content/before-leaving/new.md")])
+            .is_none()
+    );
+    std::fs::remove_file(root.join(page)).expect("remove");
+    assert!(site.pages_edited(&[PathBuf::from(page)]).is_none());
+}

@@ -1,0 +1,122 @@
+//! The files made from every page's text (the search index), built after
+//! incremental edits from a light copy of the site (no page sources, no
+//! HTML), so that the build can run on another thread while the next edit
+//! is rendered, and taken in afterwards if no other build came since.
+
+use std::sync::Arc;
+
+use super::{FileMap, Incremental};
+use crate::build::text_derived_files;
+use crate::content::{Page, Site};
+use crate::markdown::Rendered;
+use crate::output::OutputFile;
+
+/// Builds the files made from every page's text (see
+/// [`crate::build::text_derived_files`]) from a light copy of the site,
+/// so it can run on another thread while the next edit is rendered.
+pub struct TextFilesJob {
+    /// The build the files are for.
+    pub edit: u64,
+    /// The files they replace.
+    pub replaces: Vec<String>,
+    site: Site,
+    rendered: Vec<Rendered>,
+}
+
+impl TextFilesJob {
+    /// Builds the files.
+    pub fn run(&self) -> Vec<OutputFile> {
+        text_derived_files(&self.site, &self.rendered)
+    }
+}
+
+impl Incremental {
+    /// After an incremental edit, the job that builds the files made from
+    /// every page's text; `None` when they are up to date.
+    pub fn text_files_job(&mut self) -> Option<TextFilesJob> {
+        let state = self.state.as_mut()?;
+        if !std::mem::take(&mut state.text_files_stale) {
+            return None;
+        }
+        let site = &state.parts.site;
+        let pages = site.pages.iter().map(light_page).collect();
+        let rendered = state.parts.rendered.iter().map(light_rendered).collect();
+        Some(TextFilesJob {
+            edit: state.build,
+            replaces: state.text_paths.clone(),
+            site: Site {
+                config: site.config.clone(),
+                root: site.root.clone(),
+                pages,
+                assets: site.assets.clone(),
+                warnings: Vec::new(),
+            },
+            rendered,
+        })
+    }
+
+    /// Whether the files made from every page's text are older than the
+    /// pages (a [`TextFilesJob`] would make them again).
+    pub fn text_files_stale(&self) -> bool {
+        self.state
+            .as_ref()
+            .is_some_and(|state| state.text_files_stale)
+    }
+
+    /// Takes in the files a [`TextFilesJob`] built. `None` (and nothing
+    /// changes) when another build came since; else the whole new site.
+    pub fn absorb(&mut self, edit: u64, files: Vec<OutputFile>) -> Option<FileMap> {
+        let state = self.state.as_mut()?;
+        if state.build != edit {
+            return None;
+        }
+        let paths = files.iter().map(|file| file.path.clone()).collect();
+        state.files = replace_files(&state.files, &state.text_paths, files);
+        state.text_paths = paths;
+        Some(state.files.clone())
+    }
+}
+
+/// `files` with the files at `old` paths replaced by `new` ones.
+pub fn replace_files(files: &FileMap, old: &[String], new: Vec<OutputFile>) -> FileMap {
+    let mut files = files.clone();
+    for path in old {
+        files.remove(path);
+    }
+    for file in new {
+        files.insert(file.path.clone(), Arc::new(file));
+    }
+    files
+}
+
+/// A copy of a page without its source text (the bulk of it).
+fn light_page(page: &Page) -> Page {
+    Page {
+        source: page.source.clone(),
+        file: page.file.clone(),
+        key: page.key.clone(),
+        kind: page.kind,
+        front: page.front.clone(),
+        text: String::new(),
+        front_range: 0..0,
+        front_first_line: page.front_first_line,
+        body_start: 0,
+        body_first_line: page.body_first_line,
+        url: page.url.clone(),
+        parent: page.parent,
+        children: page.children.clone(),
+    }
+}
+
+/// A copy of a page's rendered Markdown without its HTML (the bulk of it).
+fn light_rendered(output: &Rendered) -> Rendered {
+    Rendered {
+        html: String::new(),
+        toc: output.toc.clone(),
+        steps: output.steps.clone(),
+        anchors: output.anchors.clone(),
+        links: output.links.clone(),
+        errors: output.errors.clone(),
+        text_blocks: output.text_blocks.clone(),
+    }
+}
