@@ -1,31 +1,13 @@
 //! The index as data: blocks (a page, a heading's section, a step), their
-//! weighted terms, and how both are cut into files that load in parts.
-//!
-//! Weights are computed here, at build time, so the client only adds them
-//! up: a term in a page title weighs most, then in a heading, then in a
-//! step, then in running text (by count, capped). A block also inherits a
-//! quarter of its page's weight for the same term, so that of two steps
-//! saying `手机号` the one on the page about phone numbers comes first.
+//! weighted postings ([`super::gather`]), and how both are cut into files
+//! that load in parts: term shards and text chunks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::tokens::for_each_term;
-
-/// Weight of a term found in a page title.
-const PAGE_TITLE: u32 = 12;
-/// Weight of a term found in a heading.
-const HEADING_TITLE: u32 = 8;
-/// Weight of a term found in a step's first line.
-const STEP_TITLE: u32 = 6;
-/// Most a term's repeats in running text count.
-const TEXT_CAP: u32 = 3;
-/// A block's own weight counts this many times its page's.
-const OWN_FACTOR: u32 = 4;
-/// Postings are `delta * WEIGHT_BASE + weight`.
-pub const WEIGHT_BASE: u64 = 64;
+use super::gather::postings;
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,16 +19,6 @@ pub enum BlockKind {
     Heading = 1,
     /// One step.
     Step = 2,
-}
-
-impl BlockKind {
-    fn title_weight(self) -> u32 {
-        match self {
-            Self::Page => PAGE_TITLE,
-            Self::Heading => HEADING_TITLE,
-            Self::Step => STEP_TITLE,
-        }
-    }
 }
 
 /// A place a result can land on.
@@ -74,13 +46,17 @@ pub struct PageRef {
 }
 
 /// `search/index.js`: what the client needs before any shard.
+///
+/// Text chunks are small (about 16 KB) because a query loads the chunks of
+/// its best [`super::rank::RERANK`] hits, which may all differ on a large
+/// site.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Meta {
     /// Format version.
     pub v: u32,
     /// Number of blocks (for inverse document frequency).
     pub blocks: u32,
-    /// Number of term shards: a term lives in `s{first char % shards}.js`.
+    /// Number of term shards (see [`shard_of`]).
     pub shards: u32,
     /// First block id of each text chunk `t{n}.js`.
     pub chunks: Vec<u32>,
@@ -106,8 +82,8 @@ pub struct Chunk {
 pub struct SearchData {
     /// `index.js`.
     pub meta: Meta,
-    /// `s{n}.js`: term → postings (`delta * WEIGHT_BASE + weight`).
-    pub shards: Vec<BTreeMap<String, Vec<u64>>>,
+    /// `s{n}.js`: term → postings ([`super::postings::encode`]).
+    pub shards: Vec<BTreeMap<String, String>>,
     /// `t{n}.js`.
     pub chunks: Vec<Chunk>,
 }
@@ -124,8 +100,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            shard_bytes: 96 * 1024,
-            chunk_bytes: 64 * 1024,
+            shard_bytes: 64 * 1024,
+            chunk_bytes: 16 * 1024,
         }
     }
 }
@@ -154,84 +130,40 @@ pub fn build(
     }
 }
 
-/// Each block's weight for each of its terms.
-fn block_weights(block: &Block) -> HashMap<String, u32> {
-    let mut weights: HashMap<String, u32> = HashMap::new();
-    for_each_term(&block.text, |term| match weights.get_mut(term) {
-        Some(count) => *count = (*count + 1).min(TEXT_CAP),
-        None => {
-            weights.insert(term.to_owned(), 1);
-        }
-    });
-    let title = block.kind.title_weight();
-    for_each_term(&block.title, |term| match weights.get_mut(term) {
-        Some(weight) => *weight = title,
-        None => {
-            weights.insert(term.to_owned(), title);
-        }
-    });
-    weights
-}
-
-/// Term → (block id, stored weight), block ids ascending.
-fn postings(blocks: &[Block]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    let weights: Vec<HashMap<String, u32>> = blocks.par_iter().map(block_weights).collect();
-    let mut page_block = 0;
-    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-    for (id, block) in blocks.iter().enumerate() {
-        if block.kind == BlockKind::Page {
-            page_block = id;
-        }
-        for (term, weight) in &weights[id] {
-            let inherited = weights[page_block].get(term).copied().unwrap_or(0);
-            let entry = (id as u32, OWN_FACTOR * weight + inherited);
-            match postings.get_mut(term) {
-                Some(list) => list.push(entry),
-                None => {
-                    postings.insert(term.clone(), vec![entry]);
-                }
-            }
-        }
-    }
-    postings.into_iter().collect()
-}
-
-/// The shard a term lives in.
+/// The shard a term lives in, from its first two characters (one for a
+/// one-character term), so every term a two-letter prefix starts is in one
+/// shard: `(c1 * 31 + c2) % shards`.
 pub fn shard_of(term: &str, shards: u32) -> usize {
-    term.chars()
-        .next()
-        .map_or(0, |c| (u32::from(c) % shards.max(1)) as usize)
+    let mut chars = term.chars().map(u64::from);
+    let key = match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) => first * 31 + second,
+        (Some(first), None) => first,
+        _ => 0,
+    };
+    (key % u64::from(shards.max(1))) as usize
 }
 
-/// Delta-encodes postings and spreads terms over enough shards to keep each
-/// near `shard_bytes`.
+/// Encodes postings and spreads terms over enough shards to keep each near
+/// `shard_bytes`.
 fn shard(
     postings: BTreeMap<String, Vec<(u32, u32)>>,
     shard_bytes: usize,
-) -> Vec<BTreeMap<String, Vec<u64>>> {
-    let encoded: Vec<(String, Vec<u64>)> = postings
-        .into_iter()
+) -> Vec<BTreeMap<String, String>> {
+    let encoded: Vec<(String, String)> = postings
+        .into_par_iter()
         .map(|(term, list)| {
-            let mut previous = 0;
-            let values = list
-                .into_iter()
-                .map(|(id, weight)| {
-                    let delta = u64::from(id - previous);
-                    previous = id;
-                    delta * WEIGHT_BASE + u64::from(weight)
-                })
-                .collect();
-            (term, values)
+            let text = super::postings::encode(&list);
+            (term, text)
         })
         .collect();
     let bytes: usize = encoded
         .iter()
-        .map(|(term, values)| term.len() + 6 + values.len() * 4)
+        .map(|(term, text)| term.len() + text.len() + 6)
         .sum();
     let count = bytes.div_ceil(shard_bytes.max(1)).max(1) as u32;
     let mut shards = vec![BTreeMap::new(); count as usize];
-    for (term, values) in encoded {
-        shards[shard_of(&term, count)].insert(term, values);
+    for (term, text) in encoded {
+        shards[shard_of(&term, count)].insert(term, text);
     }
     shards
 }
@@ -301,40 +233,15 @@ mod tests {
     }
 
     #[test]
-    fn titles_outweigh_text_and_text_counts_are_capped() {
-        let weights = block_weights(&block(0, BlockKind::Step, "解绑", "解绑 QQ QQ QQ QQ"));
-        assert_eq!(weights["解绑"], STEP_TITLE);
-        assert_eq!(weights["qq"], TEXT_CAP);
-        let heading = block_weights(&block(0, BlockKind::Heading, "解绑", ""));
-        let page = block_weights(&block(0, BlockKind::Page, "解绑", ""));
-        assert!(page["解绑"] > heading["解绑"] && heading["解绑"] > STEP_TITLE);
-    }
-
-    #[test]
-    fn blocks_inherit_a_share_of_their_page_weight() {
-        let blocks = [
-            block(0, BlockKind::Page, "手机", ""),
-            block(0, BlockKind::Step, "手机", ""),
-            block(1, BlockKind::Page, "别的", ""),
-            block(1, BlockKind::Step, "手机", ""),
-        ];
-        let postings = postings(&blocks);
-        let phone = &postings["手机"];
-        assert_eq!(phone[0], (0, 5 * PAGE_TITLE));
-        assert_eq!(phone[1], (1, 4 * STEP_TITLE + PAGE_TITLE));
-        assert_eq!(phone[2], (3, 4 * STEP_TITLE));
-        assert!(u64::from(5 * PAGE_TITLE) < WEIGHT_BASE);
-    }
-
-    #[test]
-    fn postings_are_delta_encoded_and_sharded_by_first_character() {
+    fn postings_are_encoded_and_sharded_by_first_characters() {
         let blocks: Vec<Block> = (0..3)
             .map(|i| block(i, BlockKind::Page, "", "qq 号"))
             .collect();
         let data = build(&pages(3), &blocks, BTreeMap::new(), Limits::default());
         assert_eq!(data.shards.len(), 1);
         // A page block inherits from itself: 4 × 1 + 1.
-        assert_eq!(data.shards[0]["qq"], [5, WEIGHT_BASE + 5, WEIGHT_BASE + 5]);
+        let qq = super::super::postings::decode(&data.shards[0]["qq"]);
+        assert_eq!(qq, Some(vec![(0, 5), (1, 5), (2, 5)]));
         let tiny = Limits {
             shard_bytes: 8,
             chunk_bytes: 1,

@@ -9,12 +9,16 @@
 //! only when a reader starts searching ([`emit`]). [`rank`] is the ranking
 //! the browser client runs, in Rust, for tests.
 //!
-//! Why not Pagefind: it fetches its index and WebAssembly, which browsers
-//! refuse from `file://`, and for a guide this size its output and build
-//! cost are many times ours.
+//! Why not Pagefind: its client is an ES module that fetches WebAssembly and
+//! its index, which browsers refuse from `file://`, and WebAssembly needs
+//! `'wasm-unsafe-eval'` beyond the site's `script-src 'self'`. For the
+//! bundled guide it writes 617 KB where this index is 28.7 KB (155 KB of
+//! HTML), and its first query loads some 145 KB of code before any index.
 
 pub mod emit;
+pub mod gather;
 pub mod index;
+pub mod postings;
 pub mod rank;
 #[cfg(test)]
 mod tests;
@@ -106,10 +110,18 @@ fn page_blocks(page: &PageText<'_>, output: &Rendered, blocks: &mut Vec<Block>) 
         title: page.title.to_owned(),
         text,
     });
+    // Steps have blocks of their own: the text of the section around them
+    // keeps only what is not in a step, so one sentence is not two results.
+    let mut section = blocks.len() - 1;
     for block in &output.text_blocks {
         let Some(anchor) = &block.anchor else {
             continue;
         };
+        if block.is_step {
+            remove_once(&mut blocks[section].text, &block.text);
+        } else {
+            section = blocks.len();
+        }
         blocks.push(Block {
             page: page.index,
             kind: if block.is_step {
@@ -121,5 +133,40 @@ fn page_blocks(page: &PageText<'_>, output: &Rendered, blocks: &mut Vec<Block>) 
             title: block.title.clone(),
             text: block.text.clone(),
         });
+    }
+}
+
+/// Removes the first `part` from `text`, and the space it leaves.
+fn remove_once(text: &mut String, part: &str) {
+    if part.is_empty() {
+        return;
+    }
+    if let Some(at) = text.find(part) {
+        let mut end = at + part.len();
+        if text[end..].starts_with(' ') {
+            end += 1;
+        } else if at > 0 && text[..at].ends_with(' ') {
+            text.replace_range(at - 1..end, "");
+            return;
+        }
+        text.replace_range(at..end, "");
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_cut_out_of_their_section() {
+        let mut text = "intro a step after".to_owned();
+        remove_once(&mut text, "a step");
+        assert_eq!(text, "intro after");
+        let mut text = "intro a step".to_owned();
+        remove_once(&mut text, "a step");
+        assert_eq!(text, "intro");
+        let mut text = "a step".to_owned();
+        remove_once(&mut text, "a step");
+        assert_eq!(text, "");
     }
 }

@@ -16,12 +16,13 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{PageRef, SearchData, StoredBlock, WEIGHT_BASE, shard_of};
+use super::index::{PageRef, SearchData, StoredBlock, shard_of};
+use super::postings::decode;
 use super::tokens::{QueryTerm, compact, is_cjk, query_terms};
 
-/// How many of the best blocks get the phrase check (their text is loaded
-/// for it).
-pub const RERANK: usize = 50;
+/// How many of the best blocks get the phrase check and are shown (their
+/// text is loaded for it).
+pub const RERANK: usize = 24;
 /// Bonus when the title holds the whole query.
 const TITLE_PHRASE: f64 = 2.0;
 /// Bonus when the text holds the whole query.
@@ -99,12 +100,9 @@ impl SearchData {
     fn postings(&self, term: &QueryTerm) -> BTreeMap<u32, u32> {
         let shard = &self.shards[shard_of(&term.text, self.meta.shards)];
         let mut found: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut add = |values: &Vec<u64>| {
-            let mut id = 0u64;
-            for value in values {
-                id += value / WEIGHT_BASE;
-                let weight = (value % WEIGHT_BASE) as u32;
-                let best = found.entry(id as u32).or_default();
+        let mut add = |text: &String| {
+            for (id, weight) in decode(text).unwrap_or_default() {
+                let best = found.entry(id).or_default();
                 *best = (*best).max(weight);
             }
         };

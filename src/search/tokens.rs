@@ -14,6 +14,9 @@
 
 /// Longest word kept in the index, in characters (longer words are cut).
 const MAX_WORD: usize = 40;
+/// Shortest word being typed that also matches longer words: the index is
+/// sharded by a term's first two characters, so a prefix must have both.
+pub const PREFIX_MIN: usize = 2;
 
 /// What a character is to the segmenter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +95,20 @@ fn runs(text: &str) -> Vec<Run> {
     runs
 }
 
+/// The text with every character normalized ([`normalize_char`]).
+pub fn normalize(text: &str) -> String {
+    text.chars().map(normalize_char).collect()
+}
+
 /// Calls `found` with every term of `text`, in order, with repeats: words,
-/// and for CJK runs each character and each neighbouring pair. Terms are
-/// slices of one normalized copy of the text, so nothing is allocated per
-/// term.
-pub fn for_each_term(text: &str, mut found: impl FnMut(&str)) {
-    let normalized: String = text.chars().map(normalize_char).collect();
+/// and for CJK runs each character and each neighbouring pair.
+pub fn for_each_term(text: &str, found: impl FnMut(&str)) {
+    terms_in(&normalize(text), found);
+}
+
+/// [`for_each_term`] on text already normalized: the terms are slices of
+/// it, so nothing is allocated per term.
+pub fn terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str)) {
     // (byte offset, class) of the run being read, and the previous CJK
     // character's byte offset.
     let mut run: Option<(usize, Class)> = None;
@@ -161,8 +172,9 @@ pub struct QueryTerm {
     pub prefix: bool,
 }
 
-/// The terms of a query: words (the last one a prefix unless the query ends
-/// with a space), a lone CJK character, or the bigrams of a CJK run.
+/// The terms of a query: words (the last one, from two letters on, a
+/// prefix unless the query ends with a space), a lone CJK character, or the
+/// bigrams of a CJK run.
 /// Duplicates are dropped.
 pub fn query_terms(query: &str) -> Vec<QueryTerm> {
     let open_end = query
@@ -176,7 +188,7 @@ pub fn query_terms(query: &str) -> Vec<QueryTerm> {
         let new: Vec<QueryTerm> = match run.class {
             Class::Word => vec![QueryTerm {
                 text: run.chars.iter().take(MAX_WORD).collect(),
-                prefix: last && open_end && run.chars.len() < MAX_WORD,
+                prefix: last && open_end && (PREFIX_MIN..MAX_WORD).contains(&run.chars.len()),
             }],
             Class::Cjk if run.chars.len() == 1 => vec![QueryTerm {
                 text: run.chars[0].to_string(),
@@ -285,6 +297,7 @@ mod tests {
             [false, true]
         );
         assert!(!query_terms("unbind ph ")[1].prefix);
+        assert!(!query_terms("p")[0].prefix, "one letter is too short");
     }
 
     #[test]

@@ -2,8 +2,8 @@
  *
  * The index is made at build time (src/search/) into classic scripts under
  * search/: index.js (sizes and interface words), s{n}.js (terms → weighted
- * postings, a term in shard `first code point % shards`) and t{n}.js (page
- * titles and block texts). Each pushes its data onto self.offboardSearch;
+ * postings; a term is in shard `(c1 * 31 + c2) % shards` of its first two
+ * code points) and t{n}.js (page titles and block texts). Each pushes its data onto self.offboardSearch;
  * they are fetched with <script src>, which works from file:// too.
  *
  * Segmentation and ranking mirror src/search/tokens.rs and rank.rs line for
@@ -20,8 +20,11 @@
 
   var ROOT = document.body.dataset.root || "";
   var BASE = ROOT + "search/";
-  var WEIGHT_BASE = 64;
-  var RERANK = 50;
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = {};
+  for (var d = 0; d < 64; d++) DIGIT[ALPHABET[d]] = d;
+  var RERANK = 24;
+  var PREFIX_MIN = 2;
   var MAX_WORD = 40;
   var DEBOUNCE_MS = 90;
   var SNIPPET = 96;
@@ -69,7 +72,9 @@
     });
   }
   function shardOf(text) {
-    return text.codePointAt(0) % Math.max(1, meta.shards);
+    var chars = Array.from(text);
+    var key = chars.length > 1 ? chars[0].codePointAt(0) * 31 + chars[1].codePointAt(0) : chars[0].codePointAt(0);
+    return key % Math.max(1, meta.shards);
   }
   function loadShard(n) { return need("s", n, "s" + n + ".js"); }
   function chunkOf(block) {
@@ -132,7 +137,8 @@
       if (run.cls === WORDS) {
         fresh.push({
           text: run.chars.slice(0, MAX_WORD).join(""),
-          prefix: n + 1 === found.length && openEnd && run.chars.length < MAX_WORD,
+          prefix: n + 1 === found.length && openEnd && run.chars.length >= PREFIX_MIN &&
+            run.chars.length < MAX_WORD,
         });
       } else if (run.chars.length === 1) {
         fresh.push({ text: run.chars[0], prefix: false });
@@ -162,14 +168,29 @@
 
   /* ------------------------------------------------------------ ranking */
 
+  /* Calls each(id, weight) for postings written by src/search/postings.rs:
+   * per posting a varint gap (5 bits a character, 32 set while more
+   * follow, low bits first), then a weight character. */
+  function decode(text, each) {
+    var id = 0;
+    for (var i = 0; i < text.length; ) {
+      var gap = 0;
+      var scale = 1;
+      var value;
+      do {
+        value = DIGIT[text[i++]];
+        gap += (value % 32) * scale;
+        scale *= 32;
+      } while (value >= 32 && i < text.length);
+      id += gap;
+      each(id, DIGIT[text[i++]]);
+    }
+  }
   function postings(term) {
     var shard = received["s:" + shardOf(term.text)] || {};
     var found = new Map();
-    function add(values) {
-      var id = 0;
-      values.forEach(function (value) {
-        id += Math.floor(value / WEIGHT_BASE);
-        var weight = value % WEIGHT_BASE;
+    function add(text) {
+      decode(text, function (id, weight) {
         found.set(id, Math.max(found.get(id) || 0, weight));
       });
     }
