@@ -206,6 +206,22 @@ describe('keyboard', () => {
     await context.close();
   });
 
+  test('/ works from a ticked step, and a result on the same page just scrolls there', async () => {
+    const { context, page, log } = await openPage(browser, server.url + GUIDE);
+    await page.locator('#step-unbind-qq').focus();
+    await searchFor(page, '手机号');
+    assert.ok(await page.locator('#search-input').evaluate((node) => node === document.activeElement));
+    assert.equal(await page.locator('#step-unbind-qq').isChecked(), false, '/ did not tick the step');
+    await page.evaluate(() => { window.samePage = true; });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash === '#unbind-phone');
+    assert.equal(await page.evaluate(() => window.samePage), true, 'no reload');
+    assert.ok(await page.locator('#search-panel').isHidden(), 'the list closed');
+    assert.ok(await page.locator('#unbind-phone').isVisible());
+    assertClean(log);
+    await context.close();
+  });
+
   test('/ typed into another field stays there', async () => {
     const { context, page } = await openPage(browser, server.url + SECTION);
     await page.locator('#search-input').focus();

@@ -54,8 +54,11 @@
   input.addEventListener("focus", load);
   input.addEventListener("input", load);
 
+  /* Whether a key press there types text (a step's checkbox does not). */
   function typing(target) {
-    return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName)) return true;
+    return target.tagName === "INPUT" &&
+      !/^(checkbox|radio|button|submit|reset|range|color|file|image)$/.test(target.type);
   }
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
