@@ -113,6 +113,10 @@ def corpus(n):
     return folder
 
 
+class BuildFailed(Exception):
+    """A measured build exited with an error."""
+
+
 def timed(cmd, cwd=None):
     """Runs `cmd`; returns wall seconds, CPU seconds and peak RSS in MiB."""
     start = time.perf_counter()
@@ -123,7 +127,7 @@ def timed(cmd, cwd=None):
     stderr = child.stderr.read().decode(errors="replace")
     child.stderr.close()
     if child.returncode != 0:
-        sys.exit(f"failed ({child.returncode}): {' '.join(map(str, cmd))}\n{stderr}")
+        raise BuildFailed(f"failed ({child.returncode}): {' '.join(map(str, cmd))}\n{stderr}")
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
@@ -232,7 +236,11 @@ def bench_guide(ours, runs):
     samples = []
     for _ in range(runs):
         target = fresh("guide")
-        samples.append(timed([str(ours), "build", "--quiet", "--root", str(source), "--output", str(target)]))
+        try:
+            samples.append(timed([str(ours), "build", "--quiet", "--root", str(source), "--output", str(target)]))
+        except BuildFailed as error:
+            log(f"the bundled guide did not build, so it is left out:\n{error}")
+            return None
     return {key: statistics.median(s[key] for s in samples) for key in ("wall", "cpu", "rss")}
 
 
@@ -285,6 +293,8 @@ def main():
     try:
         results = [bench_size(int(n), ours, args.runs) for n in args.sizes.split(",")]
         guide = bench_guide(ours, args.guide_runs) if args.guide_runs else None
+    except BuildFailed as error:
+        sys.exit(str(error))
     finally:
         log("== removing the output of the runs")
         clear_runs()
