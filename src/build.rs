@@ -1,7 +1,9 @@
 //! The build pipeline as a short list of named steps: load the config and
 //! templates, load content, render Markdown, check links and steps, render
-//! pages, collect the output files, write them atomically. `serve` reuses
-//! [`render_site`] and keeps the files in memory; this module never knows.
+//! pages and hand each file to an [`OutputSink`] as it is made: `build`
+//! streams them into a staging folder swapped in atomically at the end.
+//! `serve` reuses [`render_site`], which keeps the files in memory; this
+//! module never knows.
 
 use std::path::{Path, PathBuf};
 
@@ -14,10 +16,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
 use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
-use crate::output::{Contents, OutputFile, check_output_dir, write_atomically};
+use crate::output::{Contents, MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
     CHECKLIST_URL, MANIFEST_URL, Navigation, RenderContext, render_checklist, render_manifest,
-    render_not_found, sitemap,
+    render_not_found, set_template_globals, sitemap,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::{Templates, ThemeFile, theme_static_files};
@@ -74,31 +76,38 @@ pub struct SiteOutput {
 /// Builds the site and writes it to `options.output`.
 pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
     check_output_dir(&options.root, &options.output).map_err(Diagnostics::from)?;
-    let site = render_site(&options.root, options.include_drafts)?;
-    for warning in &site.warnings {
-        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
-    }
-    write_atomically(&options.output, &site.files)?;
+    // Pages go to disk as they are rendered, so the site is never held in
+    // memory at once; the staging folder is swapped in only at the end.
+    let sink = StagingSink::create(&options.output)?;
+    let parts = render_site_into(&options.root, options.include_drafts, &sink)?;
+    print_warnings(&parts.site.warnings);
+    sink.finish()?;
     Ok(BuildSummary {
-        pages: site.pages,
-        steps: site.steps,
-        warnings: site.warnings.len(),
         output: options.output.clone(),
+        ..parts.summary()
     })
 }
 
 /// Runs every check of a build without writing anything.
 pub fn check_site(root: &Path) -> Result<BuildSummary> {
-    let site = render_site(root, false)?;
-    for warning in &site.warnings {
+    let parts = render_site_into(root, false, &Discard)?;
+    print_warnings(&parts.site.warnings);
+    Ok(parts.summary())
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
         eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
     }
-    Ok(BuildSummary {
-        pages: site.pages,
-        steps: site.steps,
-        warnings: site.warnings.len(),
-        output: PathBuf::new(),
-    })
+}
+
+/// A sink that drops every file, for `check`.
+struct Discard;
+
+impl OutputSink for Discard {
+    fn put(&self, _file: OutputFile) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Renders the whole site in memory. Every content error of the run is
@@ -121,15 +130,46 @@ pub struct SiteParts {
     pub steps: Vec<Vec<Step>>,
 }
 
+impl SiteParts {
+    /// The counts of the summary line (no output folder).
+    fn summary(&self) -> BuildSummary {
+        BuildSummary {
+            pages: self.site.pages.len(),
+            steps: self.steps.iter().map(Vec::len).sum(),
+            warnings: self.site.warnings.len(),
+            output: PathBuf::new(),
+        }
+    }
+}
+
 /// [`render_site`], also handing back the [`SiteParts`].
 pub fn render_site_keeping_parts(
     root: &Path,
     include_drafts: bool,
 ) -> Result<(SiteOutput, SiteParts), Diagnostics> {
+    let sink = MemorySink::default();
+    let parts = render_site_into(root, include_drafts, &sink)?;
+    let summary = parts.summary();
+    let output = SiteOutput {
+        files: sink.into_files(),
+        pages: summary.pages,
+        steps: summary.steps,
+        warnings: parts.site.warnings.clone(),
+    };
+    Ok((output, parts))
+}
+
+/// The pipeline: every content error of the run is collected and returned
+/// together; each finished file goes to `sink`.
+fn render_site_into(
+    root: &Path,
+    include_drafts: bool,
+    sink: &dyn OutputSink,
+) -> Result<SiteParts, Diagnostics> {
     let config = load_config(root)?;
     let templates = Templates::load(root, &config.theme);
     let site = load_site(root, config, LoadOptions { include_drafts });
-    let (templates, site) = match (templates, site) {
+    let (mut templates, site) = match (templates, site) {
         (Ok(templates), Ok(site)) => (templates, site),
         (templates, site) => {
             let mut all = Diagnostics::default();
@@ -138,24 +178,17 @@ pub fn render_site_keeping_parts(
             return Err(all);
         }
     };
+    set_template_globals(&mut templates, &site);
     let index = SiteIndex::new(&site);
     let rendered = render_markdown(&site, &index);
     let steps = check_content(&site, &index, &rendered)?;
-    let files = render_output(&site, &rendered, &steps, &templates)?;
-    let step_total = steps.iter().map(Vec::len).sum();
-    let output = SiteOutput {
-        files,
-        pages: site.pages.len(),
-        steps: step_total,
-        warnings: site.warnings.clone(),
-    };
-    let parts = SiteParts {
+    render_output(&site, &rendered, &steps, &templates, sink)?;
+    Ok(SiteParts {
         site,
         templates,
         rendered,
         steps,
-    };
-    Ok((output, parts))
+    })
 }
 
 /// Renders every page's Markdown, in parallel.
@@ -337,13 +370,17 @@ pub fn render_pages(
     Ok(files)
 }
 
-/// Renders pages and generated files, and lists assets and static files.
+/// Renders pages and generated files, and lists assets and static files,
+/// handing each to `sink` as soon as it is made. Files put later replace
+/// earlier ones of the same path, so the order here is the precedence: pages,
+/// generated files, then copied files (content assets, theme, `static/`).
 fn render_output(
     site: &Site,
     rendered: &[Rendered],
     steps: &[Vec<Step>],
     templates: &Templates,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    sink: &dyn OutputSink,
+) -> Result<(), Diagnostics> {
     let PageAssets {
         theme_files,
         stylesheets,
@@ -363,24 +400,26 @@ fn render_output(
         scripts: &scripts,
     };
     Diagnostics(ctx.check_templates()).into_result()?;
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+    // A template error is reported for every page it breaks; a write error
+    // (full disk) stops the build at the first.
+    let pages: Result<Vec<Option<Diagnostic>>, Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .map(|page| {
-            ctx.render_page(page)
-                .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
+        .map(|page| match ctx.render_page(page) {
+            Ok(html) => put(
+                sink,
+                text_file(format!("{}index.html", site.pages[page].url), html),
+            )
+            .map(|()| None),
+            Err(problem) => Ok(Some(problem)),
         })
         .collect();
-    let mut files = Vec::with_capacity(pages.len() + site.assets.len() + 8);
-    let mut problems = Diagnostics::default();
-    for page in pages {
-        match page {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    overview_files(&ctx, &mut files, &mut problems);
+    let mut problems = Diagnostics(pages?.into_iter().flatten().collect());
+    let mut generated = Vec::new();
+    overview_files(&ctx, &mut generated, &mut problems);
     problems.into_result()?;
-    files.extend(text_derived_files(site, rendered));
+    generated.extend(text_derived_files(site, rendered));
+    put_all(sink, generated)?;
+    let mut files = Vec::with_capacity(site.assets.len() + 16);
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),
         contents: Contents::Copy(asset.path.clone()),
@@ -393,7 +432,23 @@ fn render_output(
         },
     }));
     files.extend(static_files(&site.root, &site.config)?);
-    Ok(dedup_by_path(files))
+    put_all(sink, dedup_by_path(files))
+}
+
+/// Hands one file to the sink; an I/O error becomes a diagnostic at the
+/// file's output path.
+fn put(sink: &dyn OutputSink, file: OutputFile) -> Result<(), Diagnostic> {
+    let path = file.path.clone();
+    sink.put(file)
+        .map_err(|error| Diagnostic::new(path, format!("{error:#}")))
+}
+
+/// Hands files with distinct paths to the sink, in parallel.
+fn put_all(sink: &dyn OutputSink, files: Vec<OutputFile>) -> Result<(), Diagnostics> {
+    files
+        .into_par_iter()
+        .try_for_each(|file| put(sink, file))
+        .map_err(Diagnostics::from)
 }
 
 /// Files built from every page's rendered text (the search index): the

@@ -96,6 +96,12 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
+    /// Sets a variable every template sees, converted once: values the same
+    /// on every page belong here rather than in each page's context.
+    pub fn set_global(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        self.tera.global_context().insert(name, value);
+    }
+
     /// Renders a template.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera

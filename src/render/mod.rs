@@ -8,7 +8,6 @@ mod manifest;
 mod nav;
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
@@ -41,6 +40,27 @@ pub struct RenderContext<'a> {
     pub stylesheets: &'a [String],
     /// Scripts, relative to the output root.
     pub scripts: &'a [String],
+}
+
+/// A page as templates see it (`page`), borrowed rather than copied. The
+/// fields are in alphabetical order, the order of the JSON map it replaces.
+#[derive(Debug, Serialize)]
+struct PageValue<'a> {
+    content: &'a str,
+    description: &'a str,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    key: &'a str,
+    step_count: usize,
+    title: &'a str,
+    toc: &'a [TocEntry],
+}
+
+/// Gives the templates the variables that are the same on every page: the
+/// site's settings (`site`) and the interface words (`t`).
+pub fn set_template_globals(templates: &mut Templates, site: &Site) {
+    let language = Language::from_tag(&site.config.language);
+    templates.set_global("site", &site.config);
+    templates.set_global("t", &language.all_words());
 }
 
 /// A child entry listed on a section or the home page.
@@ -103,10 +123,7 @@ impl RenderContext<'_> {
         context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
         context.insert("previous", &previous);
         context.insert("next", &next);
-        context.insert(
-            "page",
-            &self.page_value(page, &content, &self.rendered[page].toc),
-        );
+        context.insert("page", &self.page_value(page, &content));
         context.insert("pages", &self.children(page));
         context.insert("groups", &Vec::<()>::new());
         self.templates.render(self.template_for(page), &context)
@@ -120,12 +137,12 @@ impl RenderContext<'_> {
         }
     }
 
-    /// The variables every template gets.
+    /// The variables every template gets that differ between pages; `site`
+    /// and `t` are the same for all, so they are converted once, into the
+    /// templates' globals (see [`set_template_globals`]).
     pub fn base_context(&self, from: &str, kind: &str) -> tera::Context {
         let root = root_prefix(from);
         let mut context = tera::Context::new();
-        context.insert("site", &self.site.config);
-        context.insert("t", &self.language.all_words());
         context.insert("kind", kind);
         context.insert(
             "stylesheets",
@@ -147,17 +164,17 @@ impl RenderContext<'_> {
         context
     }
 
-    fn page_value(&self, page: usize, content: &str, toc: &[TocEntry]) -> serde_json::Value {
+    fn page_value<'p>(&'p self, page: usize, content: &'p str) -> PageValue<'p> {
         let data = &self.site.pages[page];
-        json!({
-            "title": data.front.title,
-            "description": data.front.description.clone().unwrap_or_default(),
-            "content": content,
-            "toc": toc,
-            "key": data.key,
-            "step_count": self.steps[page].len(),
-            "extra": data.front.extra,
-        })
+        PageValue {
+            content,
+            description: data.front.description.as_deref().unwrap_or_default(),
+            extra: &data.front.extra,
+            key: &data.key,
+            step_count: self.steps[page].len(),
+            title: &data.front.title,
+            toc: &self.rendered[page].toc,
+        }
     }
 
     fn children(&self, page: usize) -> Vec<ChildLink> {

@@ -6,5 +6,6 @@ mod support;
 mod build;
 mod checklist;
 mod errors;
+mod parallel;
 mod serve;
 mod serve_support;
