@@ -285,7 +285,9 @@ fn parse_estimate(text: &str) -> Option<(&str, &str)> {
     let split = text.find(|c: char| c.is_ascii_alphabetic())?;
     let (amount, unit) = (text[..split].trim(), &text[split..]);
     let known = matches!(unit, "m" | "h" | "d" | "wd" | "w");
-    let valid = amount.parse::<f64>().is_ok_and(|value| value > 0.0 && value.is_finite());
+    let valid = amount
+        .parse::<f64>()
+        .is_ok_and(|value| value > 0.0 && value.is_finite());
     (known && valid).then_some((amount, unit))
 }
 

@@ -25,10 +25,6 @@ impl Run {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 
-    pub fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.output.stdout).into_owned()
-    }
-
     /// Asserts success and returns self.
     #[track_caller]
     pub fn success(self) -> Self {
