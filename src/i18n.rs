@@ -96,6 +96,9 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("previous", "上一页", "Previous"),
     ("next", "下一页", "Next"),
     ("home", "首页", "Home"),
+    // A long sidebar list shows the entries around the current page, then
+    // this link to the page that lists them all; `{n}` is how many it left out.
+    ("nav_more", "查看其余 {n} 项", "{n} more"),
     ("checklist", "检查清单", "Checklist"),
     (
         "checklist_intro",

@@ -51,6 +51,7 @@ pub fn render_checklist(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
     let mut context = ctx.base_context(CHECKLIST_URL, "checklist");
     let total: usize = ctx.steps.iter().map(Vec::len).sum();
     context.insert("nav", &ctx.navigation.sidebar(None, CHECKLIST_URL));
+    context.insert("nav_hidden", &ctx.navigation.sidebar_hidden(None));
     context.insert(
         "breadcrumbs",
         &vec![

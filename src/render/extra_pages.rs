@@ -35,6 +35,7 @@ pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
         })
         .collect();
     context.insert("nav", &nav);
+    context.insert("nav_hidden", &ctx.navigation.sidebar_hidden(None));
     context.insert("breadcrumbs", &Vec::<()>::new());
     context.insert("previous", &None::<()>);
     context.insert("next", &None::<()>);

@@ -120,6 +120,7 @@ impl RenderContext<'_> {
         };
         let mut context = self.base_context(&data.url, kind);
         context.insert("nav", &self.navigation.sidebar(Some(page), &data.url));
+        context.insert("nav_hidden", &self.navigation.sidebar_hidden(Some(page)));
         context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
         context.insert("previous", &previous);
         context.insert("next", &next);

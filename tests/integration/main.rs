@@ -7,5 +7,6 @@ mod build;
 mod checklist;
 mod errors;
 mod parallel;
+mod scale;
 mod serve;
 mod serve_support;
