@@ -13,7 +13,8 @@ clock starts after the file is closed and stops when the event arrives, so
 it includes the watcher's quiet period, the rebuild and the announcement.
 `--kind body` appends a paragraph (the common case: the page's own HTML
 changes); `--kind title` changes the title (its neighbours, its section and
-the navigation change too). `--pause` is the time between edits: after a
+the navigation change too); `--kind weight` changes the weight (the page may
+move: the whole site is rendered again). `--pause` is the time between edits: after a
 pause of more than 0.3 s, serve rebuilds the search index in the background,
 so a longer pause measures saves that compete with that job. Prints the
 median and the spread.
@@ -98,7 +99,7 @@ def main():
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--binary", default="target/release/offboard-site")
     parser.add_argument("--page", help="page to edit, relative to the site root")
-    parser.add_argument("--kind", choices=["body", "title"], default="body")
+    parser.add_argument("--kind", choices=["body", "title", "weight"], default="body")
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between edits")
     args = parser.parse_args()
 
@@ -123,8 +124,10 @@ def main():
             for edit in range(args.edits):
                 if args.kind == "body":
                     text = original + f"\nBenchmark edit {edit}.\n"
-                else:
+                elif args.kind == "title":
                     text = re.sub(r'^title = "(.*)"$', rf'title = "\1 (edit {edit})"', original, count=1, flags=re.M)
+                else:
+                    text = re.sub(r"^weight = (\d+)$", rf"weight = \g<1>{edit}", original, count=1, flags=re.M)
                 with open(page, "w", encoding="utf-8") as f:
                     f.write(text)
                 saved = time.perf_counter()
