@@ -39,9 +39,8 @@ fn a_save_is_served_and_announced() {
     )
     .expect("save");
     events.next("reload");
-    let after = served.get("/guide/first/");
+    let after = served.wait_for_page("/guide/first/", "Edited body.");
     assert_eq!(after.status, 200);
-    assert!(after.text().contains("Edited body."), "{}", after.text());
     assert!(!after.text().contains("First body."));
 }
 
@@ -118,12 +117,7 @@ fn an_atomic_save_is_picked_up() {
     std::fs::write(site.root().join("content/guide/4913"), "").expect("probe");
     std::fs::remove_file(site.root().join("content/guide/4913")).expect("probe");
     events.next("reload");
-    assert!(
-        served
-            .get("/guide/second/")
-            .text()
-            .contains("Saved atomically.")
-    );
+    served.wait_for_page("/guide/second/", "Saved atomically.");
     // Exactly one rebuild for the whole save.
     events.none("reload", Duration::from_millis(300));
 }
@@ -148,8 +142,8 @@ fn a_new_page_appears_in_the_navigation_and_a_deleted_one_is_gone() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(found, "new page served:\n{}", served.log());
-    assert!(served.get("/").text().contains("Extra section"));
-    assert!(served.get("/extra/").text().contains("Added page"));
+    served.wait_for_page("/", "Extra section");
+    served.wait_for_page("/extra/", "Added page");
 
     std::fs::remove_file(site.root().join("content/guide/second.md")).expect("delete");
     events.next("reload");
@@ -192,7 +186,7 @@ fn a_broken_save_shows_the_error_keeps_the_site_and_the_fix_recovers() {
 
     std::fs::write(&file, page("First page", "Fixed body.")).expect("fix");
     events.next("reload");
-    assert!(served.get("/guide/first/").text().contains("Fixed body."));
+    served.wait_for_page("/guide/first/", "Fixed body.");
     let status: serde_json::Value =
         serde_json::from_str(&served.get("/__offboard/status").text()).expect("json");
     assert!(status["error"].is_null(), "{status}");
@@ -208,7 +202,7 @@ fn a_site_that_does_not_build_yet_is_served_once_fixed() {
     let mut events = served.events();
     std::fs::write(site.root().join("content/a.md"), page("A", "Now fine.")).expect("fix");
     events.next("reload");
-    assert!(served.get("/a/").text().contains("Now fine."));
+    served.wait_for_page("/a/", "Now fine.");
 }
 
 #[test]
@@ -320,19 +314,14 @@ fn concurrent_requests_during_rebuilds_get_whole_pages() {
             assert!(reader.join().expect("reader") > 0);
         }
     });
-    assert!(
-        served
-            .get("/guide/first/")
-            .text()
-            .contains("Body of version 5.")
-    );
+    served.wait_for_page("/guide/first/", "Body of version 5.");
 }
 
 #[test]
 fn a_stylesheet_edit_swaps_styles_without_a_reload() {
     let site = site().file("themes/default/static/style.css", "body { color: red; }\n");
     let served = Served::start(site.root(), &[]);
-    assert!(served.get("/assets/style.css").text().contains("red"));
+    served.wait_for_page("/assets/style.css", "red");
     let mut events = served.events();
     std::fs::write(
         site.root().join("themes/default/static/style.css"),
@@ -340,7 +329,7 @@ fn a_stylesheet_edit_swaps_styles_without_a_reload() {
     )
     .expect("save");
     events.next("css");
-    assert!(served.get("/assets/style.css").text().contains("blue"));
+    served.wait_for_page("/assets/style.css", "blue");
     events.none("reload", Duration::from_millis(300));
     // A template edit reloads.
     std::fs::create_dir_all(site.root().join("themes/default/templates")).expect("mkdir");
@@ -350,12 +339,7 @@ fn a_stylesheet_edit_swaps_styles_without_a_reload() {
     )
     .expect("save");
     events.next("reload");
-    assert!(
-        served
-            .get("/nowhere")
-            .text()
-            .contains("Custom missing page")
-    );
+    served.wait_for_page("/nowhere", "Custom missing page");
 }
 
 #[test]
@@ -372,12 +356,7 @@ fn serve_never_touches_public() {
         )
         .expect("save");
         events.next("reload");
-        assert!(
-            served
-                .get("/guide/first/")
-                .text()
-                .contains("Changed while serving.")
-        );
+        served.wait_for_page("/guide/first/", "Changed while serving.");
     }
     assert_eq!(snapshot_tree(&site.public()), before);
 

@@ -158,6 +158,26 @@ impl Served {
         self.request("GET", target)
     }
 
+    /// Gets `target` until its body contains `needle` (a save an editor
+    /// wrote in two steps may take two rebuilds).
+    #[track_caller]
+    pub fn wait_for_page(&self, target: &str, needle: &str) -> Reply {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let reply = self.get(target);
+            if reply.text().contains(needle) {
+                return reply;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{target} never showed {needle:?}:\n{}\n{}",
+                reply.text(),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Opens the live-reload channel and waits for its `hello`.
     pub fn events(&self) -> Events {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
