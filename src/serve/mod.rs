@@ -5,7 +5,9 @@
 //! [`watch`] turns file-system events into one batch per save, [`change`]
 //! says what each changed path is (a pure, table-tested function),
 //! [`rebuild`] decides how much to render and renders it through the same
-//! [`crate::build::render_site`] as `build`, [`store`] keeps the last good
+//! pipeline as `build` (only what an edit changes, with
+//! [`crate::incremental`]; the search index after a pause, on another
+//! thread), [`store`] keeps the last good
 //! site, [`server`] answers requests from it, [`reload`] announces changes
 //! to open pages and [`overlay`] adds the live-reload script and the error
 //! overlay to served HTML. The build knows nothing of any of this.
@@ -163,10 +165,20 @@ impl Authoring {
 /// next one: the new pages were served (and announced) at once, the index
 /// follows, in the same generation (a reader's search needs no reload).
 /// A job overtaken by a newer edit is dropped.
+///
+/// The job runs in a rayon pool of its own with one thread: in the global
+/// pool its parallel loops would queue ahead of the next save's rebuild.
 fn run_in_background(job: TextFilesJob, store: Store, finished: Sender<(u64, Vec<OutputFile>)>) {
     let generation = store.current().snapshot.generation;
     std::thread::spawn(move || {
-        let files = job.run();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "offboard-serve-search".to_owned())
+            .build();
+        let files = match pool {
+            Ok(pool) => pool.install(|| job.run()),
+            Err(_) => job.run(),
+        };
         store.patch(generation, &job.replaces, files.clone());
         // The loop is gone only when serve is shutting down.
         let _ = finished.send((job.edit, files));
