@@ -15,6 +15,7 @@
 //! `serve` never writes: not `public/`, not anywhere.
 
 pub mod change;
+mod http;
 mod open;
 pub mod overlay;
 pub mod rebuild;

@@ -1,9 +1,9 @@
 //! The HTTP side of `serve`: binding the port (or the next free one) and
 //! answering requests from the in-memory site.
 //!
-//! `tiny_http` with a few worker threads: a dev server has a handful of
-//! clients, so a small synchronous server is plenty and keeps the binary
-//! free of an async runtime. Responses come from the current
+//! A thread per connection and one request per connection ([`super::http`]
+//! says why): a dev server has a handful of clients, so that is plenty and
+//! keeps the binary free of an async runtime. Responses come from the current
 //! [`Snapshot`](super::store::Snapshot) only: a key is looked up in a map,
 //! never joined onto a folder, so nothing outside the output can be served.
 //! Every response says `Cache-Control: no-store`, so the browser always asks
@@ -11,16 +11,18 @@
 
 use std::borrow::Cow;
 use std::io::{ErrorKind, Read};
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use rustix::fs::{Mode, OFlags};
-use tiny_http::{Header, Method, Request, Response};
 
 use crate::output::{Contents, OutputFile};
 
+use super::http::{ReadError, Response, read_request};
 use super::overlay::{SCRIPT_PATH, base_at_root, inject_script, waiting_page};
 use super::reload::{Broadcaster, EVENTS_PATH, SCRIPT, stream};
 use super::request_path::{output_key, percent_encode};
@@ -32,8 +34,14 @@ pub const STATUS_PATH: &str = "/__offboard/status";
 /// How many following ports are tried when the asked one is taken.
 const PORT_ATTEMPTS: u16 = 10;
 
-/// Threads answering requests (live-reload streams get their own).
-const WORKERS: usize = 8;
+/// Connections served at once; more get 503 (a dev server has a few).
+const MAX_CONNECTIONS: usize = 512;
+
+/// How long a client may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client may take to read a response.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A bound listener, and what to tell the author about the port.
 #[derive(Debug)]
@@ -87,92 +95,138 @@ pub fn bind(ip: IpAddr, port: u16) -> Result<Bound> {
     )
 }
 
-/// The running server's threads.
+/// The running server: an accepting thread, and a thread per connection.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
+    address: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    acceptor: JoinHandle<()>,
 }
 
 impl Server {
     /// Starts answering requests on `listener`.
     pub fn start(listener: TcpListener, store: &Store, broadcaster: &Broadcaster) -> Result<Self> {
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map_err(|error| anyhow::anyhow!("cannot start the web server: {error}"))?;
-        let http = Arc::new(http);
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let http = Arc::clone(&http);
-                let store = store.clone();
-                let broadcaster = broadcaster.clone();
+        let address = listener
+            .local_addr()
+            .context("cannot read the server's address")?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let open = Arc::new(AtomicUsize::new(0));
+        let (store, broadcaster) = (store.clone(), broadcaster.clone());
+        let stop = Arc::clone(&stopping);
+        let acceptor = std::thread::spawn(move || {
+            for connection in listener.incoming() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(connection) = connection else { continue };
+                let guard = Connection::open(&open);
+                let (store, broadcaster) = (store.clone(), broadcaster.clone());
                 std::thread::spawn(move || {
-                    while let Ok(request) = http.recv() {
-                        handle(request, &store, &broadcaster);
-                    }
-                })
-            })
-            .collect();
-        Ok(Self { http, workers })
+                    handle(connection, &store, &broadcaster, guard.overloaded());
+                    drop(guard);
+                });
+            }
+        });
+        Ok(Self {
+            address,
+            stopping,
+            acceptor,
+        })
     }
 
-    /// Stops accepting requests and waits for the workers.
+    /// Stops accepting connections.
     pub fn stop(self) {
-        self.http.unblock();
-        for _ in 1..WORKERS {
-            self.http.unblock();
-        }
-        for worker in self.workers {
-            let _ = worker.join();
-        }
+        self.stopping.store(true, Ordering::Relaxed);
+        // Wake the accepting thread up.
+        let _ = TcpStream::connect(self.address);
+        let _ = self.acceptor.join();
     }
 }
 
-/// Answers one request. Errors writing the answer mean the browser went
-/// away; there is no one to tell.
-fn handle(request: Request, store: &Store, broadcaster: &Broadcaster) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = with_header(
-            text_response(405, "only GET and HEAD are served\n"),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
+/// Counts open connections while it lives.
+struct Connection {
+    open: Arc<AtomicUsize>,
+    count: usize,
+}
+
+impl Connection {
+    fn open(open: &Arc<AtomicUsize>) -> Self {
+        let count = open.fetch_add(1, Ordering::Relaxed) + 1;
+        Self {
+            open: Arc::clone(open),
+            count,
+        }
+    }
+
+    fn overloaded(&self) -> bool {
+        self.count > MAX_CONNECTIONS
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Answers the one request of a connection. Errors writing the answer mean
+/// the browser went away; there is no one to tell.
+fn handle(mut connection: TcpStream, store: &Store, broadcaster: &Broadcaster, overloaded: bool) {
+    let _ = connection.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = connection.set_write_timeout(Some(WRITE_TIMEOUT));
+    let request = match read_request(&mut connection) {
+        Ok(request) => request,
+        Err(ReadError::Gone) => return,
+        Err(ReadError::Malformed) => {
+            let _ = text_response(400, "bad request\n").write_to(&mut connection, false);
+            return;
+        }
+    };
+    let head_only = request.method == "HEAD";
+    if overloaded {
+        let response = text_response(503, "too many connections\n");
+        let _ = response.write_to(&mut connection, head_only);
         return;
     }
-    let path = request.url().split(['?', '#']).next().unwrap_or_default();
-    match path {
-        SCRIPT_PATH => {
-            let response = Response::from_data(SCRIPT.as_bytes());
-            let _ = request.respond(typed(response, "text/javascript; charset=utf-8"));
-        }
-        EVENTS_PATH if *request.method() == Method::Get => {
-            let writer = request.into_writer();
-            let (store, broadcaster) = (store.clone(), broadcaster.clone());
-            std::thread::spawn(move || stream(writer, &store, &broadcaster));
-        }
-        STATUS_PATH => {
-            let _ = request.respond(status_response(&store.current()));
-        }
-        _ => {
-            let response = site_response(request.url(), &store.current());
-            let _ = request.respond(response);
-        }
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let response =
+            text_response(405, "only GET and HEAD are served\n").header("Allow", "GET, HEAD");
+        let _ = response.write_to(&mut connection, false);
+        return;
     }
+    let path = request.target.split(['?', '#']).next().unwrap_or_default();
+    let response = match path {
+        SCRIPT_PATH => typed(Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            SCRIPT.as_bytes().to_vec(),
+        )),
+        EVENTS_PATH if !head_only => {
+            // The stream has no end; it needs no timeout on writes that
+            // keep-alive comments already bound.
+            stream(Box::new(connection), store, broadcaster);
+            return;
+        }
+        STATUS_PATH => status_response(&store.current()),
+        _ => site_response(&request.target, &store.current()),
+    };
+    let _ = response.write_to(&mut connection, head_only);
 }
 
 /// `{"generation": N, "error": null | {errors, text}}`.
-fn status_response(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
+fn status_response(current: &Current) -> Response {
     let body = serde_json::json!({
         "generation": current.snapshot.generation,
         "error": current.error.as_deref(),
     });
-    typed(
-        Response::from_data(body.to_string().into_bytes()),
+    typed(Response::new(
+        200,
         "application/json; charset=utf-8",
-    )
+        body.to_string().into_bytes(),
+    ))
 }
 
 /// A file of the site, a redirect to a folder's slash, or the 404 page.
-fn site_response(url: &str, current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
+fn site_response(url: &str, current: &Current) -> Response {
     let Ok(key) = output_key(url) else {
         return text_response(400, "bad request path\n");
     };
@@ -184,17 +238,17 @@ fn site_response(url: &str, current: &Current) -> Response<std::io::Cursor<Vec<u
         } else {
             bytes.into_owned()
         };
-        return typed(Response::from_data(bytes), content_type(&key));
+        return typed(Response::new(200, content_type(&key), bytes));
     }
     if snapshot.files.contains_key(&format!("{key}/index.html")) {
         let location = format!("/{}/", percent_encode(&key));
-        let response = Response::from_data(Vec::new()).with_status_code(301);
-        return no_store(with_header(response, "Location", &location));
+        return typed(Response::new(301, "text/plain; charset=utf-8", Vec::new()))
+            .header("Location", location);
     }
     not_found(current)
 }
 
-fn not_found(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(current: &Current) -> Response {
     let snapshot = &current.snapshot;
     let html = match snapshot
         .files
@@ -208,10 +262,11 @@ fn not_found(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
         _ if snapshot.files.is_empty() => waiting_page(snapshot.generation),
         _ => return text_response(404, "not found\n"),
     };
-    typed(
-        Response::from_data(html.into_bytes()).with_status_code(404),
+    typed(Response::new(
+        404,
         "text/html; charset=utf-8",
-    )
+        html.into_bytes(),
+    ))
 }
 
 /// A file's bytes. Copied files are read from disk as they are now, but
@@ -230,30 +285,19 @@ fn served_bytes(file: &OutputFile) -> Option<Cow<'_, [u8]>> {
     Some(bytes.into())
 }
 
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    typed(
-        Response::from_data(text.as_bytes().to_vec()).with_status_code(status),
+fn text_response(status: u16, text: &str) -> Response {
+    typed(Response::new(
+        status,
         "text/plain; charset=utf-8",
-    )
-}
-
-/// Adds the content type and the headers every response gets.
-fn typed<R: std::io::Read>(response: Response<R>, content_type: &str) -> Response<R> {
-    no_store(with_header(response, "Content-Type", content_type))
+        text.as_bytes().to_vec(),
+    ))
 }
 
 /// Adds the headers every response gets: never cache, never sniff.
-fn no_store<R: std::io::Read>(response: Response<R>) -> Response<R> {
-    let response = with_header(response, "Cache-Control", "no-store");
-    with_header(response, "X-Content-Type-Options", "nosniff")
-}
-
-/// Adds a header (all of ours are plain ASCII, which `tiny_http` accepts).
-fn with_header<R: std::io::Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
-    }
+fn typed(response: Response) -> Response {
+    response
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff")
 }
 
 /// The content type of an output file, by extension.

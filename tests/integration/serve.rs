@@ -429,3 +429,18 @@ fn open_without_a_browser_says_so_and_serves() {
     served.wait_for_log("cannot open a browser here");
     assert_eq!(served.get("/").status, 200);
 }
+
+#[test]
+fn idle_and_streaming_connections_do_not_hold_up_others() {
+    let site = site();
+    let served = Served::start(site.root(), &[]);
+    // Browsers keep connections open; every tab holds a live-reload stream.
+    let idle: Vec<std::net::TcpStream> = (0..16)
+        .map(|_| std::net::TcpStream::connect(&served.address).expect("connect"))
+        .collect();
+    let streams: Vec<_> = (0..8).map(|_| served.events()).collect();
+    for _ in 0..20 {
+        assert_eq!(served.get("/guide/first/").status, 200);
+    }
+    drop((idle, streams));
+}
