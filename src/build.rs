@@ -400,26 +400,53 @@ fn render_output(
         scripts: &scripts,
     };
     Diagnostics(ctx.check_templates()).into_result()?;
-    // A template error is reported for every page it breaks; a write error
-    // (full disk) stops the build at the first.
-    let pages: Result<Vec<Option<Diagnostic>>, Diagnostic> = (0..site.pages.len())
+    // The site-wide files are partly sequential work (the checklist overview
+    // is one template render): make them while the pages render, so both
+    // cores stay busy. Pages still go first, so generated files replace them.
+    let (pages, (generated, overview_problems)) = rayon::join(
+        || stream_pages(&ctx, sink),
+        || {
+            let mut generated = Vec::new();
+            let mut problems = Diagnostics::default();
+            overview_files(&ctx, &mut generated, &mut problems);
+            generated.extend(text_derived_files(site, rendered));
+            (generated, problems)
+        },
+    );
+    let mut problems = Diagnostics(pages?.into_iter().flatten().collect());
+    problems.extend(overview_problems.0);
+    problems.into_result()?;
+    put_all(sink, generated)?;
+    put_all(sink, copied_files(site, theme_files)?)
+}
+
+/// Renders every page in parallel and hands each to `sink` as it is made.
+/// A template error is reported for every page it breaks (the `Some`s); a
+/// write error (full disk) stops the build at the first.
+fn stream_pages(
+    ctx: &RenderContext<'_>,
+    sink: &dyn OutputSink,
+) -> Result<Vec<Option<Diagnostic>>, Diagnostic> {
+    (0..ctx.site.pages.len())
         .into_par_iter()
         .map(|page| match ctx.render_page(page) {
             Ok(html) => put(
                 sink,
-                text_file(format!("{}index.html", site.pages[page].url), html),
+                text_file(format!("{}index.html", ctx.site.pages[page].url), html),
             )
             .map(|()| None),
             Err(problem) => Ok(Some(problem)),
         })
-        .collect();
-    let mut problems = Diagnostics(pages?.into_iter().flatten().collect());
-    let mut generated = Vec::new();
-    overview_files(&ctx, &mut generated, &mut problems);
-    problems.into_result()?;
-    generated.extend(text_derived_files(site, rendered));
-    put_all(sink, generated)?;
-    let mut files = Vec::with_capacity(site.assets.len() + 16);
+        .collect()
+}
+
+/// Files copied as they are, in increasing precedence: content assets, the
+/// theme's static files, the site's `static/`.
+fn copied_files(
+    site: &Site,
+    theme_files: Vec<(String, ThemeFile)>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let mut files = Vec::with_capacity(site.assets.len() + theme_files.len() + 8);
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),
         contents: Contents::Copy(asset.path.clone()),
@@ -432,7 +459,7 @@ fn render_output(
         },
     }));
     files.extend(static_files(&site.root, &site.config)?);
-    put_all(sink, dedup_by_path(files))
+    Ok(dedup_by_path(files))
 }
 
 /// Hands one file to the sink; an I/O error becomes a diagnostic at the
