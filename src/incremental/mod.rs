@@ -128,6 +128,29 @@ impl Incremental {
             .map(|state| state.last_rendered)
     }
 
+    /// Whether the Markdown files `changed` (relative to the root) still
+    /// hold exactly what the last good build read, so there is nothing to
+    /// do (an editor saved without changes, or its last event of a save
+    /// came late).
+    pub fn unchanged(&self, changed: &[PathBuf]) -> bool {
+        let Some(state) = &self.state else {
+            return false;
+        };
+        state.pending.is_empty()
+            && changed.iter().all(|path| {
+                let source = path
+                    .strip_prefix(CONTENT_DIR)
+                    .ok()
+                    .and_then(Path::to_str)
+                    .map(|source| source.replace('\\', "/"));
+                let page = source.and_then(|source| state.parts.site.page_by_source(&source));
+                page.is_some_and(|page| {
+                    crate::fs::read(&self.root.join(path))
+                        .is_ok_and(|bytes| bytes == state.parts.site.pages[page].text.as_bytes())
+                })
+            })
+    }
+
     /// Renders again after the Markdown files `changed` (relative to the
     /// root) were edited. `None` when the edit needs a full render.
     pub fn pages_edited(&mut self, changed: &[PathBuf]) -> Option<Result<FileMap, Diagnostics>> {

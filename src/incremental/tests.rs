@@ -308,3 +308,22 @@ fn moves_in_the_tree_need_a_full_render() {
     std::fs::remove_file(root.join(page)).expect("remove");
     assert!(site.pages_edited(&[PathBuf::from(page)]).is_none());
 }
+
+#[test]
+fn a_save_without_changes_is_nothing_to_do() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    let page = PathBuf::from("content/before-leaving/materials.md");
+    assert!(
+        !site.unchanged(std::slice::from_ref(&page)),
+        "nothing built yet"
+    );
+    site.full().expect("first build");
+    let text = std::fs::read_to_string(root.join(&page)).expect("read");
+    std::fs::write(root.join(&page), &text).expect("same text");
+    assert!(site.unchanged(std::slice::from_ref(&page)));
+    std::fs::write(root.join(&page), format!("{text}\nMore.\n")).expect("edit");
+    assert!(!site.unchanged(std::slice::from_ref(&page)));
+    assert!(!site.unchanged(&[PathBuf::from("content/new.md")]));
+}

@@ -226,6 +226,7 @@ fn rebuild_once(
                 started.elapsed().as_millis()
             );
         }
+        Outcome::Nothing => {}
         Outcome::Failed(diagnostics) => {
             eprint!("{diagnostics}");
             eprintln!("{what}: the build failed; still serving the last good version");

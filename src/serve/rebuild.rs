@@ -42,6 +42,8 @@ pub enum Outcome {
     Built(FileMap),
     /// The build failed; keep the last good site.
     Failed(Diagnostics),
+    /// The changed pages hold what the site was built from: nothing to do.
+    Nothing,
 }
 
 /// Renders one site again and again.
@@ -71,7 +73,14 @@ impl Rebuilder {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
             Work::Render => {
-                let edited = only_pages(batch)
+                let pages = only_pages(batch);
+                if pages
+                    .as_ref()
+                    .is_some_and(|pages| self.site.unchanged(pages))
+                {
+                    return Outcome::Nothing;
+                }
+                let edited = pages
                     .and_then(|pages| self.site.pages_edited(&pages))
                     .unwrap_or_else(|| self.site.full());
                 match edited {

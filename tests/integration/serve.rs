@@ -444,3 +444,16 @@ fn idle_and_streaming_connections_do_not_hold_up_others() {
     }
     drop((idle, streams));
 }
+
+#[test]
+fn saving_without_changes_does_not_reload() {
+    let site = site();
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let file = site.root().join("content/guide/first.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, &text).expect("save");
+    events.none("reload", Duration::from_millis(500));
+    std::fs::write(&file, text.replace("First body.", "Changed.")).expect("save");
+    events.next("reload");
+}
