@@ -61,6 +61,12 @@ pub struct ServeOptions {
 /// Builds, serves and rebuilds the site until the process is stopped.
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = fs::canonicalize(&options.root)?;
+    // The port first, so a taken one is said before a long first build;
+    // connections wait in the queue until the site is there.
+    let bound = server::bind(options.bind, options.port)?;
+    if let Some(note) = &bound.note {
+        eprintln!("note: {note}");
+    }
     // Watch before the first build, so a save during it is not lost.
     let watcher = SourceWatcher::start(&root)?;
     let mut rebuilder = Rebuilder::new(&root, options.include_drafts);
@@ -84,10 +90,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             eprintln!("the site does not build yet; the browser shows the errors until it does");
             store.fail(ErrorReport::from_diagnostics(&diagnostics));
         }
-    }
-    let bound = server::bind(options.bind, options.port)?;
-    if let Some(note) = &bound.note {
-        eprintln!("note: {note}");
     }
     let url = format!("http://{}/", bound.address);
     let server = Server::start(bound.listener, &store, &broadcaster)?;
