@@ -25,6 +25,8 @@ function startServe(siteRoot) {
     serveProcess = spawn(binary, ['serve', '--port', '0', '--root', siteRoot], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    // Never leave the server running, even when a test run is cut short.
+    process.on('exit', () => serveProcess.kill());
     let log = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${log}`)), 30000);
     serveProcess.stderr.setEncoding('utf8');
