@@ -28,7 +28,7 @@
 mod affected;
 mod text_files;
 
-pub use text_files::{TextFilesJob, replace_files};
+pub use text_files::{TextFiles, TextFilesJob, replace_files};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -70,10 +70,15 @@ struct State {
     build: u64,
     /// The files built from every page's text are older than the pages.
     text_files_stale: bool,
-    /// How many files the last incremental build rendered.
-    last_rendered: usize,
     /// Where those files are.
     text_paths: Vec<String>,
+    /// The copy of the site those files are built from, shared with a
+    /// running [`TextFilesJob`]; made at the first job.
+    light: Option<Arc<text_files::LightSite>>,
+    /// Pages edited since the light copy was brought up to date.
+    light_stale: BTreeSet<usize>,
+    /// How many files the last incremental build rendered.
+    last_rendered: usize,
 }
 
 impl Incremental {
@@ -116,6 +121,8 @@ impl Incremental {
             text_files_stale: false,
             last_rendered: 0,
             text_paths,
+            light: None,
+            light_stale: BTreeSet::new(),
         });
         Ok(files)
     }
@@ -229,6 +236,7 @@ impl State {
                 self.pending.clear();
                 self.files.clone_from(files);
                 self.text_files_stale = true;
+                self.light_stale.extend(pages.iter().copied());
             }
             Err(_) => {
                 self.swap(&mut swapped);

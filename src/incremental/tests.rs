@@ -43,7 +43,10 @@ fn assert_clean(files: &FileMap, root: &Path) {
 /// Runs the job for the text files, as `serve` does on another thread.
 fn with_text_files(site: &mut Incremental, files: FileMap) -> FileMap {
     match site.text_files_job() {
-        Some(job) => site.absorb(job.edit, job.run()).expect("no edit since"),
+        Some(job) => {
+            let done = job.run();
+            site.absorb(done.edit, done.files).expect("no edit since")
+        }
         None => files,
     }
 }
@@ -117,11 +120,13 @@ fn text_files_of_an_older_edit_are_not_taken() {
     site.pages_edited(&changed)
         .expect("incremental")
         .expect("builds");
-    assert!(site.absorb(older.edit, older.run()).is_none());
+    let older = older.run();
+    assert!(site.absorb(older.edit, older.files).is_none());
     // Nor after a full build.
     let job = site.text_files_job().expect("a job");
     site.full().expect("builds");
-    assert!(site.absorb(job.edit, job.run()).is_none());
+    let done = job.run();
+    assert!(site.absorb(done.edit, done.files).is_none());
     let changed = edit(root, page, |text| format!("{text}\nThird.\n"));
     let files = site
         .pages_edited(&changed)

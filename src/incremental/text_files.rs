@@ -2,6 +2,10 @@
 //! incremental edits from a light copy of the site (no page sources, no
 //! HTML), so that the build can run on another thread while the next edit
 //! is rendered, and taken in afterwards if no other build came since.
+//!
+//! The light copy is made once and then kept up to date page by page: when
+//! the next job starts, the previous one has finished and let go of it, so
+//! only the pages edited in between are copied again.
 
 use std::sync::Arc;
 
@@ -19,14 +23,35 @@ pub struct TextFilesJob {
     pub edit: u64,
     /// The files they replace.
     pub replaces: Vec<String>,
+    light: Arc<LightSite>,
+}
+
+/// The site without page sources or HTML.
+pub struct LightSite {
     site: Site,
     rendered: Vec<Rendered>,
 }
 
+/// What a [`TextFilesJob`] made.
+pub struct TextFiles {
+    /// The build the files are for.
+    pub edit: u64,
+    /// The files they replace.
+    pub replaces: Vec<String>,
+    /// The files.
+    pub files: Vec<OutputFile>,
+}
+
 impl TextFilesJob {
-    /// Builds the files.
-    pub fn run(&self) -> Vec<OutputFile> {
-        text_derived_files(&self.site, &self.rendered)
+    /// Builds the files, and lets go of the light copy of the site, so the
+    /// next job can bring it up to date in place.
+    pub fn run(self) -> TextFiles {
+        let files = text_derived_files(&self.light.site, &self.light.rendered);
+        TextFiles {
+            edit: self.edit,
+            replaces: self.replaces,
+            files,
+        }
     }
 }
 
@@ -38,20 +63,33 @@ impl Incremental {
         if !std::mem::take(&mut state.text_files_stale) {
             return None;
         }
-        let site = &state.parts.site;
-        let pages = site.pages.iter().map(light_page).collect();
-        let rendered = state.parts.rendered.iter().map(light_rendered).collect();
+        let (site, rendered) = (&state.parts.site, &state.parts.rendered);
+        let stale = std::mem::take(&mut state.light_stale);
+        // Still shared only if a job is running, which the caller avoids.
+        match state.light.as_mut().and_then(Arc::get_mut) {
+            Some(light) => {
+                for page in stale {
+                    light.site.pages[page] = light_page(&site.pages[page]);
+                    light.rendered[page] = light_rendered(&rendered[page]);
+                }
+            }
+            None => {
+                state.light = Some(Arc::new(LightSite {
+                    site: Site {
+                        config: site.config.clone(),
+                        root: site.root.clone(),
+                        pages: site.pages.iter().map(light_page).collect(),
+                        assets: site.assets.clone(),
+                        warnings: Vec::new(),
+                    },
+                    rendered: rendered.iter().map(light_rendered).collect(),
+                }));
+            }
+        }
         Some(TextFilesJob {
             edit: state.build,
             replaces: state.text_paths.clone(),
-            site: Site {
-                config: site.config.clone(),
-                root: site.root.clone(),
-                pages,
-                assets: site.assets.clone(),
-                warnings: Vec::new(),
-            },
-            rendered,
+            light: Arc::clone(state.light.as_ref()?),
         })
     }
 

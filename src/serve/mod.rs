@@ -169,24 +169,37 @@ impl Authoring {
 /// follows, in the same generation (a reader's search needs no reload).
 /// A job overtaken by a newer edit is dropped.
 ///
-/// The job runs in a rayon pool of its own with one thread: in the global
-/// pool its parallel loops would queue ahead of the next save's rebuild.
+/// The job runs in a rayon pool of its own with one thread at the lowest
+/// priority: in the global pool its parallel loops would queue ahead of the
+/// next save's rebuild.
 fn run_in_background(job: TextFilesJob, store: Store, finished: Sender<(u64, Vec<OutputFile>)>) {
     let generation = store.current().snapshot.generation;
     std::thread::spawn(move || {
+        lower_priority();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "offboard-serve-search".to_owned())
             .build();
-        let files = match pool {
+        let done = match pool {
             Ok(pool) => pool.install(|| job.run()),
             Err(_) => job.run(),
         };
-        store.patch(generation, &job.replaces, files.clone());
+        store.patch(generation, &done.replaces, done.files.clone());
         // The loop is gone only when serve is shutting down.
-        let _ = finished.send((job.edit, files));
+        let _ = finished.send((done.edit, done.files));
     });
 }
+
+/// Gives the calling thread (and threads it starts) the lowest priority:
+/// on a machine with few processors, a save made while the search index is
+/// being built then gets them.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
 /// Rebuilds for one batch, publishes a good result, and only then tells
 /// open pages.
