@@ -457,3 +457,16 @@ fn saving_without_changes_does_not_reload() {
     std::fs::write(&file, text.replace("First body.", "Changed.")).expect("save");
     events.next("reload");
 }
+
+#[test]
+fn drafts_are_served_only_when_asked() {
+    let site = site().file(
+        "content/guide/draft.md",
+        "+++\ntitle = \"Draft page\"\ndraft = true\n+++\n\nNot yet.\n",
+    );
+    let served = Served::start(site.root(), &[]);
+    assert_eq!(served.get("/guide/draft/").status, 404);
+    drop(served);
+    let served = Served::start(site.root(), &["--drafts"]);
+    served.wait_for_page("/guide/draft/", "Not yet.");
+}
