@@ -10,7 +10,7 @@
 //! - An edit other pages do see (a title, a description, steps, their
 //!   metadata and requirements, headings) runs every check of a build over
 //!   the whole site (cheap: the Markdown is not rendered again), then
-//!   renders the edited pages, the pages that show them ([`affected`]) and
+//!   renders the edited pages, the pages that show them (`affected.rs`) and
 //!   the overview files (checklist, step manifest, 404, sitemap).
 //! - A page added, removed or moved (`weight`, `slug`, `draft`), a
 //!   template, the config, a static file, or no good build to start from:

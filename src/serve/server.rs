@@ -1,7 +1,7 @@
 //! The HTTP side of `serve`: binding the port (or the next free one) and
 //! answering requests from the in-memory site.
 //!
-//! A thread per connection and one request per connection ([`super::http`]
+//! A thread per connection and one request per connection (`http.rs`
 //! says why): a dev server has a handful of clients, so that is plenty and
 //! keeps the binary free of an async runtime. Responses come from the current
 //! [`Snapshot`](super::store::Snapshot) only: a key is looked up in a map,
