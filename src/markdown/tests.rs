@@ -288,7 +288,7 @@ fn external_label_text_is_not_search_text() {
 
 #[test]
 fn the_seed_guide_renders_without_errors() {
-    let source = include_str!("../../../shared/seed/tencent-cloud-offboarding.zh-CN.md");
+    let source = include_str!("../../tests/fixtures/tencent-cloud-offboarding.zh-CN.md");
     let rendered = render_md(source);
     assert!(rendered.errors.is_empty());
     let toc: Vec<_> = rendered.toc.iter().map(|e| e.id.as_str()).collect();
