@@ -5,9 +5,13 @@
 //! same term, so that of two steps saying `手机号` the one on the page about
 //! phone numbers comes first.
 //!
-//! This is the costly part of the index on a large site, so blocks are
-//! normalized once, terms are borrowed slices, and runs of blocks are
-//! gathered in parallel.
+//! This is the costly part of the index on a large site, so runs of whole
+//! pages are gathered in parallel, each with its own term ids: a term's
+//! text is hashed once per occurrence (CJK terms as a number, not a
+//! string), a block's weights live in an array indexed by term id, and a
+//! run's postings are encoded before they are kept (about two bytes a
+//! posting instead of eight). The runs are then joined in order, looking
+//! each distinct term of a run up once.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -15,7 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::index::{Block, BlockKind};
-use super::tokens::{normalize, terms_in};
+use super::postings::{encode_into, encoded_len};
+use super::tokens::{keyed_terms_in, normalize};
 
 /// Weight of a term found in a page title.
 const PAGE_TITLE: u32 = 12;
@@ -31,9 +36,6 @@ const OWN_FACTOR: u32 = 4;
 // The heaviest stored weight (a page title, inherited from itself) must fit
 // in the one character the postings give it.
 const _: () = assert!((OWN_FACTOR + 1) * PAGE_TITLE <= super::postings::MAX_WEIGHT);
-
-/// Postings being gathered: term → (block id, stored weight).
-type Gathered<'a> = HashMap<&'a str, Vec<(u32, u32)>, Fnv>;
 
 impl BlockKind {
     fn title_weight(self) -> u32 {
@@ -60,83 +62,247 @@ impl Normalized {
             text: normalize(&block.text),
         }
     }
+}
 
-    /// Fills `weights` with each term of the block and its weight.
-    fn weigh<'a>(&'a self, weights: &mut HashMap<&'a str, u32, Fnv>) {
-        weights.clear();
-        terms_in(&self.text, |term| {
-            let count = weights.entry(term).or_default();
-            *count = (*count + 1).min(TEXT_CAP);
-        });
-        let title = self.kind.title_weight();
-        terms_in(&self.title, |term| {
-            weights.insert(term, title);
-        });
-    }
+/// Term ids of one run of pages, in order of first use.
+#[derive(Default)]
+struct Terms<'a> {
+    /// CJK terms by their key ([`keyed_terms_in`]).
+    cjk: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    words: HashMap<&'a str, u32, Fnv>,
+    /// Every term's text, one after another; `ends[id]` is where each ends.
+    text: String,
+    ends: Vec<u32>,
+}
 
-    /// Each term of the block with its weight, sorted by term.
-    fn weights(&self) -> Vec<(&str, u32)> {
-        let mut weights = HashMap::default();
-        self.weigh(&mut weights);
-        let mut weights: Vec<(&str, u32)> = weights.into_iter().collect();
-        weights.sort_unstable();
-        weights
+impl<'a> Terms<'a> {
+    /// The id of `term`, and whether it is new.
+    fn id(&mut self, term: &'a str, key: u64) -> (u32, bool) {
+        let next = self.ends.len() as u32;
+        let id = if key == 0 {
+            *self.words.entry(term).or_insert(next)
+        } else {
+            *self.cjk.entry(key).or_insert(next)
+        };
+        if id == next {
+            self.text.push_str(term);
+            self.ends.push(self.text.len() as u32);
+        }
+        (id, id == next)
     }
 }
 
-/// Term → (block id, stored weight), block ids ascending. Runs of blocks
-/// are indexed in parallel, then their lists joined in order.
-pub fn postings(blocks: &[Block]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    let normalized: Vec<Normalized> = blocks.par_iter().map(Normalized::new).collect();
-    let mut page_of = Vec::with_capacity(blocks.len());
-    for (id, block) in blocks.iter().enumerate() {
-        let page = if block.kind == BlockKind::Page {
-            id
-        } else {
-            page_of.last().copied().unwrap_or(0)
-        };
-        page_of.push(page);
-    }
-    let page_weights: HashMap<usize, Vec<(&str, u32)>> = normalized
-        .par_iter()
-        .enumerate()
-        .filter(|(_, block)| block.kind == BlockKind::Page)
-        .map(|(id, block)| (id, block.weights()))
-        .collect();
-    let ids: Vec<usize> = (0..blocks.len()).collect();
-    let batch = (blocks.len() / (rayon::current_num_threads() * 4)).max(256);
-    let parts: Vec<Gathered<'_>> = ids
-        .par_chunks(batch)
-        .map(|ids| {
-            let mut part: Gathered<'_> = HashMap::default();
-            let mut weights = HashMap::default();
-            for &id in ids {
-                let page = page_weights
-                    .get(&page_of[id])
-                    .map_or(&[][..], Vec::as_slice);
-                normalized[id].weigh(&mut weights);
-                for (&term, &weight) in &weights {
-                    let inherited = page
-                        .binary_search_by(|(known, _)| known.cmp(&term))
-                        .map_or(0, |at| page[at].1);
-                    part.entry(term)
-                        .or_default()
-                        .push((id as u32, OWN_FACTOR * weight + inherited));
-                }
-            }
-            part
+/// One term's postings in a run of pages.
+struct Entry {
+    /// End of the term's text in [`Run::terms`].
+    term_end: u32,
+    /// The first posting (block id, stored weight), written when the runs
+    /// are joined: its gap is from the previous run's last block.
+    first: (u32, u32),
+    /// The last block id.
+    last: u32,
+    /// End of the other postings in [`Run::rest`], encoded after `first`.
+    rest_end: u32,
+}
+
+/// The postings of a run of whole pages.
+struct Run {
+    terms: String,
+    entries: Vec<Entry>,
+    rest: String,
+}
+
+impl Run {
+    /// `(term, entry, encoded rest)` of each term, in id order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &Entry, &str)> {
+        let (mut term_start, mut rest_start) = (0, 0);
+        self.entries.iter().map(move |entry| {
+            let term = &self.terms[term_start..entry.term_end as usize];
+            let rest = &self.rest[rest_start..entry.rest_end as usize];
+            term_start = entry.term_end as usize;
+            rest_start = entry.rest_end as usize;
+            (term, entry, rest)
         })
-        .collect();
-    let mut postings: Gathered<'_> = HashMap::default();
-    for part in parts {
-        for (term, list) in part {
-            postings.entry(term).or_default().extend(list);
+    }
+}
+
+/// Gathers the blocks `first..first + blocks.len()`, which start at a page
+/// block (or at the first block).
+fn gather_run(blocks: &[Block], first: usize) -> Run {
+    let normalized: Vec<Normalized> = blocks.iter().map(Normalized::new).collect();
+    let mut terms = Terms::default();
+    // By term id: the weight in the block being read (0: absent), and in
+    // its page.
+    let mut weight: Vec<u32> = Vec::new();
+    let mut page_weight: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut page_touched: Vec<u32> = Vec::new();
+    // (term id, block id, stored weight), in block order.
+    let mut found: Vec<(u32, u32, u32)> = Vec::new();
+    for (offset, block) in normalized.iter().enumerate() {
+        let id = (first + offset) as u32;
+        let mut add = |term, key, update: &dyn Fn(u32) -> u32| {
+            let (term, new) = terms.id(term, key);
+            if new {
+                weight.push(0);
+                page_weight.push(0);
+            }
+            let slot = &mut weight[term as usize];
+            if *slot == 0 {
+                touched.push(term);
+            }
+            *slot = update(*slot);
+        };
+        keyed_terms_in(&block.text, |term, key| {
+            add(term, key, &|count| (count + 1).min(TEXT_CAP));
+        });
+        let title = block.kind.title_weight();
+        keyed_terms_in(&block.title, |term, key| add(term, key, &|_| title));
+        if block.kind == BlockKind::Page {
+            for &term in &page_touched {
+                page_weight[term as usize] = 0;
+            }
+            page_touched.clear();
+            for &term in &touched {
+                page_weight[term as usize] = weight[term as usize];
+            }
+            page_touched.extend_from_slice(&touched);
+        }
+        for &term in &touched {
+            let own = std::mem::take(&mut weight[term as usize]);
+            found.push((term, id, OWN_FACTOR * own + page_weight[term as usize]));
+        }
+        touched.clear();
+    }
+    let Terms {
+        cjk,
+        words,
+        text: term_text,
+        ends,
+    } = terms;
+    drop((cjk, words));
+    drop(normalized);
+
+    // Postings by term id, block order kept (a counting sort).
+    let mut starts = vec![0u32; ends.len() + 1];
+    for &(term, _, _) in &found {
+        starts[term as usize + 1] += 1;
+    }
+    for n in 1..starts.len() {
+        starts[n] += starts[n - 1];
+    }
+    let mut next = starts.clone();
+    let mut sorted = vec![(0u32, 0u32); found.len()];
+    for &(term, id, weight) in &found {
+        sorted[next[term as usize] as usize] = (id, weight);
+        next[term as usize] += 1;
+    }
+    drop(found);
+
+    let mut entries = Vec::with_capacity(ends.len());
+    let mut rest = String::with_capacity(sorted.len() * 2);
+    for (term, &term_end) in ends.iter().enumerate() {
+        let list = &sorted[starts[term] as usize..starts[term + 1] as usize];
+        encode_into(&mut rest, list[0].0, &list[1..]);
+        entries.push(Entry {
+            term_end,
+            first: list[0],
+            last: list[list.len() - 1].0,
+            rest_end: rest.len() as u32,
+        });
+    }
+    Run {
+        terms: term_text,
+        entries,
+        rest,
+    }
+}
+
+/// Term → encoded postings ([`super::postings::encode`]), in no particular
+/// order. Runs of whole pages are gathered in parallel, then joined in
+/// order, so the result does not depend on how the runs were cut.
+pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
+    // Runs start at page blocks: a block's page is then in its run.
+    let target = (blocks.len() / (rayon::current_num_threads() * 4)).max(256);
+    let mut bounds = vec![0];
+    for (id, block) in blocks.iter().enumerate() {
+        if block.kind == BlockKind::Page && id - bounds[bounds.len() - 1] >= target {
+            bounds.push(id);
         }
     }
-    postings
+    bounds.push(blocks.len());
+    let runs: Vec<Run> = bounds
+        .par_windows(2)
+        .map(|pair| gather_run(&blocks[pair[0]..pair[1]], pair[0]))
+        .collect();
+
+    // Global term ids, each term's encoded length, and per run the global
+    // id of each of its terms.
+    let mut ids: HashMap<&str, u32, Fnv> = HashMap::default();
+    let mut last: Vec<u32> = Vec::new();
+    let mut lengths: Vec<usize> = Vec::new();
+    let mut global: Vec<Vec<u32>> = Vec::with_capacity(runs.len());
+    let mut names: Vec<&str> = Vec::new();
+    for run in &runs {
+        let mut of_run = Vec::with_capacity(run.entries.len());
+        for (term, entry, rest) in run.iter() {
+            let next = names.len() as u32;
+            let id = *ids.entry(term).or_insert(next);
+            if id == next {
+                names.push(term);
+                last.push(0);
+                lengths.push(0);
+            }
+            let n = id as usize;
+            lengths[n] += encoded_len(entry.first.0 - last[n]) + rest.len();
+            last[n] = entry.last;
+            of_run.push(id);
+        }
+        global.push(of_run);
+    }
+    drop(ids);
+    let mut texts: Vec<String> = lengths.iter().map(|&n| String::with_capacity(n)).collect();
+    last.fill(0);
+    for (run, of_run) in runs.iter().zip(&global) {
+        for ((_, entry, rest), &id) in run.iter().zip(of_run) {
+            let n = id as usize;
+            encode_into(&mut texts[n], last[n], &[entry.first]);
+            texts[n].push_str(rest);
+            last[n] = entry.last;
+        }
+    }
+    names.into_iter().map(str::to_owned).zip(texts).collect()
+}
+
+/// Term → (block id, stored weight), block ids ascending.
+pub fn postings(blocks: &[Block]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    encoded_postings(blocks)
         .into_iter()
-        .map(|(term, list)| (term.to_owned(), list))
+        .map(|(term, text)| {
+            let list = super::postings::decode(&text).expect("postings decode");
+            (term, list)
+        })
         .collect()
+}
+
+/// Hashes a CJK term's key: one multiplication, then the high bits folded
+/// down so that the bucket (low bits) depends on every character.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed");
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        let product = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = product ^ (product >> 29);
+    }
 }
 
 /// FNV-1a: terms are short, and the standard hasher's defence against
@@ -182,13 +348,9 @@ mod tests {
     #[test]
     fn titles_outweigh_text_and_text_counts_are_capped() {
         let weight = |kind, title, text, term| {
-            let normalized = Normalized::new(&block(0, kind, title, text));
-            let weights: HashMap<String, u32> = normalized
-                .weights()
-                .into_iter()
-                .map(|(term, weight)| (term.to_owned(), weight))
-                .collect();
-            weights.get(term).copied()
+            // A block before any page inherits nothing.
+            let postings = postings(&[block(0, kind, title, text)]);
+            postings.get(term).map(|list| list[0].1 / OWN_FACTOR)
         };
         let step = |term| weight(BlockKind::Step, "解绑", "解绑 QQ QQ QQ QQ", term);
         assert_eq!(step("解绑"), Some(STEP_TITLE));

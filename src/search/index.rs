@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::gather::postings;
+use super::gather::encoded_postings;
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +114,7 @@ pub fn build(
     words: BTreeMap<String, String>,
     limits: Limits,
 ) -> SearchData {
-    let postings = postings(blocks);
-    let shards = shard(postings, limits.shard_bytes);
+    let shards = shard(encoded_postings(blocks), limits.shard_bytes);
     let (chunks, starts) = chunk(pages, blocks, limits.chunk_bytes);
     SearchData {
         meta: Meta {
@@ -143,29 +142,25 @@ pub fn shard_of(term: &str, shards: u32) -> usize {
     (key % u64::from(shards.max(1))) as usize
 }
 
-/// Encodes postings and spreads terms over enough shards to keep each near
-/// `shard_bytes`.
-fn shard(
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
-    shard_bytes: usize,
-) -> Vec<BTreeMap<String, String>> {
-    let encoded: Vec<(String, String)> = postings
-        .into_par_iter()
-        .map(|(term, list)| {
-            let text = super::postings::encode(&list);
-            (term, text)
-        })
-        .collect();
+/// Spreads terms and their encoded postings over enough shards to keep
+/// each near `shard_bytes`.
+fn shard(encoded: Vec<(String, String)>, shard_bytes: usize) -> Vec<BTreeMap<String, String>> {
     let bytes: usize = encoded
         .iter()
         .map(|(term, text)| term.len() + text.len() + 6)
         .sum();
     let count = bytes.div_ceil(shard_bytes.max(1)).max(1) as u32;
-    let mut shards = vec![BTreeMap::new(); count as usize];
+    let mut parts: Vec<Vec<(String, String)>> = vec![Vec::new(); count as usize];
     for (term, text) in encoded {
-        shards[shard_of(&term, count)].insert(term, text);
+        parts[shard_of(&term, count)].push((term, text));
     }
-    shards
+    parts
+        .into_par_iter()
+        .map(|mut part| {
+            part.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            part.into_iter().collect()
+        })
+        .collect()
 }
 
 /// Groups whole pages into text chunks of about `chunk_bytes`; returns the

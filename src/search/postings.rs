@@ -17,7 +17,13 @@ pub const MAX_WEIGHT: u32 = 63;
 /// Writes postings sorted by block id.
 pub fn encode(postings: &[(u32, u32)]) -> String {
     let mut out = String::with_capacity(postings.len() * 2);
-    let mut previous = 0;
+    encode_into(&mut out, 0, postings);
+    out
+}
+
+/// Appends postings sorted by block id to `out`, the first as a gap from
+/// block `previous` (the last one already written, or 0).
+pub fn encode_into(out: &mut String, mut previous: u32, postings: &[(u32, u32)]) {
     for &(id, weight) in postings {
         let mut gap = id - previous;
         previous = id;
@@ -32,7 +38,17 @@ pub fn encode(postings: &[(u32, u32)]) -> String {
         }
         out.push(char::from(ALPHABET[weight.min(MAX_WEIGHT) as usize]));
     }
-    out
+}
+
+/// How many bytes [`encode_into`] writes for one posting `gap` after the
+/// previous.
+pub fn encoded_len(mut gap: u32) -> usize {
+    let mut len = 2;
+    while gap >= 32 {
+        gap /= 32;
+        len += 1;
+    }
+    len
 }
 
 /// Reads postings written by [`encode`]; `None` if the text is not such.

@@ -109,28 +109,37 @@ pub fn for_each_term(text: &str, found: impl FnMut(&str)) {
 /// [`for_each_term`] on text already normalized: the terms are slices of
 /// it, so nothing is allocated per term.
 pub fn terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str)) {
+    keyed_terms_in(normalized, |term, _| found(term));
+}
+
+/// [`terms_in`], with each CJK term also given as a number that stands for
+/// it alone (a character's code, or a pair's two codes with the top bit
+/// set), so the index can look CJK terms up without hashing strings. Words
+/// get 0.
+pub fn keyed_terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str, u64)) {
     // (byte offset, class) of the run being read, and the previous CJK
-    // character's byte offset.
+    // character's byte offset and code.
     let mut run: Option<(usize, Class)> = None;
     let mut word_chars = 0;
     let mut word_end = 0;
-    let mut previous_cjk: Option<usize> = None;
+    let mut previous_cjk: Option<(usize, u64)> = None;
     for (at, c) in normalized.char_indices() {
         let class = class(c);
         if let Some((start, Class::Word)) = run
             && class != Class::Word
         {
-            found(&normalized[start..word_end]);
+            found(&normalized[start..word_end], 0);
             run = None;
         }
         match class {
             Class::Cjk => {
                 let end = at + c.len_utf8();
-                found(&normalized[at..end]);
-                if let Some(before) = previous_cjk {
-                    found(&normalized[before..end]);
+                let code = u64::from(c);
+                found(&normalized[at..end], code);
+                if let Some((before, previous)) = previous_cjk {
+                    found(&normalized[before..end], 1 << 63 | previous << 21 | code);
                 }
-                previous_cjk = Some(at);
+                previous_cjk = Some((at, code));
                 run = Some((at, Class::Cjk));
             }
             Class::Word => {
@@ -151,7 +160,7 @@ pub fn terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str)) {
         }
     }
     if let Some((start, Class::Word)) = run {
-        found(&normalized[start..word_end]);
+        found(&normalized[start..word_end], 0);
     }
 }
 
