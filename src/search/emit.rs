@@ -6,6 +6,7 @@
 //! []).push([kind, n, data])`. Whether the client is already listening or
 //! not, the data waits in the queue for it.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -18,26 +19,45 @@ const TAIL: &str = ");\n";
 /// `(path, text)` of every index file: `search/index.js`, the term shards
 /// `search/s{n}.js` and the text chunks `search/t{n}.js`.
 pub fn files(data: &SearchData) -> Vec<(String, String)> {
+    into_files(data.clone())
+}
+
+/// [`files`], dropping each part of the index once it is written out.
+pub fn into_files(data: SearchData) -> Vec<(String, String)> {
     let mut files = vec![(
         format!("{OUTPUT_DIR}index.js"),
         script("index", 0, &data.meta),
     )];
-    for (n, shard) in data.shards.iter().enumerate() {
-        files.push((format!("{OUTPUT_DIR}s{n}.js"), script("s", n, shard)));
-    }
-    for (n, chunk) in data.chunks.iter().enumerate() {
-        files.push((format!("{OUTPUT_DIR}t{n}.js"), script("t", n, chunk)));
-    }
+    let shards: Vec<(String, String)> = data
+        .shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, shard)| (format!("{OUTPUT_DIR}s{n}.js"), script("s", n, &shard)))
+        .collect();
+    files.extend(shards);
+    let chunks: Vec<(String, String)> = data
+        .chunks
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, chunk)| (format!("{OUTPUT_DIR}t{n}.js"), script("t", n, &chunk)))
+        .collect();
+    files.extend(chunks);
     files
 }
 
 fn script(kind: &str, n: usize, data: &impl Serialize) -> String {
-    let json = serde_json::to_string(&(kind, n, data)).expect("index data serializes");
+    let mut bytes = Vec::with_capacity(1024);
+    bytes.extend_from_slice(HEAD.as_bytes());
+    serde_json::to_writer(&mut bytes, &(kind, n, data)).expect("index data serializes");
+    bytes.extend_from_slice(TAIL.as_bytes());
+    let text = String::from_utf8(bytes).expect("JSON is UTF-8");
     // JSON allows these two in strings; older JavaScript does not.
-    let json = json
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    format!("{HEAD}{json}{TAIL}")
+    if text.contains(['\u{2028}', '\u{2029}']) {
+        text.replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+    } else {
+        text
+    }
 }
 
 /// Reads back one file written by [`files`]: its kind, number and data.

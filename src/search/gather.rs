@@ -242,14 +242,14 @@ pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
     let mut last: Vec<u32> = Vec::new();
     let mut lengths: Vec<usize> = Vec::new();
     let mut global: Vec<Vec<u32>> = Vec::with_capacity(runs.len());
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for run in &runs {
         let mut of_run = Vec::with_capacity(run.entries.len());
         for (term, entry, rest) in run.iter() {
             let next = names.len() as u32;
             let id = *ids.entry(term).or_insert(next);
             if id == next {
-                names.push(term);
+                names.push(term.to_owned());
                 last.push(0);
                 lengths.push(0);
             }
@@ -263,15 +263,16 @@ pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
     drop(ids);
     let mut texts: Vec<String> = lengths.iter().map(|&n| String::with_capacity(n)).collect();
     last.fill(0);
-    for (run, of_run) in runs.iter().zip(&global) {
-        for ((_, entry, rest), &id) in run.iter().zip(of_run) {
+    // Each run is dropped once joined.
+    for (run, of_run) in runs.into_iter().zip(global) {
+        for ((_, entry, rest), id) in run.iter().zip(of_run) {
             let n = id as usize;
             encode_into(&mut texts[n], last[n], &[entry.first]);
             texts[n].push_str(rest);
             last[n] = entry.last;
         }
     }
-    names.into_iter().map(str::to_owned).zip(texts).collect()
+    names.into_iter().zip(texts).collect()
 }
 
 /// Term → (block id, stored weight), block ids ascending.

@@ -110,16 +110,17 @@ impl Default for Limits {
 /// together, the page block first).
 pub fn build(
     pages: &[PageRef],
-    blocks: &[Block],
+    blocks: Vec<Block>,
     words: BTreeMap<String, String>,
     limits: Limits,
 ) -> SearchData {
-    let shards = shard(encoded_postings(blocks), limits.shard_bytes);
+    let count = blocks.len() as u32;
+    let shards = shard(encoded_postings(&blocks), limits.shard_bytes);
     let (chunks, starts) = chunk(pages, blocks, limits.chunk_bytes);
     SearchData {
         meta: Meta {
             v: 1,
-            blocks: blocks.len() as u32,
+            blocks: count,
             shards: shards.len() as u32,
             chunks: starts,
             words,
@@ -165,12 +166,12 @@ fn shard(encoded: Vec<(String, String)>, shard_bytes: usize) -> Vec<BTreeMap<Str
 
 /// Groups whole pages into text chunks of about `chunk_bytes`; returns the
 /// chunks and the first block id of each.
-fn chunk(pages: &[PageRef], blocks: &[Block], chunk_bytes: usize) -> (Vec<Chunk>, Vec<u32>) {
+fn chunk(pages: &[PageRef], blocks: Vec<Block>, chunk_bytes: usize) -> (Vec<Chunk>, Vec<u32>) {
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut starts = Vec::new();
     let mut bytes = usize::MAX;
     let mut current_page = usize::MAX;
-    for (id, block) in blocks.iter().enumerate() {
+    for (id, block) in blocks.into_iter().enumerate() {
         if block.page != current_page {
             current_page = block.page;
             if bytes >= chunk_bytes {
@@ -191,14 +192,14 @@ fn chunk(pages: &[PageRef], blocks: &[Block], chunk_bytes: usize) -> (Vec<Chunk>
         let title = if block.kind == BlockKind::Page {
             String::new()
         } else {
-            block.title.clone()
+            block.title
         };
         chunk.blocks.push((
             (chunk.pages.len() - 1) as u32,
             block.kind as u8,
-            block.anchor.clone(),
+            block.anchor,
             title,
-            block.text.clone(),
+            block.text,
         ));
     }
     (chunks, starts)
@@ -232,7 +233,12 @@ mod tests {
         let blocks: Vec<Block> = (0..3)
             .map(|i| block(i, BlockKind::Page, "", "qq 号"))
             .collect();
-        let data = build(&pages(3), &blocks, BTreeMap::new(), Limits::default());
+        let data = build(
+            &pages(3),
+            blocks.clone(),
+            BTreeMap::new(),
+            Limits::default(),
+        );
         assert_eq!(data.shards.len(), 1);
         // A page block inherits from itself: 4 × 1 + 1.
         let qq = super::super::postings::decode(&data.shards[0]["qq"]);
@@ -241,7 +247,7 @@ mod tests {
             shard_bytes: 8,
             chunk_bytes: 1,
         };
-        let data = build(&pages(3), &blocks, BTreeMap::new(), tiny);
+        let data = build(&pages(3), blocks, BTreeMap::new(), tiny);
         assert!(data.shards.len() > 1);
         for (n, shard) in data.shards.iter().enumerate() {
             for term in shard.keys() {
@@ -261,11 +267,11 @@ mod tests {
             shard_bytes: 1024,
             chunk_bytes: 1,
         };
-        let data = build(&pages(2), &blocks, BTreeMap::new(), limits);
+        let data = build(&pages(2), blocks.clone(), BTreeMap::new(), limits);
         assert_eq!(data.meta.chunks, [0, 2]);
         assert_eq!(data.chunks[0].blocks.len(), 2);
         assert_eq!(data.chunks[1].pages[0].title, "p1");
-        let one = build(&pages(2), &blocks, BTreeMap::new(), Limits::default());
+        let one = build(&pages(2), blocks, BTreeMap::new(), Limits::default());
         assert_eq!(one.meta.chunks, [0]);
         assert_eq!(one.chunks[0].blocks[2].0, 1);
     }

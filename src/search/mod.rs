@@ -73,12 +73,12 @@ pub fn index_site(site: &Site, rendered: &[Rendered]) -> SearchData {
             (short.to_owned(), language.word(key).to_owned())
         })
         .collect();
-    index::build(&pages, &blocks, words, Limits::default())
+    index::build(&pages, blocks, words, Limits::default())
 }
 
 /// The files of the index of a rendered site, as `(path, text)`.
 pub fn site_files(site: &Site, rendered: &[Rendered]) -> Vec<(String, String)> {
-    emit::files(&index_site(site, rendered))
+    emit::into_files(index_site(site, rendered))
 }
 
 /// What a page block is made of besides the rendered text.

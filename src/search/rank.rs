@@ -206,7 +206,7 @@ mod tests {
                 text: (*text).to_owned(),
             });
         }
-        build(&pages, &list, BTreeMap::new(), Limits::default())
+        build(&pages, list, BTreeMap::new(), Limits::default())
     }
 
     /// The pages of the hits, best first.

@@ -40,6 +40,11 @@ pub fn normalize_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
+    // CJK has no case; most of a Chinese page is CJK, and the case tables
+    // are a binary search.
+    if is_cjk(c) {
+        return c;
+    }
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(single), None) => single,
@@ -97,7 +102,9 @@ fn runs(text: &str) -> Vec<Run> {
 
 /// The text with every character normalized ([`normalize_char`]).
 pub fn normalize(text: &str) -> String {
-    text.chars().map(normalize_char).collect()
+    let mut normalized = String::with_capacity(text.len());
+    normalized.extend(text.chars().map(normalize_char));
+    normalized
 }
 
 /// Calls `found` with every term of `text`, in order, with repeats: words,
