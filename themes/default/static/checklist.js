@@ -53,6 +53,27 @@
     }
 
     const inScope = (step) => !store.role() || !step.role || step.role === store.role();
+    // Ticks per page and phase, counted in one pass over the steps after
+    // each change (not once per figure): { pageKey: { phase: [done, total] } }.
+    let counts = null;
+    store.onChange(() => (counts = null));
+    function pageCounts() {
+      if (counts) return counts;
+      counts = new Map();
+      manifest.pages.forEach((page) => {
+        const byPhase = new Map();
+        page.steps.forEach((step) => {
+          if (!inScope(step)) return;
+          const phase = step.phase || "";
+          const entry = byPhase.get(phase) || [0, 0];
+          entry[1] += 1;
+          if (store.doneAt(step.key)) entry[0] += 1;
+          byPhase.set(phase, entry);
+        });
+        counts.set(page.key, byPhase);
+      });
+      return counts;
+    }
     // "checklist" (every step), "@PHASE", "PAGE@PHASE" or "PAGE@*" (one
     // page's own steps), or "PAGE": a page, or a section (`…/_index`) with
     // everything under it, as the sidebar shows it.
@@ -61,13 +82,20 @@
       const folder = !spec.includes("@") && page.endsWith("_index") ? page.slice(0, -6) : null;
       let done = 0;
       let total = 0;
-      steps.forEach((step, key) => {
-        const owner = pageOf.get(key).key;
-        if (!inScope(step) || (page && (folder === null ? owner !== page : !owner.startsWith(folder)))) return;
-        if (phase !== "*" && (step.phase || "") !== phase) return;
-        total += 1;
-        if (store.doneAt(key)) done += 1;
-      });
+      const add = (byPhase) =>
+        byPhase.forEach((entry, id) => {
+          if (phase !== "*" && id !== phase) return;
+          done += entry[0];
+          total += entry[1];
+        });
+      const all = pageCounts();
+      if (page && folder === null) {
+        if (all.has(page)) add(all.get(page));
+      } else {
+        all.forEach((byPhase, owner) => {
+          if (!page || owner.startsWith(folder)) add(byPhase);
+        });
+      }
       return { done, total };
     }
     // Where a step is: on this page if it is here, else on its own page.
