@@ -18,8 +18,9 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{Contents, MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    CHECKLIST_URL, MANIFEST_URL, Navigation, RenderContext, render_checklist, render_manifest,
-    render_not_found, set_template_globals, sitemap,
+    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, Navigation, RenderContext, checklist_parts,
+    render_checklist, render_checklist_part, render_manifest, render_not_found,
+    set_template_globals, sitemap,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::{Templates, ThemeFile, theme_static_files};
@@ -287,14 +288,16 @@ fn page_assets(site: &Site) -> Result<PageAssets, Diagnostics> {
     })
 }
 
-/// The generated files that show the whole site: the checklist overview,
-/// the step manifest, the 404 page and (with a `base_url`) the sitemap.
+/// The generated files that show the whole site: the checklist overview
+/// (without its `parts`, see [`checklist_part_files`]), the step manifest,
+/// the 404 page and (with a `base_url`) the sitemap.
 fn overview_files(
     ctx: &RenderContext<'_>,
+    parts: &[ChecklistPart],
     files: &mut Vec<OutputFile>,
     problems: &mut Diagnostics,
 ) {
-    match render_checklist(ctx) {
+    match render_checklist(ctx, parts) {
         Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
         Err(problem) => problems.push(problem),
     }
@@ -306,6 +309,25 @@ fn overview_files(
     if let Some(xml) = sitemap(ctx) {
         files.push(text_file("sitemap.xml".to_owned(), xml));
     }
+}
+
+/// The pages of a split checklist overview, rendered in parallel, each
+/// handed to `keep` as it is made (so a large site's overview is never held
+/// in memory at once). Returns the template errors.
+fn checklist_part_files(
+    ctx: &RenderContext<'_>,
+    parts: &[ChecklistPart],
+    keep: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Diagnostics {
+    let results: Vec<Option<Diagnostic>> = parts
+        .par_iter()
+        .map(|part| {
+            render_checklist_part(ctx, part)
+                .and_then(|html| keep(text_file(format!("{}index.html", part.url), html)))
+                .err()
+        })
+        .collect();
+    Diagnostics(results.into_iter().flatten().collect())
 }
 
 /// Which files of an already checked site to render again.
@@ -364,7 +386,22 @@ pub fn render_pages(
         }
     }
     if selection.overview {
-        overview_files(&ctx, &mut files, &mut problems);
+        let parts = checklist_parts(&ctx);
+        overview_files(&ctx, &parts, &mut files, &mut problems);
+        let made = std::sync::Mutex::new(Vec::new());
+        problems.extend(
+            checklist_part_files(&ctx, &parts, &|file| {
+                made.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(file);
+                Ok(())
+            })
+            .0,
+        );
+        files.extend(
+            made.into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
     }
     problems.into_result()?;
     Ok(files)
@@ -403,12 +440,13 @@ fn render_output(
     // The site-wide files are partly sequential work (the checklist overview
     // is one template render): make them while the pages render, so both
     // cores stay busy. Pages still go first, so generated files replace them.
+    let parts = checklist_parts(&ctx);
     let (pages, (generated, overview_problems)) = rayon::join(
         || stream_pages(&ctx, sink),
         || {
             let mut generated = Vec::new();
             let mut problems = Diagnostics::default();
-            overview_files(&ctx, &mut generated, &mut problems);
+            overview_files(&ctx, &parts, &mut generated, &mut problems);
             generated.extend(text_derived_files(site, rendered));
             (generated, problems)
         },
@@ -417,6 +455,9 @@ fn render_output(
     problems.extend(overview_problems.0);
     problems.into_result()?;
     put_all(sink, generated)?;
+    // After the pages, like the other generated files, so they win over a
+    // page at the same path whatever the threads do.
+    checklist_part_files(&ctx, &parts, &|file| put(sink, file)).into_result()?;
     put_all(sink, copied_files(site, theme_files)?)
 }
 

@@ -314,6 +314,17 @@ impl State {
             Ok(rendered) => {
                 self.last_rendered = rendered.len();
                 let mut files = self.files.clone();
+                // The overview's parts may have changed (a part without
+                // steps left, or the site crossed the size where it splits):
+                // drop the old ones; the new ones come with `rendered`.
+                let pages: HashSet<String> = self
+                    .parts
+                    .site
+                    .pages
+                    .iter()
+                    .map(|page| format!("{}index.html", page.url))
+                    .collect();
+                files.retain(|path, _| !is_checklist_part(path) || pages.contains(path));
                 for file in rendered {
                     files.insert(file.path.clone(), Arc::new(file));
                 }
@@ -396,6 +407,12 @@ fn reread(root: &Path, old: &Page, options: LoadOptions) -> Option<Result<Page, 
         children: old.children.clone(),
         ..page
     }))
+}
+
+/// Whether `path` is where a part of a split checklist overview goes.
+fn is_checklist_part(path: &str) -> bool {
+    path.strip_prefix(crate::render::CHECKLIST_URL)
+        .is_some_and(|rest| rest != "index.html" && rest.ends_with("/index.html"))
 }
 
 #[cfg(test)]

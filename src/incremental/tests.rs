@@ -332,3 +332,53 @@ fn a_save_without_changes_is_nothing_to_do() {
     assert!(!site.unchanged(std::slice::from_ref(&page)));
     assert!(!site.unchanged(&[PathBuf::from("content/new.md")]));
 }
+
+#[test]
+fn an_edit_across_the_size_where_the_overview_splits_equals_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let steps = |count: usize| -> String {
+        let mut text = String::new();
+        for n in 0..count {
+            text.push_str("- [ ] Bulk step ");
+            text.push_str(&n.to_string());
+            text.push_str(" {#bulk-");
+            text.push_str(&n.to_string());
+            text.push_str("}\n");
+        }
+        text
+    };
+    let bulk = "content/after-leaving/bulk.md";
+    std::fs::write(
+        root.join(bulk),
+        format!("+++\ntitle = \"Bulk\"\nweight = 99\n+++\n\n{}", steps(2000)),
+    )
+    .expect("write");
+    let mut site = Incremental::new(root, false);
+    let files = site.full().expect("first build");
+    assert!(
+        files.contains_key("checklist/after-leaving/index.html"),
+        "split"
+    );
+    // Fewer steps: one overview page again, and its parts are gone.
+    let changed = edit(root, bulk, |text| {
+        text.replace(&steps(2000)[..], &steps(10))
+    });
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("no problems");
+    let files = with_text_files(&mut site, files);
+    assert!(!files.contains_key("checklist/after-leaving/index.html"));
+    assert_clean(&files, root);
+    // And split again.
+    let changed = edit(root, bulk, |text| {
+        text.replace(&steps(10)[..], &steps(2000))
+    });
+    let files = site
+        .pages_edited(&changed)
+        .expect("incremental")
+        .expect("no problems");
+    let files = with_text_files(&mut site, files);
+    assert_clean(&files, root);
+}

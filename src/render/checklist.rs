@@ -1,17 +1,84 @@
 //! The checklist overview page at `checklist/`: every step of the site,
 //! grouped by phase (in the order declared in `site.toml`) and then by page
 //! in reading order, each linking back to its place in the guide.
+//!
+//! A site with more than [`SPLIT_STEPS`] steps gets one overview page per
+//! top-level entry instead (`checklist/<its folder>/`), each grouped the
+//! same way, and `checklist/` lists the phases and those parts with their
+//! progress: one page of every step would grow with the site (75 MB at
+//! 10,000 pages).
 
 use serde::Serialize;
 use serde_json::json;
 
 use super::RenderContext;
+use super::nav::Link;
+use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 use crate::steps::Step;
 use crate::urls::page_href;
 
 /// Output folder of the overview page.
 pub const CHECKLIST_URL: &str = "checklist/";
+
+/// Above this many steps, the overview is split into one page per top-level
+/// entry of the site.
+pub const SPLIT_STEPS: usize = 2000;
+
+/// One overview page of a split checklist: the steps of a top-level entry
+/// of the site and of everything under it.
+#[derive(Debug)]
+pub struct ChecklistPart {
+    /// The top-level page or section.
+    pub page: usize,
+    /// Output folder (`checklist/<its folder>/`).
+    pub url: String,
+    /// The pages with steps, in reading order.
+    pages: Vec<usize>,
+}
+
+/// The overview's parts, in reading order: none when the site has at most
+/// [`SPLIT_STEPS`] steps (`checklist/` then shows every step). The home
+/// page's own steps stay on `checklist/`.
+pub fn checklist_parts(ctx: &RenderContext<'_>) -> Vec<ChecklistPart> {
+    let total: usize = ctx.steps.iter().map(Vec::len).sum();
+    if total <= SPLIT_STEPS {
+        return Vec::new();
+    }
+    let mut parts: Vec<ChecklistPart> = Vec::new();
+    for &page in ctx.navigation.reading_order() {
+        let Some(top) = top_level(ctx.site, page) else {
+            continue;
+        };
+        if parts.last().is_none_or(|part| part.page != top) {
+            parts.push(ChecklistPart {
+                page: top,
+                url: format!("{CHECKLIST_URL}{}", ctx.site.pages[top].url),
+                pages: Vec::new(),
+            });
+        }
+        if !ctx.steps[page].is_empty()
+            && let Some(part) = parts.last_mut()
+        {
+            part.pages.push(page);
+        }
+    }
+    parts.retain(|part| !part.pages.is_empty());
+    parts
+}
+
+/// The child of the home page that `page` is or is under (`None` for the
+/// home page).
+fn top_level(site: &Site, mut page: usize) -> Option<usize> {
+    loop {
+        match site.pages[page].parent {
+            None => return None,
+            Some(Site::HOME) => return Some(page),
+            Some(parent) => page = parent,
+        }
+    }
+}
 
 /// One phase group.
 #[derive(Debug, Serialize)]
@@ -20,6 +87,18 @@ struct Group {
     label: String,
     steps_count: usize,
     pages: Vec<GroupPage>,
+    /// Overview pages of a split checklist with steps in this phase.
+    parts: Vec<GroupPart>,
+}
+
+/// A link to one part of a split overview inside a phase group.
+#[derive(Debug, Serialize)]
+struct GroupPart {
+    title: String,
+    url: String,
+    /// What the progress figure counts (see `tally` in `checklist.js`).
+    progress: String,
+    steps_count: usize,
 }
 
 /// The steps of one page inside a phase group.
@@ -46,27 +125,78 @@ struct GroupStep {
     requires: Vec<String>,
 }
 
-/// Renders `checklist/index.html`.
-pub fn render_checklist(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
-    let mut context = ctx.base_context(CHECKLIST_URL, "checklist");
+/// Renders `checklist/index.html`: every step, or with `parts` (see
+/// [`checklist_parts`]) the home page's own steps and a link to each part.
+pub fn render_checklist(
+    ctx: &RenderContext<'_>,
+    parts: &[ChecklistPart],
+) -> Result<String, Diagnostic> {
     let total: usize = ctx.steps.iter().map(Vec::len).sum();
-    context.insert("nav", &ctx.navigation.sidebar(None, CHECKLIST_URL));
+    let pages: Vec<usize> = if parts.is_empty() {
+        ctx.navigation.reading_order().to_vec()
+    } else {
+        vec![Site::HOME]
+    };
+    let groups = groups(ctx, CHECKLIST_URL, &pages, parts);
+    let title = ctx.language.word("checklist");
+    let breadcrumbs = vec![ctx.navigation.link(Site::HOME, CHECKLIST_URL)];
+    render(
+        ctx,
+        CHECKLIST_URL,
+        title,
+        total,
+        &groups,
+        &breadcrumbs,
+        false,
+    )
+}
+
+/// Renders one part of a split overview (`part.url` + `index.html`).
+pub fn render_checklist_part(
+    ctx: &RenderContext<'_>,
+    part: &ChecklistPart,
+) -> Result<String, Diagnostic> {
+    let from = part.url.as_str();
+    let total: usize = part.pages.iter().map(|&page| ctx.steps[page].len()).sum();
+    let groups = groups(ctx, from, &part.pages, &[]);
+    let word = ctx.language.word("checklist");
+    let name = &ctx.site.pages[part.page].front.title;
+    let title = match ctx.language {
+        Language::Chinese => format!("{word}：{name}"),
+        Language::English => format!("{word}: {name}"),
+    };
+    let breadcrumbs = vec![
+        ctx.navigation.link(Site::HOME, from),
+        Link {
+            title: word.to_owned(),
+            url: page_href(from, CHECKLIST_URL),
+        },
+    ];
+    render(ctx, from, &title, total, &groups, &breadcrumbs, true)
+}
+
+fn render(
+    ctx: &RenderContext<'_>,
+    from: &str,
+    title: &str,
+    total: usize,
+    groups: &[Group],
+    breadcrumbs: &[Link],
+    part: bool,
+) -> Result<String, Diagnostic> {
+    let mut context = ctx.base_context(from, "checklist");
+    context.insert("nav", &ctx.navigation.sidebar(None, from));
     context.insert("nav_hidden", &ctx.navigation.sidebar_hidden(None));
-    context.insert(
-        "breadcrumbs",
-        &vec![
-            ctx.navigation
-                .link(crate::content::Site::HOME, CHECKLIST_URL),
-        ],
-    );
+    context.insert("breadcrumbs", breadcrumbs);
     context.insert("previous", &None::<()>);
     context.insert("next", &None::<()>);
     context.insert("pages", &Vec::<()>::new());
-    context.insert("groups", &groups(ctx));
+    context.insert("groups", groups);
+    context.insert("part", &part);
     context.insert(
         "page",
         &json!({
-            "title": ctx.language.word("checklist"),
+            "title": title,
             "description": ctx.language.word("checklist_intro"),
             "content": "",
             "toc": [],
@@ -78,8 +208,14 @@ pub fn render_checklist(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
     ctx.templates.render("checklist.html", &context)
 }
 
-/// Phase ids in order, then `""` for steps without a declared phase.
-fn groups(ctx: &RenderContext<'_>) -> Vec<Group> {
+/// Phase ids in order, then `""` for steps without a declared phase; each
+/// with the steps of `pages` and the links to `parts`, seen from `from`.
+fn groups(
+    ctx: &RenderContext<'_>,
+    from: &str,
+    pages: &[usize],
+    parts: &[ChecklistPart],
+) -> Vec<Group> {
     let config = &ctx.site.config;
     let mut ids: Vec<(String, String)> = config
         .phases
@@ -89,21 +225,58 @@ fn groups(ctx: &RenderContext<'_>) -> Vec<Group> {
     ids.push((String::new(), ctx.language.word("unphased").to_owned()));
     ids.into_iter()
         .filter_map(|(id, label)| {
-            let pages: Vec<GroupPage> = ctx
-                .navigation
-                .reading_order()
+            let pages: Vec<GroupPage> = pages
                 .iter()
-                .filter_map(|&page| group_page(ctx, page, &id))
+                .filter_map(|&page| group_page(ctx, from, page, &id))
                 .collect();
-            let steps_count = pages.iter().map(|page| page.steps.len()).sum();
+            let parts: Vec<GroupPart> = parts
+                .iter()
+                .filter_map(|part| group_part(ctx, from, part, &id))
+                .collect();
+            let steps_count = pages.iter().map(|page| page.steps.len()).sum::<usize>()
+                + parts.iter().map(|part| part.steps_count).sum::<usize>();
             (steps_count > 0).then_some(Group {
                 id,
                 label,
                 steps_count,
                 pages,
+                parts,
             })
         })
         .collect()
+}
+
+fn group_part(
+    ctx: &RenderContext<'_>,
+    from: &str,
+    part: &ChecklistPart,
+    phase: &str,
+) -> Option<GroupPart> {
+    let steps_count: usize = part
+        .pages
+        .iter()
+        .map(|&page| {
+            ctx.steps[page]
+                .iter()
+                .filter(|step| in_phase(ctx, step, phase))
+                .count()
+        })
+        .sum();
+    let data = &ctx.site.pages[part.page];
+    let progress = if data.kind == PageKind::Section {
+        // Everything under the section's folder.
+        let folder = data.key.strip_suffix("_index").unwrap_or(&data.key);
+        format!("{folder}*@{phase}")
+    } else {
+        format!("{}@{phase}", data.key)
+    };
+    let anchor = if phase.is_empty() { "other" } else { phase };
+    (steps_count > 0).then(|| GroupPart {
+        title: data.front.title.clone(),
+        url: format!("{}#phase-{anchor}", page_href(from, &part.url)),
+        progress,
+        steps_count,
+    })
 }
 
 fn in_phase(ctx: &RenderContext<'_>, step: &Step, phase: &str) -> bool {
@@ -113,9 +286,9 @@ fn in_phase(ctx: &RenderContext<'_>, step: &Step, phase: &str) -> bool {
     }
 }
 
-fn group_page(ctx: &RenderContext<'_>, page: usize, phase: &str) -> Option<GroupPage> {
+fn group_page(ctx: &RenderContext<'_>, from: &str, page: usize, phase: &str) -> Option<GroupPage> {
     let data = &ctx.site.pages[page];
-    let href = page_href(CHECKLIST_URL, &data.url);
+    let href = page_href(from, &data.url);
     let steps: Vec<GroupStep> = ctx.steps[page]
         .iter()
         .filter(|step| in_phase(ctx, step, phase))

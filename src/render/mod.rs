@@ -17,7 +17,10 @@ use crate::steps::{Step, StepHtml, splice_step_meta};
 use crate::templates::Templates;
 use crate::urls::{page_href, root_prefix};
 
-pub use checklist::{CHECKLIST_URL, render_checklist};
+pub use checklist::{
+    CHECKLIST_URL, ChecklistPart, SPLIT_STEPS, checklist_parts, render_checklist,
+    render_checklist_part,
+};
 pub use extra_pages::{render_not_found, sitemap};
 pub use manifest::{MANIFEST_URL, render_manifest, site_key};
 pub use nav::{Link, NavItem, Navigation};

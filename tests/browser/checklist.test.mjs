@@ -590,3 +590,84 @@ describe('an English site', () => {
     assertClean(log);
   });
 });
+
+describe('a site too large for one overview page', () => {
+  // 1 + 3 × 7 × 100 = 2,101 steps: over the 2,000 where the overview splits.
+  function largeSite() {
+    const files = {
+      'content/_index.md': '+++\ntitle = "Home"\nphase = "before"\n+++\n\n- [ ] Read this first {#read}\n',
+    };
+    ['alpha', 'beta', 'gamma'].forEach((name, index) => {
+      files[`content/${name}/_index.md`] = `+++\ntitle = "Part ${name}"\nweight = ${index + 1}\n+++\n\nAbout ${name}.\n`;
+      for (let p = 1; p <= 7; p += 1) {
+        const phase = p % 2 ? 'before' : 'after';
+        // Only gamma has admin steps.
+        const role = name === 'gamma' ? 'admin' : 'employee';
+        const steps = Array.from({ length: 100 }, (_, s) => `- [ ] Do ${name} ${p}.${s} {#s${s}}`).join('\n');
+        files[`content/${name}/p${p}.md`] =
+          `+++\ntitle = "${name} page ${p}"\nweight = ${p}\nphase = "${phase}"\nrole = "${role}"\n+++\n\n${steps}\n`;
+      }
+    });
+    return writeSite(files);
+  }
+
+  test('the overview links to one page per section, and progress is shared with them', async (t) => {
+    const output = buildSite({ root: largeSite() });
+    const local = await serve(output);
+    t.after(() => local.close());
+    const overview = fs.readFileSync(`${output}/checklist/index.html`, 'utf8');
+    assert.ok(overview.length < 40_000, `the overview stays small (${overview.length} bytes)`);
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      assert.ok(fs.existsSync(`${output}/checklist/${name}/index.html`), `checklist/${name}/ exists`);
+    }
+    const { context, page, log } = await openPage(browser, `${local.url}alpha/p1/index.html`);
+    t.after(() => context.close());
+    await page.check('#step-s0');
+    await page.check('#step-s1');
+
+    await page.goto(`${local.url}checklist/index.html`);
+    await waitReady(page);
+    // Only the home page's own step is listed here; the rest are a link per section and phase.
+    assert.equal(await page.locator('li.step').count(), 1);
+    assert.deepEqual(
+      await page.locator('#phase-before .checklist-part a').allTextContents(),
+      ['Part alpha', 'Part beta', 'Part gamma'],
+    );
+    const figure = (selector) => page.locator(`${selector} [data-progress-for] [aria-hidden="true"]`).first().innerText();
+    assert.equal(await figure('#phase-before .checklist-part:nth-child(1)'), '2/400');
+    assert.equal(await figure('#phase-after .checklist-part:nth-child(1)'), '0/300');
+    assert.equal(await figure('#phase-before-title'), '2/1201');
+    assert.match(await text(page, '.progress-figure'), /2 of 2101 steps done/);
+    assert.equal(await page.locator('[data-checklist-tools]').isVisible(), true, 'the record tools stay here');
+
+    // A section's own overview page lists its steps, ticked where they were ticked.
+    await page.click('#phase-before .checklist-part:nth-child(1) a');
+    await waitReady(page);
+    assert.match(page.url(), /checklist\/alpha\/index\.html#phase-before$/);
+    assert.equal(await page.locator('li.step').count(), 700);
+    assert.equal(await page.locator('#check--alpha\\/p1--s1').isChecked(), true);
+    assert.equal(await page.locator('[data-checklist-tools]').count(), 0);
+    assert.equal(
+      await page.locator('#alpha\\/p1--s1 .step-goto').getAttribute('href'),
+      '../../alpha/p1/index.html#s1',
+    );
+    await page.check('#check--alpha\\/p2--s5');
+    assert.match(await text(page, '.progress-figure'), /3 of 2101 steps done/);
+
+    // With the other roles' steps hidden, a section with none left goes too.
+    await page.goto(`${local.url}checklist/index.html`);
+    await waitReady(page);
+    assert.equal(await figure('#phase-after .checklist-part:nth-child(1)'), '1/300');
+    await page.evaluate((key) => {
+      const record = JSON.parse(localStorage.getItem(key));
+      localStorage.setItem(key, JSON.stringify({ ...record, role: 'admin', hide: true }));
+    }, `offboard-site:${/"site":"([0-9a-f]+)"/.exec(fs.readFileSync(`${output}/checklist/steps.js`, 'utf8'))[1]}`);
+    await page.reload();
+    await waitReady(page);
+    assert.deepEqual(
+      await page.locator('#phase-before .checklist-part:not([hidden]) a').allTextContents(),
+      ['Part gamma'],
+    );
+    assertClean(log);
+  });
+});

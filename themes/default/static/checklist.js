@@ -75,11 +75,16 @@
       return counts;
     }
     // "checklist" (every step), "@PHASE", "PAGE@PHASE" or "PAGE@*" (one
-    // page's own steps), or "PAGE": a page, or a section (`…/_index`) with
+    // page's own steps), "FOLDER/*@PHASE", or "PAGE": a page, or a section (`…/_index`) with
     // everything under it, as the sidebar shows it.
     function tally(spec) {
       const [page = "", phase = "*"] = spec === "checklist" ? [] : spec.split("@");
-      const folder = !spec.includes("@") && page.endsWith("_index") ? page.slice(0, -6) : null;
+      // "FOLDER/*@PHASE": everything under a folder (a split overview's part).
+      const folder = page.endsWith("/*")
+        ? page.slice(0, -1)
+        : !spec.includes("@") && page.endsWith("_index")
+          ? page.slice(0, -6)
+          : null;
       let done = 0;
       let total = 0;
       const add = (byPhase) =>
@@ -225,9 +230,12 @@
       document.querySelectorAll("a[data-requires-key]").forEach((link) => {
         link.classList.toggle("is-met", Boolean(store.doneAt(link.dataset.requiresKey)));
       });
-      // Overview groups and pages whose every step is hidden go too.
+      // Overview groups, pages and parts whose every step is hidden go too.
+      document.querySelectorAll(".checklist-part[data-part-for]").forEach((part) => {
+        part.hidden = hide && !tally(part.dataset.partFor).total;
+      });
       document.querySelectorAll(".checklist-page, .checklist-group").forEach((block) => {
-        block.hidden = hide && !block.querySelector("li.step:not([hidden])");
+        block.hidden = hide && !block.querySelector("li.step:not([hidden]), .checklist-part:not([hidden])");
       });
       renderFigures();
       renderPanel();
