@@ -357,8 +357,7 @@ pub fn render_pages(
         scripts,
         ..
     } = page_assets(site)?;
-    let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
-    let navigation = Navigation::new(site, &step_counts);
+    let navigation = Navigation::new(site, steps);
     let ctx = RenderContext {
         site,
         rendered,
@@ -423,8 +422,7 @@ fn render_output(
         stylesheets,
         scripts,
     } = page_assets(site)?;
-    let step_counts: Vec<usize> = steps.iter().map(Vec::len).collect();
-    let navigation = Navigation::new(site, &step_counts);
+    let navigation = Navigation::new(site, steps);
     let language = Language::from_tag(&site.config.language);
     let ctx = RenderContext {
         site,

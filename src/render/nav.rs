@@ -11,6 +11,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::content::{PageKind, Site};
+use crate::steps::Step;
 use crate::urls::page_href;
 
 /// The most entries one sidebar list shows; a longer list shows this many
@@ -54,14 +55,14 @@ pub struct Link {
 /// Builds navigation for pages of one site.
 pub struct Navigation<'a> {
     site: &'a Site,
-    step_counts: &'a [usize],
+    steps: &'a [Vec<Step>],
     reading_order: Vec<usize>,
     position: Vec<usize>,
 }
 
 impl<'a> Navigation<'a> {
-    /// Prepares navigation for `site`, with the number of steps of each page.
-    pub fn new(site: &'a Site, step_counts: &'a [usize]) -> Self {
+    /// Prepares navigation for `site`, whose pages have `steps`.
+    pub fn new(site: &'a Site, steps: &'a [Vec<Step>]) -> Self {
         let reading_order = site.reading_order();
         let mut position = vec![0; site.pages.len()];
         for (at, &page) in reading_order.iter().enumerate() {
@@ -69,7 +70,7 @@ impl<'a> Navigation<'a> {
         }
         Self {
             site,
-            step_counts,
+            steps,
             reading_order,
             position,
         }
@@ -129,7 +130,7 @@ impl<'a> Navigation<'a> {
             current: current == Some(index),
             active,
             key: page.key.clone(),
-            step_count: self.step_counts[index],
+            step_count: self.steps[index].len(),
             children,
             hidden,
         }
