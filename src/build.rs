@@ -18,9 +18,9 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{Contents, MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, Navigation, RenderContext, checklist_parts,
-    render_checklist, render_checklist_part, render_manifest, render_not_found,
-    set_template_globals, sitemap,
+    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, Navigation, RenderContext, SPLIT_STEPS,
+    checklist_parts, render_checklist, render_checklist_part, render_manifest, render_not_found,
+    render_section_steps, set_template_globals, sitemap,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::{Templates, ThemeFile, theme_static_files};
@@ -302,6 +302,9 @@ fn overview_files(
         Err(problem) => problems.push(problem),
     }
     files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(ctx)));
+    for (path, text) in render_section_steps(ctx) {
+        files.push(text_file(path, text));
+    }
     match render_not_found(ctx) {
         Ok(html) => files.push(text_file("404.html".to_owned(), html)),
         Err(problem) => problems.push(problem),
@@ -367,6 +370,7 @@ pub fn render_pages(
         language: Language::from_tag(&site.config.language),
         stylesheets: &stylesheets,
         scripts: &scripts,
+        split: steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
     };
     let results: Vec<Result<OutputFile, Diagnostic>> = selection
         .pages
@@ -433,6 +437,7 @@ fn render_output(
         language,
         stylesheets: &stylesheets,
         scripts: &scripts,
+        split: steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
     };
     Diagnostics(ctx.check_templates()).into_result()?;
     // The site-wide files are partly sequential work (the checklist overview

@@ -301,10 +301,18 @@ impl State {
     ) -> Result<FileMap, Diagnostics> {
         let steps = check_content(&self.parts.site, &self.index, &self.parts.rendered)?;
         let before: Vec<(usize, &Page)> = old.iter().map(|(page, data, _)| (*page, data)).collect();
-        let pages: Vec<usize> =
+        let split = |steps: &[Vec<crate::steps::Step>]| {
+            steps.iter().map(Vec::len).sum::<usize>() > crate::render::SPLIT_STEPS
+        };
+        // Crossing the size where the manifest splits changes which scripts
+        // every page loads.
+        let pages: Vec<usize> = if split(&self.parts.steps) == split(&steps) {
             affected::affected_pages(&self.parts.site, &before, &self.parts.steps, &steps)
                 .into_iter()
-                .collect();
+                .collect()
+        } else {
+            (0..self.parts.site.pages.len()).collect()
+        };
         let old_steps = std::mem::replace(&mut self.parts.steps, steps);
         let selection = Selection {
             pages: &pages,
@@ -409,10 +417,15 @@ fn reread(root: &Path, old: &Page, options: LoadOptions) -> Option<Result<Page, 
     }))
 }
 
-/// Whether `path` is where a part of a split checklist overview goes.
+/// Whether `path` is where a part of a split checklist overview, or its
+/// step details file, goes.
 fn is_checklist_part(path: &str) -> bool {
     path.strip_prefix(crate::render::CHECKLIST_URL)
-        .is_some_and(|rest| rest != "index.html" && rest.ends_with("/index.html"))
+        .is_some_and(|rest| {
+            rest != "index.html"
+                && (rest.ends_with("/index.html")
+                    || rest.ends_with(&format!("/{}", crate::render::SECTION_STEPS_FILE)))
+        })
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub fn checklist_parts(ctx: &RenderContext<'_>) -> Vec<ChecklistPart> {
 
 /// The child of the home page that `page` is or is under (`None` for the
 /// home page).
-fn top_level(site: &Site, mut page: usize) -> Option<usize> {
+pub(crate) fn top_level(site: &Site, mut page: usize) -> Option<usize> {
     loop {
         match site.pages[page].parent {
             None => return None,
@@ -184,7 +184,8 @@ fn render(
     breadcrumbs: &[Link],
     part: bool,
 ) -> Result<String, Diagnostic> {
-    let mut context = ctx.base_context(from, "checklist");
+    let detail = part.then(|| format!("{from}{}", super::manifest::SECTION_STEPS_FILE));
+    let mut context = ctx.base_context(from, "checklist", detail.as_deref());
     context.insert("nav", &ctx.navigation.sidebar(None, from));
     context.insert("nav_hidden", &ctx.navigation.sidebar_hidden(None));
     context.insert("breadcrumbs", breadcrumbs);

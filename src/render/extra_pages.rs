@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 /// Renders `404.html`. Servers show it at any depth, so with a `base_url`
 /// its links are absolute; without one they are relative to the root.
 pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
-    let mut context = ctx.base_context("", "404");
+    let mut context = ctx.base_context("", "404", None);
     if let Some(base) = &ctx.site.config.base_url {
         context.insert("root", base);
         let absolute = |list: &[String]| {

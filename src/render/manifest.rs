@@ -4,6 +4,12 @@
 //! whole-guide and per-phase progress, the sidebar's figures and the
 //! completion record need all of them.
 //!
+//! Above [`super::SPLIT_STEPS`] steps it holds a summary instead (each
+//! page's step ids, grouped by phase and role: enough for every figure, the
+//! role filter and the saved progress), and each top-level entry's step
+//! details are in `checklist/<its folder>/steps.js`, loaded by the pages
+//! under it, by its overview part and, on demand, by the completion record.
+//!
 //! It is a classic script that assigns one global (`window.offboardManifest`)
 //! rather than JSON fetched at run time: `fetch` and module scripts do not
 //! work from `file://`, and the site must.
@@ -12,14 +18,24 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::RenderContext;
+use super::checklist::top_level;
+use super::{CHECKLIST_URL, RenderContext};
 use crate::config::{Config, Labelled};
+use crate::content::Site;
 use crate::i18n::Language;
 use crate::steps::progress_key;
 use crate::urls::page_href;
 
 /// Where the manifest is written, relative to the output root.
 pub const MANIFEST_URL: &str = "checklist/steps.js";
+
+/// Name of a top-level entry's step details file, in its overview folder.
+pub const SECTION_STEPS_FILE: &str = "steps.js";
+
+/// Where the step details of the top-level entry at `url` are written.
+pub fn section_steps_url(url: &str) -> String {
+    format!("{CHECKLIST_URL}{url}{SECTION_STEPS_FILE}")
+}
 
 /// Version of the manifest's shape, for the scripts to check.
 const MANIFEST_VERSION: u32 = 1;
@@ -84,6 +100,9 @@ struct Manifest<'a> {
     brackets: &'static str,
     /// Pages that have steps, in reading order.
     pages: Vec<ManifestPage<'a>>,
+    /// A split manifest's step details files, relative to the output root.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<String>,
     words: BTreeMap<&'static str, &'static str>,
 }
 
@@ -93,6 +112,28 @@ struct ManifestPage<'a> {
     title: &'a str,
     /// Relative to the output root.
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<Vec<ManifestStep<'a>>>,
+    /// In a split manifest: which of `parts` has this page's step details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<usize>,
+    /// In a split manifest: `[phase, role, "id id …"]` for this page's
+    /// steps, in order within each group (`""` for none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<(&'a str, &'a str, String)>,
+}
+
+/// One top-level entry's step details, appended to
+/// `window.offboardDetails` by its file.
+#[derive(Debug, Serialize)]
+struct SectionSteps<'a> {
+    part: usize,
+    pages: Vec<DetailPage<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct DetailPage<'a> {
+    key: &'a str,
     steps: Vec<ManifestStep<'a>>,
 }
 
@@ -113,12 +154,23 @@ struct ManifestStep<'a> {
 /// The text of `checklist/steps.js`.
 pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
     let config = &ctx.site.config;
+    let tops = if ctx.split {
+        top_levels(ctx.site)
+    } else {
+        Vec::new()
+    };
     let pages = ctx
         .navigation
         .reading_order()
         .iter()
         .filter(|&&page| !ctx.steps[page].is_empty())
-        .map(|&page| manifest_page(ctx, page))
+        .map(|&page| {
+            if ctx.split {
+                summary_page(ctx, page, &tops)
+            } else {
+                manifest_page(ctx, page)
+            }
+        })
         .collect();
     let manifest = Manifest {
         version: MANIFEST_VERSION,
@@ -133,6 +185,10 @@ pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
             Language::English => " ({})",
         },
         pages,
+        parts: tops
+            .iter()
+            .map(|&top| section_steps_url(&ctx.site.pages[top].url))
+            .collect(),
         words: SCRIPT_WORDS
             .iter()
             .map(|&key| (key, ctx.language.word(key)))
@@ -144,30 +200,104 @@ pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
     )
 }
 
+/// The top-level entries of the site (the home page's children), in page
+/// order: each has a step details file when the manifest is split.
+fn top_levels(site: &Site) -> Vec<usize> {
+    (0..site.pages.len())
+        .filter(|&page| site.pages[page].parent == Some(Site::HOME))
+        .collect()
+}
+
+/// The step details files of a split manifest, as `(path, text)`: one per
+/// top-level entry, every one written (an entry without steps too, as its
+/// pages load it). None when the site is not split.
+pub fn render_section_steps(ctx: &RenderContext<'_>) -> Vec<(String, String)> {
+    if !ctx.split {
+        return Vec::new();
+    }
+    let tops = top_levels(ctx.site);
+    let mut by_part: Vec<Vec<DetailPage<'_>>> = tops.iter().map(|_| Vec::new()).collect();
+    for &page in ctx.navigation.reading_order() {
+        if ctx.steps[page].is_empty() {
+            continue;
+        }
+        if let Some(part) = top_level(ctx.site, page).and_then(|top| tops.binary_search(&top).ok())
+        {
+            by_part[part].push(DetailPage {
+                key: &ctx.site.pages[page].key,
+                steps: manifest_steps(ctx, page),
+            });
+        }
+    }
+    tops.iter()
+        .zip(by_part)
+        .enumerate()
+        .map(|(part, (&top, pages))| {
+            let json = serde_json::to_string(&SectionSteps { part, pages })
+                .unwrap_or_else(|_| "{}".to_owned());
+            (
+                section_steps_url(&ctx.site.pages[top].url),
+                format!(
+                    "// Generated by offboard-site: the steps of one part of this site, for the checklist scripts.\n(window.offboardDetails = window.offboardDetails || []).push({json});\n"
+                ),
+            )
+        })
+        .collect()
+}
+
+fn summary_page<'a>(ctx: &RenderContext<'a>, page: usize, tops: &[usize]) -> ManifestPage<'a> {
+    let data = &ctx.site.pages[page];
+    let mut groups: Vec<(&'a str, &'a str, String)> = Vec::new();
+    for step in &ctx.steps[page] {
+        let phase = step.phase.as_deref().unwrap_or("");
+        let role = step.role.as_deref().unwrap_or("");
+        match groups.iter_mut().find(|g| g.0 == phase && g.1 == role) {
+            Some(group) => {
+                group.2.push(' ');
+                group.2.push_str(&step.id);
+            }
+            None => groups.push((phase, role, step.id.clone())),
+        }
+    }
+    ManifestPage {
+        key: &data.key,
+        title: &data.front.title,
+        url: page_href("", &data.url),
+        steps: None,
+        part: top_level(ctx.site, page).and_then(|top| tops.binary_search(&top).ok()),
+        groups,
+    }
+}
+
 fn manifest_page<'a>(ctx: &RenderContext<'a>, page: usize) -> ManifestPage<'a> {
     let data = &ctx.site.pages[page];
     ManifestPage {
         key: &data.key,
         title: &data.front.title,
         url: page_href("", &data.url),
-        steps: ctx.steps[page]
-            .iter()
-            .map(|step| ManifestStep {
-                id: &step.id,
-                key: progress_key(&data.key, &step.id),
-                text: &step.text,
-                role: step.role.as_deref(),
-                phase: step.phase.as_deref(),
-                requires: step
-                    .requires
-                    .iter()
-                    .map(|r| {
-                        progress_key(&ctx.site.pages[r.page].key, &ctx.steps[r.page][r.step].id)
-                    })
-                    .collect(),
-            })
-            .collect(),
+        steps: Some(manifest_steps(ctx, page)),
+        part: None,
+        groups: Vec::new(),
     }
+}
+
+fn manifest_steps<'a>(ctx: &RenderContext<'a>, page: usize) -> Vec<ManifestStep<'a>> {
+    let data = &ctx.site.pages[page];
+    ctx.steps[page]
+        .iter()
+        .map(|step| ManifestStep {
+            id: &step.id,
+            key: progress_key(&data.key, &step.id),
+            text: &step.text,
+            role: step.role.as_deref(),
+            phase: step.phase.as_deref(),
+            requires: step
+                .requires
+                .iter()
+                .map(|r| progress_key(&ctx.site.pages[r.page].key, &ctx.steps[r.page][r.step].id))
+                .collect(),
+        })
+        .collect()
 }
 
 /// A short stable name for the site, from its title and `base_url`: readers'

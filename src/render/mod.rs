@@ -22,7 +22,10 @@ pub use checklist::{
     render_checklist_part,
 };
 pub use extra_pages::{render_not_found, sitemap};
-pub use manifest::{MANIFEST_URL, render_manifest, site_key};
+pub use manifest::{
+    MANIFEST_URL, SECTION_STEPS_FILE, render_manifest, render_section_steps, section_steps_url,
+    site_key,
+};
 pub use nav::{Link, NavItem, Navigation};
 
 /// Everything page rendering reads.
@@ -43,6 +46,9 @@ pub struct RenderContext<'a> {
     pub stylesheets: &'a [String],
     /// Scripts, relative to the output root.
     pub scripts: &'a [String],
+    /// Whether the site has more than [`SPLIT_STEPS`] steps: the overview
+    /// and the step manifest are then split per top-level entry.
+    pub split: bool,
 }
 
 /// A page as templates see it (`page`), borrowed rather than copied. The
@@ -121,7 +127,9 @@ impl RenderContext<'_> {
             (_, PageKind::Section) => "section",
             (_, PageKind::Page) => "page",
         };
-        let mut context = self.base_context(&data.url, kind);
+        let detail = checklist::top_level(self.site, page)
+            .map(|top| section_steps_url(&self.site.pages[top].url));
+        let mut context = self.base_context(&data.url, kind, detail.as_deref());
         context.insert("nav", &self.navigation.sidebar(Some(page), &data.url));
         context.insert("nav_hidden", &self.navigation.sidebar_hidden(Some(page)));
         context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
@@ -144,9 +152,16 @@ impl RenderContext<'_> {
     /// The variables every template gets that differ between pages; `site`
     /// and `t` are the same for all, so they are converted once, into the
     /// templates' globals (see [`set_template_globals`]).
-    pub fn base_context(&self, from: &str, kind: &str) -> tera::Context {
+    /// `detail` is the step details file of the page's top-level entry
+    /// (see [`section_steps_url`]), loaded after the manifest when the site
+    /// is split.
+    pub fn base_context(&self, from: &str, kind: &str, detail: Option<&str>) -> tera::Context {
         let root = root_prefix(from);
         let mut context = tera::Context::new();
+        let mut scripts: Vec<String> = self.scripts.iter().map(|s| format!("{root}{s}")).collect();
+        if let Some(detail) = detail.filter(|_| self.split) {
+            scripts.insert(1.min(scripts.len()), format!("{root}{detail}"));
+        }
         context.insert("kind", kind);
         context.insert(
             "stylesheets",
@@ -156,14 +171,7 @@ impl RenderContext<'_> {
                 .map(|s| format!("{root}{s}"))
                 .collect::<Vec<_>>(),
         );
-        context.insert(
-            "scripts",
-            &self
-                .scripts
-                .iter()
-                .map(|s| format!("{root}{s}"))
-                .collect::<Vec<_>>(),
-        );
+        context.insert("scripts", &scripts);
         context.insert("root", &root);
         context
     }

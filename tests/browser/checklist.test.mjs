@@ -604,8 +604,10 @@ describe('a site too large for one overview page', () => {
         // Only gamma has admin steps.
         const role = name === 'gamma' ? 'admin' : 'employee';
         const steps = Array.from({ length: 100 }, (_, s) => `- [ ] Do ${name} ${p}.${s} {#s${s}}`).join('\n');
+        // One requirement across sections: gamma's first step needs alpha's.
+        const requires = name === 'gamma' && p === 1 ? '[steps.s0]\nrequires = ["../alpha/p1.md#s0"]\n' : '';
         files[`content/${name}/p${p}.md`] =
-          `+++\ntitle = "${name} page ${p}"\nweight = ${p}\nphase = "${phase}"\nrole = "${role}"\n+++\n\n${steps}\n`;
+          `+++\ntitle = "${name} page ${p}"\nweight = ${p}\nphase = "${phase}"\nrole = "${role}"\n${requires}+++\n\n${steps}\n`;
       }
     });
     return writeSite(files);
@@ -668,6 +670,66 @@ describe('a site too large for one overview page', () => {
       await page.locator('#phase-before .checklist-part:not([hidden]) a').allTextContents(),
       ['Part gamma'],
     );
+    assertClean(log);
+  });
+
+  test('each page loads a summary and its own section\'s steps; the record loads the rest', async (t) => {
+    const output = buildSite({ root: largeSite() });
+    const local = await serve(output);
+    t.after(() => local.close());
+    const summary = fs.readFileSync(`${output}/checklist/steps.js`, 'utf8');
+    assert.doesNotMatch(summary, /Do alpha/, 'the summary has no step texts');
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      assert.match(fs.readFileSync(`${output}/checklist/${name}/steps.js`, 'utf8'), new RegExp(`Do ${name} 1\\.0`));
+    }
+    const { context, page, log } = await openPage(browser, `${local.url}alpha/p1/index.html`);
+    t.after(() => context.close());
+    const requests = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    await page.reload();
+    await waitReady(page);
+    assert.ok(requests.includes('/checklist/alpha/steps.js'), 'its own section\'s details');
+    assert.ok(!requests.some((path) => /checklist\/(beta|gamma)\/steps\.js/.test(path)), 'not the others\'');
+    await page.check('#step-s0');
+    await page.check('#step-s1');
+    // Whole-guide figures without the other sections' details.
+    assert.equal(await page.locator('.progress-chips [data-progress-for="checklist"] [aria-hidden="true"]').innerText(), '2/2101');
+
+    // A page of another section keeps the ticks and names the step it needs.
+    requests.length = 0;
+    await page.goto(`${local.url}gamma/p1/index.html`);
+    await waitReady(page);
+    assert.ok(!requests.some((path) => /checklist\/alpha\/steps\.js/.test(path)));
+    assert.equal(await page.locator('.progress-chips [data-progress-for="checklist"] [aria-hidden="true"]').innerText(), '2/2101');
+    assert.equal(await page.locator('#s0 > .step-notice').count(), 0, 'alpha 1.0 is done');
+    await page.goto(`${local.url}alpha/p1/index.html`);
+    await waitReady(page);
+    await page.uncheck('#step-s0');
+    await page.goto(`${local.url}gamma/p1/index.html`);
+    await waitReady(page);
+    const notice = page.locator('#s0 > .step-notice a');
+    assert.equal(await notice.innerText(), 'Do alpha 1.0');
+    assert.equal(await notice.getAttribute('href'), '../../alpha/p1/index.html#s0');
+    assert.match(await page.locator('#s0 > .step-notice').innerText(), /alpha page 1/);
+    await page.check('#step-s5');
+
+    // The overview: figures right, and the export covers every section.
+    await page.goto(`${local.url}checklist/index.html`);
+    await waitReady(page);
+    assert.match(await text(page, '.progress-figure'), /2 of 2101 steps done/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export-json]')]);
+    const record = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(record.summary, { done: 2, total: 2101 });
+    assert.equal(record.steps.length, 2101);
+    assert.deepEqual(
+      record.steps.filter((step) => step.done).map((step) => [step.key, step.text, step.page]),
+      [
+        ['alpha/p1#s1', 'Do alpha 1.1', 'alpha page 1'],
+        ['gamma/p1#s5', 'Do gamma 1.5', 'gamma page 1'],
+      ],
+    );
+    assert.ok(record.steps.every((step) => step.text), 'every step has its text');
+    assert.equal(record.steps[0].key, '_index#read');
     assertClean(log);
   });
 });

@@ -8,7 +8,7 @@
   (ns.extensions = ns.extensions || []).push(function recordTools(api) {
     const tools = document.querySelector("[data-checklist-tools]");
     if (!tools) return;
-    const { manifest, store, words, label, el, announce } = api;
+    const { manifest, store, words, label, el, announce, textOf, loadAll } = api;
     const find = (selector) => document.querySelector(selector);
     const nameInput = find("[data-reader-name]");
     const record = find("[data-record]");
@@ -40,7 +40,7 @@
         steps: list.map(({ page, step, at }) => ({
           key: step.key,
           id: step.id,
-          text: step.text,
+          text: step.text || textOf(step.key),
           page: page.title,
           page_url: page.url,
           role: step.role || "",
@@ -127,11 +127,14 @@
     tools.hidden = false;
     nameInput.value = store.name();
     nameInput.addEventListener("change", () => store.setName(readerName()));
-    find("[data-export-json]").addEventListener("click", download);
-    printButton.addEventListener("click", () => {
-      showRecord();
-      window.print();
-    });
+    // A large site's record needs every part's step details first.
+    find("[data-export-json]").addEventListener("click", () => loadAll(download));
+    printButton.addEventListener("click", () =>
+      loadAll(() => {
+        showRecord();
+        window.print();
+      })
+    );
     record.addEventListener("click", (event) => {
       if (event.target.closest("[data-record-print]")) window.print();
       if (event.target.closest("[data-record-close]")) hideRecord();

@@ -2,8 +2,12 @@
  * roles dimmed or hidden, notices on steps whose requirements are not done,
  * progress figures (this page, whole guide, each phase, beside each sidebar
  * entry) and a live region announcing changes. Works from the page's own
- * markup plus window.offboardManifest (checklist/steps.js). Other files add
- * to it through window.offboard.extensions (role filter, record tools). */
+ * markup plus window.offboardManifest (checklist/steps.js). On a large site
+ * that is a summary (each page's step ids by phase and role) and each
+ * top-level entry's step details arrive in window.offboardDetails, from
+ * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
+ * page, the others on demand (loadAll). Other files add to it through
+ * window.offboard.extensions (role filter, record tools). */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
@@ -21,20 +25,78 @@
     return node;
   }
 
+  // A split manifest's pages get their steps from their groups (id, key,
+  // phase, role: no text or requirements) until their details arrive.
+  function expand(manifest) {
+    if (!manifest.parts || manifest.loaded) return;
+    manifest.loaded = new Set();
+    manifest.pages.forEach((page) => {
+      page.steps = [];
+      (page.groups || []).forEach(([phase, role, ids]) =>
+        ids.split(" ").forEach((id) => {
+          const step = { id, key: page.key + "#" + id };
+          if (phase) step.phase = phase;
+          if (role) step.role = role;
+          page.steps.push(step);
+        })
+      );
+    });
+  }
+  // Puts the details that have arrived in place of the summary's steps.
+  function merge(manifest) {
+    if (!manifest.loaded) return;
+    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
+    (window.offboardDetails || []).forEach((detail) => {
+      if (manifest.loaded.has(detail.part)) return;
+      manifest.loaded.add(detail.part);
+      detail.pages.forEach((own) => {
+        const page = byKey.get(own.key);
+        if (page) page.steps = own.steps;
+      });
+    });
+  }
+
   function start() {
     const manifest = window.offboardManifest;
     if (!manifest || manifest.version !== 1 || !ns.createStore) return;
+    expand(manifest);
+    merge(manifest);
     const store = ns.createStore(manifest, ns.openStorage());
     const body = document.body;
     const root = body.dataset.root || "";
     const steps = new Map();
     const pageOf = new Map();
-    manifest.pages.forEach((page) =>
-      page.steps.forEach((step) => {
-        steps.set(step.key, step);
-        pageOf.set(step.key, page);
-      })
-    );
+    function index() {
+      manifest.pages.forEach((page) =>
+        page.steps.forEach((step) => {
+          steps.set(step.key, step);
+          pageOf.set(step.key, page);
+        })
+      );
+    }
+    index();
+    // Every step's details (for the completion record): the missing parts'
+    // files are added as scripts (no fetch: the site works from file://).
+    // `then` runs once they have arrived or failed.
+    function loadAll(then) {
+      const missing = (manifest.parts || []).map((src, part) => part).filter((part) => !manifest.loaded.has(part));
+      let waiting = missing.length;
+      if (!waiting) return then();
+      const arrived = () => {
+        waiting -= 1;
+        if (waiting) return;
+        merge(manifest);
+        index();
+        then();
+      };
+      missing.forEach((part) => {
+        const script = document.createElement("script");
+        script.src = root + manifest.parts[part];
+        script.onload = arrived;
+        script.onerror = arrived;
+        document.head.append(script);
+      });
+    }
     const words = (key, vars) =>
       (manifest.words[key] || key).replace(/\{(\w+)\}/g, (all, name) =>
         vars && name in vars ? vars[name] : all
@@ -42,6 +104,17 @@
     // Step text inside a sentence: without its own closing full stop.
     const plain = (text) => text.trim().replace(/[。.]$/, "");
     const label = (list, id) => (list.find((item) => item.id === id) || {}).label || "";
+    // A step's text: from its details, else from this page's markup (its
+    // own item, or a requirement link to it).
+    function textOf(key) {
+      const step = steps.get(key);
+      if (step && step.text) return step.text;
+      const quoted = CSS.escape(key);
+      const node =
+        document.querySelector('li.step[data-key="' + quoted + '"] .step-label') ||
+        document.querySelector('a[data-requires-key="' + quoted + '"]');
+      return node ? node.textContent.trim() : key;
+    }
 
     const live = el("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     body.append(live);
@@ -114,7 +187,7 @@
     const pageKey = body.dataset.pageKey;
     const pageSpec = manifest.pages.some((page) => page.key === pageKey) ? pageKey + "@*" : "checklist";
     const hooks = [];
-    const api = { manifest, store, words, label, el, announce, tally, stepHref, root, onRender: (fn) => hooks.push(fn) };
+    const api = { manifest, store, words, label, el, announce, tally, stepHref, textOf, loadAll, root, onRender: (fn) => hooks.push(fn) };
 
     function renderNotice(item, done) {
       const missing = done
@@ -129,7 +202,7 @@
       const text = el("span", { class: "step-notice-text", text: words("blocked_text") });
       missing.forEach((key, index) => {
         if (index) text.append(manifest.separator);
-        text.append(el("a", { href: stepHref(key), text: steps.get(key).text }));
+        text.append(el("a", { href: stepHref(key), text: textOf(key) }));
         const page = pageOf.get(key);
         if (page.key !== item.dataset.key.split("#")[0]) text.append(manifest.brackets.replace("{}", page.title));
       });
@@ -249,8 +322,7 @@
       if (!item) return;
       const blocked = items.filter((other) => other.classList.contains("is-blocked"));
       store.setDone(item.dataset.key, box.checked);
-      const step = steps.get(item.dataset.key);
-      const text = plain(step ? step.text : item.querySelector(".step-label").textContent);
+      const text = plain(textOf(item.dataset.key));
       const { done, total } = tally(pageSpec);
       const messages = [
         words(box.checked ? "live_done" : "live_undone", { step: text }),
@@ -261,7 +333,7 @@
       ];
       blocked
         .filter((other) => !other.classList.contains("is-blocked") && !other.classList.contains("is-done") && steps.has(other.dataset.key))
-        .forEach((other) => messages.push(words("live_unblocked", { step: plain(steps.get(other.dataset.key).text) })));
+        .forEach((other) => messages.push(words("live_unblocked", { step: plain(textOf(other.dataset.key)) })));
       announce(messages.join(" "));
     });
 
