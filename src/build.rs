@@ -183,13 +183,14 @@ fn render_site_into(
     let index = SiteIndex::new(&site);
     let rendered = render_markdown(&site, &index);
     let steps = check_content(&site, &index, &rendered)?;
-    render_output(&site, &rendered, &steps, &templates, sink)?;
-    Ok(SiteParts {
+    let parts = SiteParts {
         site,
         templates,
         rendered,
         steps,
-    })
+    };
+    render_output(&parts, sink)?;
+    Ok(parts)
 }
 
 /// Renders every page's Markdown, in parallel.
@@ -349,29 +350,10 @@ pub fn render_pages(
     parts: &SiteParts,
     selection: Selection<'_>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let SiteParts {
-        site,
-        templates,
-        rendered,
-        steps,
-    } = parts;
-    let PageAssets {
-        stylesheets,
-        scripts,
-        ..
-    } = page_assets(site)?;
-    let navigation = Navigation::new(site, steps);
-    let ctx = RenderContext {
-        site,
-        rendered,
-        steps,
-        templates,
-        navigation: &navigation,
-        language: Language::from_tag(&site.config.language),
-        stylesheets: &stylesheets,
-        scripts: &scripts,
-        split: steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
-    };
+    let site = &parts.site;
+    let assets = page_assets(site)?;
+    let navigation = Navigation::new(site, &parts.steps);
+    let ctx = render_context(parts, &navigation, &assets);
     let results: Vec<Result<OutputFile, Diagnostic>> = selection
         .pages
         .par_iter()
@@ -410,35 +392,36 @@ pub fn render_pages(
     Ok(files)
 }
 
+/// The context every page render reads, over a checked site; the navigation
+/// and page assets are the caller's, so they outlive it.
+fn render_context<'a>(
+    parts: &'a SiteParts,
+    navigation: &'a Navigation<'a>,
+    assets: &'a PageAssets,
+) -> RenderContext<'a> {
+    let site = &parts.site;
+    RenderContext {
+        site,
+        rendered: &parts.rendered,
+        steps: &parts.steps,
+        templates: &parts.templates,
+        navigation,
+        language: Language::from_tag(&site.config.language),
+        stylesheets: &assets.stylesheets,
+        scripts: &assets.scripts,
+        split: parts.steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
+    }
+}
+
 /// Renders pages and generated files, and lists assets and static files,
 /// handing each to `sink` as soon as it is made. Files put later replace
 /// earlier ones of the same path, so the order here is the precedence: pages,
 /// generated files, then copied files (content assets, theme, `static/`).
-fn render_output(
-    site: &Site,
-    rendered: &[Rendered],
-    steps: &[Vec<Step>],
-    templates: &Templates,
-    sink: &dyn OutputSink,
-) -> Result<(), Diagnostics> {
-    let PageAssets {
-        theme_files,
-        stylesheets,
-        scripts,
-    } = page_assets(site)?;
-    let navigation = Navigation::new(site, steps);
-    let language = Language::from_tag(&site.config.language);
-    let ctx = RenderContext {
-        site,
-        rendered,
-        steps,
-        templates,
-        navigation: &navigation,
-        language,
-        stylesheets: &stylesheets,
-        scripts: &scripts,
-        split: steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
-    };
+fn render_output(parts: &SiteParts, sink: &dyn OutputSink) -> Result<(), Diagnostics> {
+    let SiteParts { site, rendered, .. } = parts;
+    let assets = page_assets(site)?;
+    let navigation = Navigation::new(site, &parts.steps);
+    let ctx = render_context(parts, &navigation, &assets);
     Diagnostics(ctx.check_templates()).into_result()?;
     // The site-wide files are partly sequential work (the checklist overview
     // is one template render): make them while the pages render, so both
@@ -461,7 +444,7 @@ fn render_output(
     // After the pages, like the other generated files, so they win over a
     // page at the same path whatever the threads do.
     checklist_part_files(&ctx, &parts, &|file| put(sink, file)).into_result()?;
-    put_all(sink, copied_files(site, theme_files)?)
+    put_all(sink, copied_files(site, &assets.theme_files)?)
 }
 
 /// Renders every page in parallel and hands each to `sink` as it is made.
@@ -488,18 +471,18 @@ fn stream_pages(
 /// theme's static files, the site's `static/`.
 fn copied_files(
     site: &Site,
-    theme_files: Vec<(String, ThemeFile)>,
+    theme_files: &[(String, ThemeFile)],
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files = Vec::with_capacity(site.assets.len() + theme_files.len() + 8);
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.output.clone(),
         contents: Contents::Copy(asset.path.clone()),
     }));
-    files.extend(theme_files.into_iter().map(|(name, file)| OutputFile {
+    files.extend(theme_files.iter().map(|(name, file)| OutputFile {
         path: format!("assets/{name}"),
         contents: match file {
             ThemeFile::Embedded(bytes) => Contents::Embedded(bytes),
-            ThemeFile::OnDisk(path) => Contents::Copy(path),
+            ThemeFile::OnDisk(path) => Contents::Copy(path.clone()),
         },
     }));
     files.extend(static_files(&site.root, &site.config)?);
