@@ -224,7 +224,12 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     admonitions::edits(&admonitions, input.labels, &mut edits);
     headings::edits(&headings, &heading_ids, &mut edits);
     step_markup::edits(&events, &tasks, &step_ids, &mut edits);
+    // Most pages' HTML is about twice their Markdown; sizing for that
+    // avoids growing (and copying) the string several times, and the
+    // trimmed string is kept until the page is written.
+    out.html.reserve(input.source.len() * 2);
     push_html(&mut out.html, edits.apply(events).into_iter());
+    out.html.shrink_to_fit();
 
     out.anchors.extend(heading_ids.into_iter().chain(step_ids));
     dedup_in_place(&mut out.anchors);
