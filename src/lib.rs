@@ -25,4 +25,5 @@ pub mod search;
 pub mod serve;
 pub mod steps;
 pub mod templates;
+pub mod timings;
 pub mod urls;

@@ -276,3 +276,30 @@ fn fixture_pages_render_as_reviewed() {
     insta::assert_snapshot!("basic_unbind", prose(&site.read("guide/unbind/index.html")));
     insta::assert_snapshot!("basic_guide_section", prose(&site.read("guide/index.html")));
 }
+
+#[test]
+fn timings_are_printed_only_when_asked_for() {
+    let site = TestSite::bundled();
+    let quiet = site.build().success();
+    assert_eq!(quiet.stderr(), "", "no timings without the variable");
+    let timed = std::process::Command::new(crate::support::BIN)
+        .args(["build", "--quiet", "--root"])
+        .arg(site.root())
+        .env(offboard_site::timings::VARIABLE, "1")
+        .output()
+        .expect("run build");
+    assert!(timed.status.success());
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    for phase in [
+        "markdown rendered",
+        "links and steps checked",
+        "pages",
+        "output swapped in",
+    ] {
+        assert!(
+            stderr.contains(phase),
+            "phase `{phase}` missing from:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains(" ms "), "times in milliseconds:\n{stderr}");
+}
