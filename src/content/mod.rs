@@ -62,6 +62,15 @@ impl Page {
         &self.text[self.body_start..]
     }
 
+    /// Frees the file's text once every check that quotes it has run (a
+    /// build that will not report positions in it again). Afterwards
+    /// [`Page::body`] and [`Page::front_text`] are empty.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+        self.front_range = 0..0;
+        self.body_start = 0;
+    }
+
     /// The front matter text.
     pub fn front_text(&self) -> &str {
         &self.text[self.front_range.clone()]

@@ -2,6 +2,8 @@
 //! checking it: unknown step ids, roles and phases, estimates, requirements
 //! that lead nowhere, and requirement cycles, each at its file and line.
 
+use rayon::prelude::*;
+
 use crate::content::{Page, Site, StepMeta};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
@@ -19,18 +21,26 @@ pub fn resolve_steps(
     rendered: &[Rendered],
 ) -> (Vec<Vec<Step>>, Vec<Diagnostic>) {
     let language = Language::from_tag(&site.config.language);
+    // Pages resolve independently (in parallel); problems keep page order.
+    let resolved: Vec<(Vec<Step>, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(page_index, page)| {
+            PageContext {
+                site,
+                index,
+                rendered,
+                page_index,
+                page,
+                language,
+            }
+            .resolve()
+        })
+        .collect();
     let mut problems = Vec::new();
     let mut all = Vec::with_capacity(site.pages.len());
-    for (page_index, page) in site.pages.iter().enumerate() {
-        let context = PageContext {
-            site,
-            index,
-            rendered,
-            page_index,
-            page,
-            language,
-        };
-        let (steps, page_problems) = context.resolve();
+    for (steps, page_problems) in resolved {
         all.push(steps);
         problems.extend(page_problems);
     }
