@@ -11,22 +11,46 @@ use super::{Ev, TextBlock};
 
 /// The plain text of `events`, with runs of whitespace collapsed to one space.
 pub(super) fn plain_text(events: &[Ev<'_>]) -> String {
-    let mut text = String::new();
+    let mut text = Collapsed::default();
     for (event, _) in events {
-        push_text(&mut text, event);
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(words),
+            // Block boundaries and line breaks become spaces so that words
+            // of adjacent blocks don't run together.
+            Event::SoftBreak | Event::HardBreak | Event::Rule => text.space = true,
+            Event::Start(tag) if !is_inline(tag) => text.space = true,
+            Event::End(tag) if !is_inline_end(*tag) => text.space = true,
+            _ => {}
+        }
     }
-    collapse_whitespace(&text)
+    text.out
 }
 
-/// Appends the words of one event; block boundaries and line breaks become
-/// spaces so that words of adjacent blocks don't run together.
-fn push_text(buffer: &mut String, event: &Event<'_>) {
-    match event {
-        Event::Text(text) | Event::Code(text) => buffer.push_str(text),
-        Event::SoftBreak | Event::HardBreak | Event::Rule => buffer.push(' '),
-        Event::Start(tag) if !is_inline(tag) => buffer.push(' '),
-        Event::End(tag) if !is_inline_end(*tag) => buffer.push(' '),
-        _ => {}
+/// Text written with every run of whitespace as one space and none at
+/// either end, in one pass (no intermediate string).
+#[derive(Default)]
+struct Collapsed {
+    out: String,
+    /// Whitespace was seen since the last word.
+    space: bool,
+}
+
+impl Collapsed {
+    fn push_str(&mut self, text: &str) {
+        if text.starts_with(char::is_whitespace) {
+            self.space = true;
+        }
+        let mut words = text.split_whitespace().peekable();
+        while let Some(word) = words.next() {
+            if self.space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.out.push_str(word);
+            self.space = words.peek().is_some();
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.space = true;
+        }
     }
 }
 
@@ -46,10 +70,6 @@ fn is_inline_end(tag: TagEnd) -> bool {
             | TagEnd::Link
             | TagEnd::Image
     )
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Where a heading is in the stream, and what it became.
@@ -140,6 +160,26 @@ mod tests {
     fn plain_text_keeps_words_and_code_but_not_html() {
         let source = "# T\n\nA *b* `c`\nd <span>e</span>\n\n```\nf\n```\n\n<div>g</div>\n";
         assert_eq!(plain_text(&events(source)), "T A b c d e f");
+    }
+
+    #[test]
+    fn whitespace_collapses_across_and_within_events() {
+        let collapse = |parts: &[&str]| {
+            let mut text = Collapsed::default();
+            for part in parts {
+                text.push_str(part);
+            }
+            text.out
+        };
+        assert_eq!(collapse(&["  a \n b  ", " c"]), "a b c");
+        assert_eq!(collapse(&["foo", "bar"]), "foobar", "no space, no break");
+        assert_eq!(
+            collapse(&["甲\u{3000}乙", "\t"]),
+            "甲 乙",
+            "ideographic space"
+        );
+        assert_eq!(collapse(&["", "   ", ""]), "");
+        assert_eq!(plain_text(&events("a\n\n\nb")), "a b");
     }
 
     #[test]
