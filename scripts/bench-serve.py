@@ -145,6 +145,9 @@ def main():
             rebuilds = [line.strip() for line in log if "rebuilt" in line]
             if rebuilds:
                 print("last rebuild as serve reported it: " + rebuilds[-1])
+            if os.environ.get("OFFBOARD_SITE_TIMINGS"):
+                # The phases of the last edits (see src/timings.rs).
+                print("".join(log[-12:]), end="")
         finally:
             process.terminate()
             process.wait(10)

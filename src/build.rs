@@ -438,6 +438,7 @@ pub fn render_pages(
             Err(problem) => problems.push(problem),
         }
     }
+    timings::phase("pages");
     if selection.overview {
         let parts = checklist_parts(&ctx);
         overview_files(&ctx, &parts, &mut files, &mut problems);
@@ -456,6 +457,7 @@ pub fn render_pages(
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
     }
+    timings::phase("overview files");
     problems.into_result()?;
     Ok(files)
 }

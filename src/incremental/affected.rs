@@ -29,7 +29,7 @@ use crate::steps::Step;
 pub fn affected_pages(
     site: &Site,
     old: &[(usize, &Page)],
-    old_steps: &[Vec<Step>],
+    old_steps: &StepsBefore<'_>,
     new_steps: &[Vec<Step>],
 ) -> BTreeSet<usize> {
     let order = site.reading_order();
@@ -40,7 +40,7 @@ pub fn affected_pages(
         let title_changed = before.front.title != now.front.title;
         let listed_differently = title_changed
             || before.front.description != now.front.description
-            || old_steps[page].len() != new_steps[page].len();
+            || old_steps.of(page).len() != new_steps[page].len();
         if listed_differently {
             match now.parent {
                 Some(parent) => affected.extend(subtree(site, parent)),
@@ -52,7 +52,7 @@ pub fn affected_pages(
                 affected.extend(order.get(at + 1));
             }
         }
-        if title_changed || !same_steps(&old_steps[page], &new_steps[page]) {
+        if title_changed || !same_steps(old_steps.of(page), &new_steps[page]) {
             shown_elsewhere.insert(page);
         }
     }
@@ -62,11 +62,31 @@ pub fn affected_pages(
                 .iter()
                 .any(|required| shown_elsewhere.contains(&required.page))
         });
-        if requires_changed || !same_steps(&old_steps[page], steps) {
+        if requires_changed || !same_steps(old_steps.of(page), steps) {
             affected.insert(page);
         }
     }
     affected
+}
+
+/// Every page's steps before an edit: those in `kept`, except the pages
+/// in `replaced`, whose earlier steps are kept there (so an edit that
+/// resolved only some pages again need not copy the others').
+pub struct StepsBefore<'a> {
+    /// Steps of the pages not in `replaced`.
+    pub kept: &'a [Vec<Step>],
+    /// Pages and their steps before the edit.
+    pub replaced: &'a [(usize, Vec<Step>)],
+}
+
+impl StepsBefore<'_> {
+    /// The steps `page` had.
+    fn of(&self, page: usize) -> &[Step] {
+        self.replaced
+            .iter()
+            .find(|(replaced, _)| *replaced == page)
+            .map_or(&self.kept[page], |(_, steps)| steps)
+    }
 }
 
 /// `page` and every page under it.

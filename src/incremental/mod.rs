@@ -226,6 +226,7 @@ impl State {
             swapped.push((page, data, rendered));
         }
         self.swap(&mut swapped);
+        crate::timings::phase("edited pages' Markdown rendered");
         let result = if seen_elsewhere {
             self.check_and_render_all(&swapped)
         } else {
@@ -292,28 +293,45 @@ impl State {
 }
 
 impl State {
-    /// Every check of a build, over the whole site; then the edited pages,
-    /// the pages that show them and the overview files. `old` holds the
-    /// edited pages' previous versions.
+    /// Every check of a build the edit can fail; then the edited pages, the
+    /// pages that show them and the overview files. `old` holds the edited
+    /// pages' previous versions.
     fn check_and_render_all(
         &mut self,
         old: &[(usize, Page, Rendered)],
     ) -> Result<FileMap, Diagnostics> {
-        let steps = check_content(&self.parts.site, &self.index, &self.parts.rendered)?;
+        let same_faces = old
+            .iter()
+            .all(|(page, _, before)| same_face(&self.parts.rendered[*page], before));
+        let edit = if same_faces {
+            self.check_front_matter_edit(old)?
+        } else {
+            self.check_whole_site()?
+        };
+        crate::timings::phase("site checked");
         let before: Vec<(usize, &Page)> = old.iter().map(|(page, data, _)| (*page, data)).collect();
+        let steps_before = affected::StepsBefore {
+            kept: edit.kept_steps.as_deref().unwrap_or(&self.parts.steps),
+            replaced: &edit.replaced_steps,
+        };
         let split = |steps: &[Vec<crate::steps::Step>]| {
             steps.iter().map(Vec::len).sum::<usize>() > crate::render::SPLIT_STEPS
         };
         // Crossing the size where the manifest splits changes which scripts
         // every page loads.
-        let pages: Vec<usize> = if split(&self.parts.steps) == split(&steps) {
-            affected::affected_pages(&self.parts.site, &before, &self.parts.steps, &steps)
-                .into_iter()
-                .collect()
-        } else {
-            (0..self.parts.site.pages.len()).collect()
+        let pages: Vec<usize> = match &edit.kept_steps {
+            Some(kept) if split(kept) != split(&self.parts.steps) => {
+                (0..self.parts.site.pages.len()).collect()
+            }
+            _ => affected::affected_pages(
+                &self.parts.site,
+                &before,
+                &steps_before,
+                &self.parts.steps,
+            )
+            .into_iter()
+            .collect(),
         };
-        let old_steps = std::mem::replace(&mut self.parts.steps, steps);
         let selection = Selection {
             pages: &pages,
             overview: true,
@@ -339,9 +357,76 @@ impl State {
                 Ok(files)
             }
             Err(problems) => {
-                self.parts.steps = old_steps;
+                self.undo_steps(edit);
                 Err(problems)
             }
+        }
+    }
+
+    /// Every check of a build, over the whole site; the new steps replace
+    /// the kept ones.
+    fn check_whole_site(&mut self) -> Result<StepsEdit, Diagnostics> {
+        let steps = check_content(&self.parts.site, &self.index, &self.parts.rendered)?;
+        let old_steps = std::mem::replace(&mut self.parts.steps, steps);
+        Ok(StepsEdit {
+            kept_steps: Some(old_steps),
+            replaced_steps: Vec::new(),
+        })
+    }
+
+    /// The checks an edit can fail when the edited pages' anchors and steps
+    /// stayed as they were (their front matter changed: a title, a role,
+    /// a requirement): other pages' links and steps resolve as before, so
+    /// only the edited pages are checked, plus requirement cycles over the
+    /// site. The edited pages' new steps replace their kept ones.
+    fn check_front_matter_edit(
+        &mut self,
+        old: &[(usize, Page, Rendered)],
+    ) -> Result<StepsEdit, Diagnostics> {
+        let pages: Vec<usize> = old.iter().map(|(page, ..)| *page).collect();
+        let edited: BTreeSet<usize> = pages.iter().copied().collect();
+        let anchors = self.anchors_seen_from(&edited);
+        let SiteParts { site, rendered, .. } = &self.parts;
+        let mut problems = Diagnostics::default();
+        for &page in &pages {
+            problems.extend(markdown_problems(&site.pages[page], &rendered[page]));
+            problems.extend(check_page_links(
+                site,
+                &self.index,
+                page,
+                &rendered[page].links,
+                &anchors,
+            ));
+        }
+        let (resolved, step_problems) =
+            crate::steps::resolve_pages(site, &self.index, rendered, &pages);
+        problems.extend(step_problems);
+        problems.into_result()?;
+        let mut edit = StepsEdit {
+            kept_steps: None,
+            replaced_steps: resolved,
+        };
+        self.swap_steps(&mut edit.replaced_steps);
+        let cycles = crate::steps::find_cycles(&self.parts.site, &self.parts.steps);
+        if let Err(problems) = Diagnostics(cycles).into_result() {
+            self.swap_steps(&mut edit.replaced_steps);
+            return Err(problems);
+        }
+        Ok(edit)
+    }
+
+    /// Exchanges the steps of some pages with the kept ones.
+    fn swap_steps(&mut self, steps: &mut [(usize, Vec<crate::steps::Step>)]) {
+        for (page, steps) in steps {
+            std::mem::swap(&mut self.parts.steps[*page], steps);
+        }
+    }
+
+    /// Puts the steps from before `edit` back.
+    fn undo_steps(&mut self, mut edit: StepsEdit) {
+        match edit.kept_steps {
+            Some(old_steps) => self.parts.steps = old_steps,
+            None => self.swap_steps(&mut edit.replaced_steps),
         }
     }
 
@@ -371,6 +456,15 @@ impl State {
         }
         anchors
     }
+}
+
+/// How an edit changed the kept steps, to tell which pages it affects and
+/// to undo it when rendering fails.
+struct StepsEdit {
+    /// Every page's steps before, when all were resolved again.
+    kept_steps: Option<Vec<Vec<crate::steps::Step>>>,
+    /// Otherwise the pages resolved again, with their steps before.
+    replaced_steps: Vec<(usize, Vec<crate::steps::Step>)>,
 }
 
 /// Whether other pages see the same of a page in `new` as in `old`: its

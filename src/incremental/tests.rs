@@ -277,6 +277,55 @@ fn a_requirement_broken_elsewhere_is_reported_like_a_clean_build() {
 }
 
 #[test]
+fn a_broken_front_matter_edit_is_reported_like_a_clean_build_and_undone() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let section = "content/before-leaving/_index.md";
+    let original = std::fs::read_to_string(root.join(section)).expect("read");
+    let cases: [(&str, Change); 3] = [
+        ("an unknown role", |text| {
+            text.replacen("role = \"employee\"", "role = \"intern\"", 1)
+        }),
+        ("a requirement to nowhere", |text| {
+            text.replacen(
+                "requires = [\"identify-account-type\"]",
+                "requires = [\"no-such-step\"]",
+                1,
+            )
+        }),
+        // materials.md requires identify-account-type already.
+        ("a requirement cycle", |text| {
+            text.replacen(
+                "[steps.main-account-update-contacts]",
+                "[steps.identify-account-type]\nrequires = [\"materials.md#prepare-materials\"]\n\n[steps.main-account-update-contacts]",
+                1,
+            )
+        }),
+    ];
+    for (what, change) in cases {
+        let changed = edit(root, section, change);
+        let problems = site
+            .pages_edited(&changed)
+            .expect("incremental")
+            .expect_err(what);
+        assert_eq!(
+            problems,
+            render_site(root, false).expect_err(what),
+            "{what}: as a clean build"
+        );
+        std::fs::write(root.join(section), &original).expect("fix");
+        let files = site
+            .pages_edited(&changed)
+            .expect("incremental")
+            .unwrap_or_else(|problems| panic!("{what} fixed: {problems}"));
+        let files = with_text_files(&mut site, files);
+        assert_clean(&files, root);
+    }
+}
+
+#[test]
 fn moves_in_the_tree_need_a_full_render() {
     let dir = bundled();
     let root = dir.path();

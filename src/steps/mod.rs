@@ -6,7 +6,7 @@ mod render;
 mod resolve;
 
 pub use render::{StepHtml, splice_step_meta};
-pub use resolve::resolve_steps;
+pub use resolve::{find_cycles, resolve_pages, resolve_steps};
 
 /// A step, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]

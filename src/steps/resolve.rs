@@ -301,8 +301,37 @@ fn parse_estimate(text: &str) -> Option<(&str, &str)> {
     (known && valid).then_some((amount, unit))
 }
 
+/// Resolves the steps of `pages` alone (each page with its steps), for an
+/// edit after which every other page's steps resolve as before: no step
+/// ids or positions changed anywhere. Requirement cycles are not looked
+/// for: see [`find_cycles`].
+pub fn resolve_pages(
+    site: &Site,
+    index: &SiteIndex,
+    rendered: &[Rendered],
+    pages: &[usize],
+) -> (Vec<(usize, Vec<Step>)>, Vec<Diagnostic>) {
+    let language = Language::from_tag(&site.config.language);
+    let mut problems = Vec::new();
+    let mut resolved = Vec::with_capacity(pages.len());
+    for &page_index in pages {
+        let (steps, page_problems) = PageContext {
+            site,
+            index,
+            rendered,
+            page_index,
+            page: &site.pages[page_index],
+            language,
+        }
+        .resolve();
+        resolved.push((page_index, steps));
+        problems.extend(page_problems);
+    }
+    (resolved, problems)
+}
+
 /// Requirement cycles, each reported once at a step that closes it.
-fn find_cycles(site: &Site, steps: &[Vec<Step>]) -> Vec<Diagnostic> {
+pub fn find_cycles(site: &Site, steps: &[Vec<Step>]) -> Vec<Diagnostic> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
