@@ -318,11 +318,13 @@ pub(crate) fn check_content(
     Ok(steps)
 }
 
-/// Output folders the generator itself uses.
+/// Output folders the generator itself uses: no page may be written in
+/// them, so generated files never share a path with a page whatever order
+/// they are written in.
 fn reserved_urls(site: &Site) -> Vec<Diagnostic> {
     site.pages
         .iter()
-        .filter(|page| page.url == CHECKLIST_URL || page.url == "assets/")
+        .filter(|page| page.url.starts_with(CHECKLIST_URL) || page.url.starts_with("assets/"))
         .map(|page| {
             Diagnostic::new(
                 &page.file,
@@ -488,36 +490,40 @@ fn render_context<'a>(
 /// earlier ones of the same path, so the order here is the precedence: pages,
 /// generated files, then copied files (content assets, theme, `static/`).
 fn render_output(parts: &SiteParts, sink: &dyn OutputSink) -> Result<(), Diagnostics> {
-    let SiteParts { site, rendered, .. } = parts;
+    let site = &parts.site;
     let assets = page_assets(site)?;
     let navigation = Navigation::new(site, &parts.steps);
     let ctx = render_context(parts, &navigation, &assets);
     // The site-wide files are partly sequential work (the checklist overview
     // is one template render): make them while the pages render, so both
     // cores stay busy, and write each as soon as it is made. No page can
-    // share a path with them (pages end in `index.html`, and `checklist/`
-    // is reserved), so the order does not matter.
-    let parts = checklist_parts(&ctx);
-    let (pages, generated) = rayon::join(
-        || stream_pages(&ctx, sink),
-        || {
-            let mut generated = Vec::new();
-            let mut problems = Diagnostics::default();
-            overview_files(&ctx, &parts, &mut generated, &mut problems);
-            timings::phase("checklist overview and step manifests");
-            generated.extend(text_derived_files(site, rendered));
-            timings::phase("search index");
-            problems.into_result()?;
-            put_all(sink, generated)
-        },
-    );
+    // share a path with them (pages end in `index.html`; `checklist/` and
+    // `assets/` are reserved), so the order does not matter.
+    let (pages, generated) =
+        rayon::join(|| stream_pages(&ctx, sink), || site_wide_files(&ctx, sink));
     timings::phase("pages");
     let mut problems = Diagnostics(pages?.into_iter().flatten().collect());
     problems.extend(generated.err().into_iter().flat_map(|d| d.0));
     problems.into_result()?;
-    checklist_part_files(&ctx, &parts, &|file| put(sink, file)).into_result()?;
-    timings::phase("checklist overview sections");
     put_all(sink, copied_files(site, &assets.theme_files)?)
+}
+
+/// The files that show the whole site (checklist overview and its parts,
+/// step manifests, 404, sitemap) and the search index, each handed to
+/// `sink` as it is made.
+fn site_wide_files(ctx: &RenderContext<'_>, sink: &dyn OutputSink) -> Result<(), Diagnostics> {
+    let parts = checklist_parts(ctx);
+    let mut overview = Vec::new();
+    let mut problems = Diagnostics::default();
+    overview_files(ctx, &parts, &mut overview, &mut problems);
+    problems.into_result()?;
+    put_all(sink, overview)?;
+    timings::phase("checklist overview and step manifests");
+    checklist_part_files(ctx, &parts, &|file| put(sink, file)).into_result()?;
+    timings::phase("checklist overview sections");
+    put_all(sink, text_derived_files(ctx.site, ctx.rendered))?;
+    timings::phase("search index");
+    Ok(())
 }
 
 /// Renders every page in parallel and hands each to `sink` as it is made.

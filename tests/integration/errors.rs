@@ -345,3 +345,21 @@ fn check_reports_errors_without_writing() {
     assert!(stderr.contains("content/a.md:5:1: broken link"), "{stderr}");
     assert!(!site.public().exists());
 }
+
+#[test]
+fn pages_in_the_folders_the_generator_uses() {
+    for (file, url) in [
+        ("content/checklist/_index.md", "checklist/"),
+        ("content/checklist/extra.md", "checklist/extra/"),
+        ("content/assets/logo.md", "assets/logo/"),
+    ] {
+        let site = TestSite::new().file(file, page("title = \"X\"", "Text.\n"));
+        let stderr = fails(&site);
+        assert!(stderr.contains(file), "{file}: {stderr}");
+        assert!(stderr.contains(&format!("`{url}`")), "{file}: {stderr}");
+        assert!(
+            stderr.contains("another `slug` or file name"),
+            "{file}: {stderr}"
+        );
+    }
+}
