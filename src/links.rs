@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{LinkRef, LinkResolver, Rendered};
@@ -141,7 +143,7 @@ impl LinkResolver for PageLinks<'_> {
 /// Every anchor of every page, for checking `#fragment`s.
 pub fn anchor_sets(rendered: &[Rendered]) -> Vec<HashSet<&str>> {
     rendered
-        .iter()
+        .par_iter()
         .map(|page| page.anchors.iter().map(String::as_str).collect())
         .collect()
 }
