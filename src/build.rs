@@ -5,6 +5,7 @@
 //! `serve` reuses [`render_site`], which keeps the files in memory; this
 //! module never knows.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -18,9 +19,10 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{Contents, MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, Navigation, RenderContext, SPLIT_STEPS,
-    checklist_parts, render_checklist, render_checklist_part, render_manifest, render_not_found,
-    render_section_steps, set_template_globals, sitemap,
+    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, Navigation, RenderContext, SECTION_STEPS_FILE,
+    SPLIT_STEPS, checklist_parts, render_checklist, render_checklist_part, render_manifest,
+    render_not_found, render_section_steps, section_steps_url, set_template_globals, sitemap,
+    top_level,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::{Templates, ThemeFile, theme_static_files};
@@ -412,6 +414,11 @@ pub struct Selection<'a> {
     /// And the files that show the whole site (checklist overview, step
     /// manifest, 404 page, sitemap).
     pub overview: bool,
+    /// With `overview`, on a site whose overview is split per top-level
+    /// entry: only the parts (and step detail files) of the entries that
+    /// hold one of `pages`. For an edit that changes no step count, when
+    /// no part appears or disappears.
+    pub only_parts_of_pages: bool,
 }
 
 /// Renders only the `selection` of an already checked site, exactly as
@@ -442,8 +449,21 @@ pub fn render_pages(
     }
     timings::phase("pages");
     if selection.overview {
-        let parts = checklist_parts(&ctx);
+        let mut parts = checklist_parts(&ctx);
         overview_files(&ctx, &parts, &mut files, &mut problems);
+        if selection.only_parts_of_pages {
+            let tops: HashSet<usize> = selection
+                .pages
+                .iter()
+                .filter_map(|&page| top_level(site, page))
+                .collect();
+            parts.retain(|part| tops.contains(&part.page));
+            let details: HashSet<String> = tops
+                .iter()
+                .map(|&top| section_steps_url(&site.pages[top].url))
+                .collect();
+            files.retain(|file| !is_section_steps(&file.path) || details.contains(&file.path));
+        }
         let made = std::sync::Mutex::new(Vec::new());
         problems.extend(
             checklist_part_files(&ctx, &parts, &|file| {
@@ -462,6 +482,11 @@ pub fn render_pages(
     timings::phase("overview files");
     problems.into_result()?;
     Ok(files)
+}
+
+/// Whether `path` is the step detail file of a top-level entry.
+fn is_section_steps(path: &str) -> bool {
+    path != MANIFEST_URL && path.starts_with(CHECKLIST_URL) && path.ends_with(SECTION_STEPS_FILE)
 }
 
 /// The context every page render reads, over a checked site; the navigation

@@ -282,6 +282,7 @@ impl State {
         let selection = Selection {
             pages: &pages,
             overview: false,
+            only_parts_of_pages: false,
         };
         let rendered = render_pages(&self.parts, selection)?;
         self.last_rendered = rendered.len();
@@ -332,9 +333,13 @@ impl State {
             .into_iter()
             .collect(),
         };
+        // When no step count changed (front matter edits), the overview's
+        // parts stay the same ones, and only those holding a page to render
+        // can show what changed.
         let selection = Selection {
             pages: &pages,
             overview: true,
+            only_parts_of_pages: edit.kept_steps.is_none(),
         };
         match render_pages(&self.parts, selection) {
             Ok(rendered) => {
@@ -343,14 +348,16 @@ impl State {
                 // The overview's parts may have changed (a part without
                 // steps left, or the site crossed the size where it splits):
                 // drop the old ones; the new ones come with `rendered`.
-                let pages: HashSet<String> = self
-                    .parts
-                    .site
-                    .pages
-                    .iter()
-                    .map(|page| format!("{}index.html", page.url))
-                    .collect();
-                files.retain(|path, _| !is_checklist_part(path) || pages.contains(path));
+                if !selection.only_parts_of_pages {
+                    let pages: HashSet<String> = self
+                        .parts
+                        .site
+                        .pages
+                        .iter()
+                        .map(|page| format!("{}index.html", page.url))
+                        .collect();
+                    files.retain(|path, _| !is_checklist_part(path) || pages.contains(path));
+                }
                 for file in rendered {
                     files.insert(file.path.clone(), Arc::new(file));
                 }

@@ -431,3 +431,59 @@ fn an_edit_across_the_size_where_the_overview_splits_equals_a_clean_build() {
     let files = with_text_files(&mut site, files);
     assert_clean(&files, root);
 }
+
+#[test]
+fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut bulk = String::from(
+        "+++\ntitle = \"Bulk\"\nweight = 99\n\n[steps.bulk-0]\nrequires = [\"../before-leaving/_index.md#identify-account-type\"]\n+++\n\n",
+    );
+    for n in 0..2001 {
+        bulk.push_str("- [ ] Bulk step ");
+        bulk.push_str(&n.to_string());
+        bulk.push_str(" {#bulk-");
+        bulk.push_str(&n.to_string());
+        bulk.push_str("}\n");
+    }
+    std::fs::write(root.join("content/after-leaving/bulk.md"), bulk).expect("write");
+    let mut site = Incremental::new(root, false);
+    let all = site.full().expect("first build").len();
+    let cases: [(&str, &str, Change); 4] = [
+        // Shown on its own part only.
+        (
+            "a page's title",
+            "content/before-leaving/unbind-contacts.md",
+            |text| text.replacen("title = \"", "title = \"Renamed ", 1),
+        ),
+        // Required from another part (bulk.md), and a top-level entry.
+        (
+            "a required page's title",
+            "content/before-leaving/_index.md",
+            |text| text.replacen("title = \"", "title = \"Renamed ", 1),
+        ),
+        (
+            "a step's role",
+            "content/before-leaving/unbind-contacts.md",
+            |text| text.replacen("role = \"employee\"", "role = \"admin\"", 1),
+        ),
+        ("a description", "content/after-leaving/bulk.md", |text| {
+            text.replacen(
+                "weight = 99",
+                "weight = 99\ndescription = \"Many steps.\"",
+                1,
+            )
+        }),
+    ];
+    for (what, page, change) in cases {
+        let changed = edit(root, page, change);
+        let files = site
+            .pages_edited(&changed)
+            .unwrap_or_else(|| panic!("{what}: incremental"))
+            .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+        let files = with_text_files(&mut site, files);
+        assert_clean(&files, root);
+        let rendered = site.last_pages_rendered().expect("incremental");
+        assert!(rendered < all, "{what}: {rendered} of {all} files rendered");
+    }
+}

@@ -70,7 +70,7 @@ pub fn checklist_parts(ctx: &RenderContext<'_>) -> Vec<ChecklistPart> {
 
 /// The child of the home page that `page` is or is under (`None` for the
 /// home page).
-pub(crate) fn top_level(site: &Site, mut page: usize) -> Option<usize> {
+pub fn top_level(site: &Site, mut page: usize) -> Option<usize> {
     loop {
         match site.pages[page].parent {
             None => return None,

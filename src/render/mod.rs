@@ -19,7 +19,7 @@ use crate::urls::{page_href, root_prefix};
 
 pub use checklist::{
     CHECKLIST_URL, ChecklistPart, SPLIT_STEPS, checklist_parts, render_checklist,
-    render_checklist_part,
+    render_checklist_part, top_level,
 };
 pub use extra_pages::{render_not_found, sitemap};
 pub use manifest::{
