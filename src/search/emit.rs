@@ -6,43 +6,260 @@
 //! []).push([kind, n, data])`. Whether the client is already listening or
 //! not, the data waits in the queue for it.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::OUTPUT_DIR;
-use super::index::SearchData;
+use super::gather::{Postings, gather};
+use super::index::{Block, BlockKind, Limits, Meta, SearchData, shard_of};
 
 const HEAD: &str = "(self.offboardSearch=self.offboardSearch||[]).push(";
 const TAIL: &str = ");\n";
 
-/// `(path, text)` of every index file: `search/index.js`, the term shards
-/// `search/s{n}.js` and the text chunks `search/t{n}.js`.
-pub fn files(data: &SearchData) -> Vec<(String, String)> {
-    into_files(data.clone())
+/// Writes every index file, handing each to `put` as `(path, text)` as
+/// soon as it is made, from several threads at once, in no fixed order
+/// (the paths differ, so the output does not depend on it): the text
+/// chunks `search/t{n}.js` while the postings are gathered, then the term
+/// shards `search/s{n}.js`, then `search/index.js`. The first error `put`
+/// returns stops the writing and is returned.
+///
+/// `pages` are `(title, url)`; `blocks` as for [`super::index::build`].
+pub fn write_files<E: Send>(
+    pages: &[(&str, &str)],
+    blocks: &[Block<'_>],
+    words: BTreeMap<String, String>,
+    limits: Limits,
+    put: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let chunks = chunk_ranges(blocks, limits.chunk_bytes);
+    let (written, shards) = rayon::join(
+        || {
+            chunks.par_iter().enumerate().try_for_each(|(n, range)| {
+                let text = chunk_script(n, pages, &blocks[range.clone()]);
+                put(format!("{OUTPUT_DIR}t{n}.js"), text)
+            })
+        },
+        || write_shards(&gather(blocks), limits.shard_bytes, put),
+    );
+    written?;
+    let meta = Meta {
+        v: 1,
+        blocks: blocks.len() as u32,
+        shards: shards?,
+        chunks: chunks.iter().map(|range| range.start as u32).collect(),
+        words,
+    };
+    put(format!("{OUTPUT_DIR}index.js"), script("index", 0, &meta))
 }
 
-/// [`files`], dropping each part of the index once it is written out.
-pub fn into_files(data: SearchData) -> Vec<(String, String)> {
-    let mut files = vec![(
-        format!("{OUTPUT_DIR}index.js"),
-        script("index", 0, &data.meta),
-    )];
-    let shards: Vec<(String, String)> = data
-        .shards
+/// Groups whole pages into runs of blocks of about `chunk_bytes`, one a
+/// text chunk.
+fn chunk_ranges(blocks: &[Block<'_>], chunk_bytes: usize) -> Vec<Range<usize>> {
+    let mut starts = Vec::new();
+    let mut bytes = usize::MAX;
+    let mut current_page = usize::MAX;
+    for (id, block) in blocks.iter().enumerate() {
+        if block.page != current_page {
+            current_page = block.page;
+            if bytes >= chunk_bytes {
+                starts.push(id);
+                bytes = 0;
+            }
+        }
+        bytes += block.title.len() + block.text.len() + block.anchor.len() + 16;
+    }
+    let ends = starts.iter().skip(1).copied().chain([blocks.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&start, end)| start..end)
+        .collect()
+}
+
+/// `search/t{n}.js`: `{"pages":[{"title","url"}…],"blocks":[[page in the
+/// chunk, kind, anchor, title, text]…]}`. A page block's title is the
+/// page's, already in `pages`, so it is left empty.
+fn chunk_script(n: usize, pages: &[(&str, &str)], blocks: &[Block<'_>]) -> String {
+    let bytes: usize = blocks
+        .iter()
+        .map(|block| block.title.len() + block.text.len() + block.anchor.len() + 16)
+        .sum();
+    let mut out = String::with_capacity(bytes + 64 * blocks.len() / 4 + 256);
+    open_script(&mut out, "t", n);
+    out.push_str("{\"pages\":[");
+    let mut current = usize::MAX;
+    for block in blocks {
+        if block.page != current {
+            if current != usize::MAX {
+                out.push(',');
+            }
+            current = block.page;
+            let (title, url) = pages[block.page];
+            out.push_str("{\"title\":");
+            push_json_str(&mut out, title);
+            out.push_str(",\"url\":");
+            push_json_str(&mut out, url);
+            out.push('}');
+        }
+    }
+    out.push_str("],\"blocks\":[");
+    let mut page = 0usize;
+    current = usize::MAX;
+    for (n, block) in blocks.iter().enumerate() {
+        if block.page != current {
+            if current != usize::MAX {
+                page += 1;
+            }
+            current = block.page;
+        }
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_number(&mut out, page);
+        out.push(',');
+        push_number(&mut out, block.kind as usize);
+        out.push(',');
+        push_json_str(&mut out, &block.anchor);
+        out.push(',');
+        let title = if block.kind == BlockKind::Page {
+            ""
+        } else {
+            &block.title
+        };
+        push_json_str(&mut out, title);
+        out.push(',');
+        push_json_str(&mut out, &block.text);
+        out.push(']');
+    }
+    out.push_str("]}");
+    close_script(&mut out);
+    out
+}
+
+/// Spreads the terms over enough shards to keep each near `shard_bytes`,
+/// writes each shard's file and returns how many there are.
+fn write_shards<E: Send>(
+    postings: &Postings,
+    shard_bytes: usize,
+    put: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<u32, E> {
+    let bytes: usize = (0..postings.len())
+        .map(|term| postings.term(term).len() + postings.encoded_len(term) + 6)
+        .sum();
+    let count = bytes.div_ceil(shard_bytes.max(1)).max(1) as u32;
+    let mut parts: Vec<Vec<u32>> = vec![Vec::new(); count as usize];
+    for term in 0..postings.len() {
+        parts[shard_of(postings.term(term), count)].push(term as u32);
+    }
+    parts
         .into_par_iter()
         .enumerate()
-        .map(|(n, shard)| (format!("{OUTPUT_DIR}s{n}.js"), script("s", n, &shard)))
-        .collect();
-    files.extend(shards);
-    let chunks: Vec<(String, String)> = data
-        .chunks
-        .into_par_iter()
-        .enumerate()
-        .map(|(n, chunk)| (format!("{OUTPUT_DIR}t{n}.js"), script("t", n, &chunk)))
-        .collect();
-    files.extend(chunks);
-    files
+        .try_for_each(|(n, mut terms)| {
+            terms.sort_unstable_by(|a, b| {
+                postings.term(*a as usize).cmp(postings.term(*b as usize))
+            });
+            put(
+                format!("{OUTPUT_DIR}s{n}.js"),
+                shard_script(n, postings, &terms),
+            )
+        })?;
+    Ok(count)
+}
+
+/// `search/s{n}.js`: `{term: encoded postings}`, terms in order.
+fn shard_script(n: usize, postings: &Postings, terms: &[u32]) -> String {
+    let bytes: usize = terms
+        .iter()
+        .map(|&term| postings.term(term as usize).len() + postings.encoded_len(term as usize) + 6)
+        .sum();
+    let mut out = String::with_capacity(bytes + 128);
+    open_script(&mut out, "s", n);
+    out.push('{');
+    for (at, &term) in terms.iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        push_json_str(&mut out, postings.term(term as usize));
+        out.push_str(":\"");
+        postings.write(term as usize, &mut out);
+        out.push('"');
+    }
+    out.push('}');
+    close_script(&mut out);
+    out
+}
+
+/// `HEAD["kind",n,`
+fn open_script(out: &mut String, kind: &str, n: usize) {
+    out.push_str(HEAD);
+    out.push_str("[\"");
+    out.push_str(kind);
+    out.push_str("\",");
+    push_number(out, n);
+    out.push(',');
+}
+
+/// `]TAIL`
+fn close_script(out: &mut String) {
+    out.push(']');
+    out.push_str(TAIL);
+}
+
+fn push_number(out: &mut String, n: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}
+
+/// Appends `text` as a JSON string, escaped as `serde_json` does, and also
+/// U+2028 and U+2029, which JSON allows in strings and older JavaScript
+/// does not.
+pub fn push_json_str(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // Only ASCII and the lead byte of U+2028/U+2029 need a look.
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' && byte != 0xE2 {
+            at += 1;
+            continue;
+        }
+        let (escape, len) = match byte {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'\n' => ("\\n", 1),
+            b'\r' => ("\\r", 1),
+            b'\t' => ("\\t", 1),
+            0x08 => ("\\b", 1),
+            0x0C => ("\\f", 1),
+            0xE2 => match bytes.get(at + 1..at + 3) {
+                Some([0x80, 0xA8]) => ("\\u2028", 3),
+                Some([0x80, 0xA9]) => ("\\u2029", 3),
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            },
+            _ => ("", 1),
+        };
+        out.push_str(&text[start..at]);
+        if escape.is_empty() {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        at += len;
+        start = at;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }
 
 fn script(kind: &str, n: usize, data: &impl Serialize) -> String {
@@ -60,7 +277,7 @@ fn script(kind: &str, n: usize, data: &impl Serialize) -> String {
     }
 }
 
-/// Reads back one file written by [`files`]: its kind, number and data.
+/// Reads back one file written by [`write_files`]: its kind, number and data.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Option<(String, usize, T)> {
     let json = text.strip_prefix(HEAD)?.strip_suffix(TAIL)?;
     serde_json::from_str(json).ok()

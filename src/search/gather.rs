@@ -10,8 +10,9 @@
 //! text is hashed once per occurrence (CJK terms as a number, not a
 //! string), a block's weights live in an array indexed by term id, and a
 //! run's postings are encoded before they are kept (about two bytes a
-//! posting instead of eight). The runs are then joined in order, looking
-//! each distinct term of a run up once.
+//! posting instead of eight). The runs are then indexed in order, looking
+//! each distinct term of a run up once, and a term's postings are copied
+//! out of the runs only into its shard's file ([`Postings::write`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -55,7 +56,7 @@ struct Normalized {
 }
 
 impl Normalized {
-    fn new(block: &Block) -> Self {
+    fn new(block: &Block<'_>) -> Self {
         Self {
             kind: block.kind,
             title: normalize(&block.title),
@@ -113,22 +114,27 @@ struct Run {
 }
 
 impl Run {
-    /// `(term, entry, encoded rest)` of each term, in id order.
-    fn iter(&self) -> impl Iterator<Item = (&str, &Entry, &str)> {
-        let (mut term_start, mut rest_start) = (0, 0);
-        self.entries.iter().map(move |entry| {
-            let term = &self.terms[term_start..entry.term_end as usize];
-            let rest = &self.rest[rest_start..entry.rest_end as usize];
-            term_start = entry.term_end as usize;
-            rest_start = entry.rest_end as usize;
-            (term, entry, rest)
-        })
+    /// The text of the term of entry `n`, its entry and its encoded rest.
+    fn get(&self, n: usize) -> (&str, &Entry, &str) {
+        let (term_start, rest_start) = match n.checked_sub(1) {
+            Some(before) => {
+                let before = &self.entries[before];
+                (before.term_end as usize, before.rest_end as usize)
+            }
+            None => (0, 0),
+        };
+        let entry = &self.entries[n];
+        (
+            &self.terms[term_start..entry.term_end as usize],
+            entry,
+            &self.rest[rest_start..entry.rest_end as usize],
+        )
     }
 }
 
 /// Gathers the blocks `first..first + blocks.len()`, which start at a page
 /// block (or at the first block).
-fn gather_run(blocks: &[Block], first: usize) -> Run {
+fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
     let normalized: Vec<Normalized> = blocks.iter().map(Normalized::new).collect();
     let mut terms = Terms::default();
     // By term id: the weight in the block being read (0: absent), and in
@@ -218,10 +224,63 @@ fn gather_run(blocks: &[Block], first: usize) -> Run {
     }
 }
 
-/// Term → encoded postings ([`super::postings::encode`]), in no particular
-/// order. Runs of whole pages are gathered in parallel, then joined in
-/// order, so the result does not depend on how the runs were cut.
-pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
+/// Every term's postings, still in the runs they were gathered in: a term's
+/// encoded postings are written straight into the file of its shard
+/// ([`Postings::write`]), never joined into a string of their own.
+pub struct Postings {
+    runs: Vec<Run>,
+    /// Per term, in order of first use: the end of its `(run, entry)`
+    /// parts in [`Self::parts`].
+    ends: Vec<u32>,
+    /// Each term's `(run, entry)` pairs, in run order.
+    parts: Vec<(u32, u32)>,
+    /// Each term's encoded length.
+    lengths: Vec<usize>,
+}
+
+impl Postings {
+    /// How many distinct terms.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn parts(&self, term: usize) -> &[(u32, u32)] {
+        let start = term.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.parts[start as usize..self.ends[term] as usize]
+    }
+
+    /// The text of term `term` (an id below [`Self::len`]).
+    pub fn term(&self, term: usize) -> &str {
+        let (run, entry) = self.parts(term)[0];
+        self.runs[run as usize].get(entry as usize).0
+    }
+
+    /// How many bytes [`Self::write`] writes for `term`.
+    pub fn encoded_len(&self, term: usize) -> usize {
+        self.lengths[term]
+    }
+
+    /// Appends the encoded postings ([`super::postings::encode`]) of `term`.
+    pub fn write(&self, term: usize, out: &mut String) {
+        let mut last = 0;
+        for &(run, entry) in self.parts(term) {
+            let (_, entry, rest) = self.runs[run as usize].get(entry as usize);
+            encode_into(out, last, &[entry.first]);
+            out.push_str(rest);
+            last = entry.last;
+        }
+    }
+}
+
+/// Every term's postings. Runs of whole pages are gathered in parallel,
+/// then indexed in order, so the result does not depend on how the runs
+/// were cut.
+pub fn gather(blocks: &[Block<'_>]) -> Postings {
     // Runs start at page blocks: a block's page is then in its run.
     let target = (blocks.len() / (rayon::current_num_threads() * 4)).max(256);
     let mut bounds = vec![0];
@@ -241,47 +300,64 @@ pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
     let mut ids: HashMap<&str, u32, Fnv> = HashMap::default();
     let mut last: Vec<u32> = Vec::new();
     let mut lengths: Vec<usize> = Vec::new();
-    let mut global: Vec<Vec<u32>> = Vec::with_capacity(runs.len());
-    let mut names: Vec<String> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut global: Vec<u32> = Vec::with_capacity(runs.iter().map(|run| run.entries.len()).sum());
     for run in &runs {
-        let mut of_run = Vec::with_capacity(run.entries.len());
-        for (term, entry, rest) in run.iter() {
-            let next = names.len() as u32;
+        for n in 0..run.entries.len() {
+            let (term, entry, rest) = run.get(n);
+            let next = lengths.len() as u32;
             let id = *ids.entry(term).or_insert(next);
             if id == next {
-                names.push(term.to_owned());
                 last.push(0);
                 lengths.push(0);
+                counts.push(0);
             }
-            let n = id as usize;
-            lengths[n] += encoded_len(entry.first.0 - last[n]) + rest.len();
-            last[n] = entry.last;
-            of_run.push(id);
+            let id = id as usize;
+            lengths[id] += encoded_len(entry.first.0 - last[id]) + rest.len();
+            last[id] = entry.last;
+            counts[id] += 1;
+            global.push(id as u32);
         }
-        global.push(of_run);
     }
     drop(ids);
-    let mut texts: Vec<String> = lengths.iter().map(|&n| String::with_capacity(n)).collect();
-    last.fill(0);
-    // Each run is dropped once joined.
-    for (run, of_run) in runs.into_iter().zip(global) {
-        for ((_, entry, rest), id) in run.iter().zip(of_run) {
-            let n = id as usize;
-            encode_into(&mut texts[n], last[n], &[entry.first]);
-            texts[n].push_str(rest);
-            last[n] = entry.last;
+    drop(last);
+    // Each term's parts together, in run order (a counting sort).
+    let mut ends = counts;
+    let mut total = 0;
+    for end in &mut ends {
+        total += *end;
+        *end = total;
+    }
+    let mut next: Vec<u32> = std::iter::once(0)
+        .chain(ends.iter().copied())
+        .take(ends.len())
+        .collect();
+    let mut parts = vec![(0u32, 0u32); global.len()];
+    let mut ids = global.into_iter();
+    for (r, run) in runs.iter().enumerate() {
+        for (n, id) in (0..run.entries.len()).zip(&mut ids) {
+            let slot = &mut next[id as usize];
+            parts[*slot as usize] = (r as u32, n as u32);
+            *slot += 1;
         }
     }
-    names.into_iter().zip(texts).collect()
+    Postings {
+        runs,
+        ends,
+        parts,
+        lengths,
+    }
 }
 
 /// Term → (block id, stored weight), block ids ascending.
-pub fn postings(blocks: &[Block]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    encoded_postings(blocks)
-        .into_iter()
-        .map(|(term, text)| {
+pub fn postings(blocks: &[Block<'_>]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let gathered = gather(blocks);
+    (0..gathered.len())
+        .map(|term| {
+            let mut text = String::new();
+            gathered.write(term, &mut text);
             let list = super::postings::decode(&text).expect("postings decode");
-            (term, list)
+            (gathered.term(term).to_owned(), list)
         })
         .collect()
 }
@@ -336,13 +412,13 @@ type Fnv = BuildHasherDefault<FnvHasher>;
 mod tests {
     use super::*;
 
-    fn block(page: usize, kind: BlockKind, title: &str, text: &str) -> Block {
+    fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
         Block {
             page,
             kind,
-            anchor: String::new(),
-            title: title.to_owned(),
-            text: text.to_owned(),
+            anchor: "".into(),
+            title: title.into(),
+            text: text.into(),
         }
     }
 
