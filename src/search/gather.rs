@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::index::{Block, BlockKind};
 use super::postings::{encode_into, encoded_len};
-use super::tokens::{keyed_terms_in, normalize};
+use super::tokens::scan_terms;
 
 /// Weight of a term found in a page title.
 const PAGE_TITLE: u32 = 12;
@@ -48,40 +48,51 @@ impl BlockKind {
     }
 }
 
-/// A block's title and text, normalized once; its terms borrow from here.
-struct Normalized {
-    kind: BlockKind,
-    title: String,
-    text: String,
-}
-
-impl Normalized {
-    fn new(block: &Block<'_>) -> Self {
-        Self {
-            kind: block.kind,
-            title: normalize(&block.title),
-            text: normalize(&block.text),
-        }
-    }
-}
-
 /// Term ids of one run of pages, in order of first use.
-#[derive(Default)]
-struct Terms<'a> {
-    /// CJK terms by their key ([`keyed_terms_in`]).
+struct Terms {
+    /// CJK characters of the Basic Multilingual Plane by code: their id
+    /// plus one (0: not seen), so most CJK terms need no hashing at all.
+    unigrams: Vec<u32>,
+    /// Other CJK terms by their key ([`scan_terms`]).
     cjk: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    words: HashMap<&'a str, u32, Fnv>,
+    words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
     ends: Vec<u32>,
 }
 
-impl<'a> Terms<'a> {
-    /// The id of `term`, and whether it is new.
-    fn id(&mut self, term: &'a str, key: u64) -> (u32, bool) {
+impl Default for Terms {
+    fn default() -> Self {
+        Self {
+            unigrams: vec![0; 0x1_0000],
+            cjk: HashMap::default(),
+            words: HashMap::default(),
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl Terms {
+    /// The id of `term` (whose key is `key`, 0 for a word), and whether it
+    /// is new.
+    #[inline]
+    fn id(&mut self, term: &str, key: u64) -> (u32, bool) {
         let next = self.ends.len() as u32;
         let id = if key == 0 {
-            *self.words.entry(term).or_insert(next)
+            match self.words.get(term) {
+                Some(&id) => id,
+                None => {
+                    self.words.insert(term.to_owned(), next);
+                    next
+                }
+            }
+        } else if key < 0x1_0000 {
+            let slot = &mut self.unigrams[key as usize];
+            if *slot == 0 {
+                *slot = next + 1;
+            }
+            *slot - 1
         } else {
             *self.cjk.entry(key).or_insert(next)
         };
@@ -90,6 +101,70 @@ impl<'a> Terms<'a> {
             self.ends.push(self.text.len() as u32);
         }
         (id, id == next)
+    }
+}
+
+/// The weights of a run's terms while its blocks are read.
+#[derive(Default)]
+struct Weights {
+    terms: Terms,
+    /// By term id: the weight in the block being read (0: absent), and in
+    /// its page.
+    block: Vec<u32>,
+    page: Vec<u32>,
+    /// Term ids with a weight in the block, and in the page.
+    touched: Vec<u32>,
+    page_touched: Vec<u32>,
+    /// (term id, block id, stored weight), in block order.
+    found: Vec<(u32, u32, u32)>,
+}
+
+impl Weights {
+    /// The weight slot of `term` in the block being read.
+    #[inline]
+    fn slot(&mut self, term: &str, key: u64) -> &mut u32 {
+        let (id, new) = self.terms.id(term, key);
+        if new {
+            self.block.push(0);
+            self.page.push(0);
+        }
+        let slot = &mut self.block[id as usize];
+        if *slot == 0 {
+            self.touched.push(id);
+        }
+        slot
+    }
+
+    /// A term of running text: one more repeat, up to the cap.
+    fn in_text(&mut self, term: &str, key: u64) {
+        let slot = self.slot(term, key);
+        *slot = (*slot + 1).min(TEXT_CAP);
+    }
+
+    /// A term of a title: the title's weight.
+    fn in_title(&mut self, term: &str, key: u64, weight: u32) {
+        *self.slot(term, key) = weight;
+    }
+
+    /// Ends block `id`: its postings are kept, and a page block's weights
+    /// become the ones its blocks inherit.
+    fn finish(&mut self, id: u32, kind: BlockKind) {
+        if kind == BlockKind::Page {
+            for &term in &self.page_touched {
+                self.page[term as usize] = 0;
+            }
+            self.page_touched.clear();
+            for &term in &self.touched {
+                self.page[term as usize] = self.block[term as usize];
+            }
+            self.page_touched.extend_from_slice(&self.touched);
+        }
+        for &term in &self.touched {
+            let own = std::mem::take(&mut self.block[term as usize]);
+            let stored = OWN_FACTOR * own + self.page[term as usize];
+            self.found.push((term, id, stored));
+        }
+        self.touched.clear();
     }
 }
 
@@ -135,59 +210,27 @@ impl Run {
 /// Gathers the blocks `first..first + blocks.len()`, which start at a page
 /// block (or at the first block).
 fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
-    let normalized: Vec<Normalized> = blocks.iter().map(Normalized::new).collect();
-    let mut terms = Terms::default();
-    // By term id: the weight in the block being read (0: absent), and in
-    // its page.
-    let mut weight: Vec<u32> = Vec::new();
-    let mut page_weight: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut page_touched: Vec<u32> = Vec::new();
-    // (term id, block id, stored weight), in block order.
-    let mut found: Vec<(u32, u32, u32)> = Vec::new();
-    for (offset, block) in normalized.iter().enumerate() {
-        let id = (first + offset) as u32;
-        let mut add = |term, key, update: &dyn Fn(u32) -> u32| {
-            let (term, new) = terms.id(term, key);
-            if new {
-                weight.push(0);
-                page_weight.push(0);
-            }
-            let slot = &mut weight[term as usize];
-            if *slot == 0 {
-                touched.push(term);
-            }
-            *slot = update(*slot);
-        };
-        keyed_terms_in(&block.text, |term, key| {
-            add(term, key, &|count| (count + 1).min(TEXT_CAP));
+    let mut weights = Weights::default();
+    let mut word = String::new();
+    for (offset, block) in blocks.iter().enumerate() {
+        scan_terms(&block.text, &mut word, |term, key| {
+            weights.in_text(term, key);
         });
         let title = block.kind.title_weight();
-        keyed_terms_in(&block.title, |term, key| add(term, key, &|_| title));
-        if block.kind == BlockKind::Page {
-            for &term in &page_touched {
-                page_weight[term as usize] = 0;
-            }
-            page_touched.clear();
-            for &term in &touched {
-                page_weight[term as usize] = weight[term as usize];
-            }
-            page_touched.extend_from_slice(&touched);
-        }
-        for &term in &touched {
-            let own = std::mem::take(&mut weight[term as usize]);
-            found.push((term, id, OWN_FACTOR * own + page_weight[term as usize]));
-        }
-        touched.clear();
+        scan_terms(&block.title, &mut word, |term, key| {
+            weights.in_title(term, key, title);
+        });
+        weights.finish((first + offset) as u32, block.kind);
     }
-    let Terms {
-        cjk,
-        words,
-        text: term_text,
-        ends,
-    } = terms;
-    drop((cjk, words));
-    drop(normalized);
+    let Weights {
+        terms: Terms {
+            text: term_text,
+            ends,
+            ..
+        },
+        found,
+        ..
+    } = weights;
 
     // Postings by term id, block order kept (a counting sort).
     let mut starts = vec![0u32; ends.len() + 1];
