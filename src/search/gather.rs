@@ -31,6 +31,8 @@ const HEADING_TITLE: u32 = 8;
 const STEP_TITLE: u32 = 6;
 /// Most a term's repeats in running text count.
 const TEXT_CAP: u32 = 3;
+/// Most blocks gathered in one run (see [`gather`]).
+const RUN_BLOCKS: usize = 8192;
 /// A block's own weight counts this many times its page's.
 const OWN_FACTOR: u32 = 4;
 
@@ -249,7 +251,17 @@ fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
     drop(found);
 
     let mut entries = Vec::with_capacity(ends.len());
-    let mut rest = String::with_capacity(sorted.len() * 2);
+    // Kept until the shards are written: sized exactly (a term's first
+    // posting is kept apart).
+    let bytes: usize = (0..ends.len())
+        .map(|term| {
+            sorted[starts[term] as usize..starts[term + 1] as usize]
+                .windows(2)
+                .map(|pair| encoded_len(pair[1].0 - pair[0].0))
+                .sum::<usize>()
+        })
+        .sum();
+    let mut rest = String::with_capacity(bytes);
     for (term, &term_end) in ends.iter().enumerate() {
         let list = &sorted[starts[term] as usize..starts[term + 1] as usize];
         encode_into(&mut rest, list[0].0, &list[1..]);
@@ -324,8 +336,10 @@ impl Postings {
 /// then indexed in order, so the result does not depend on how the runs
 /// were cut.
 pub fn gather(blocks: &[Block<'_>]) -> Postings {
-    // Runs start at page blocks: a block's page is then in its run.
-    let target = (blocks.len() / (rayon::current_num_threads() * 4)).max(256);
+    // Runs start at page blocks: a block's page is then in its run. Runs
+    // of a few thousand blocks keep each run's working arrays small (a few
+    // MB, in cache) whatever the size of the site.
+    let target = (blocks.len() / (rayon::current_num_threads() * 4)).clamp(256, RUN_BLOCKS);
     let mut bounds = vec![0];
     for (id, block) in blocks.iter().enumerate() {
         if block.kind == BlockKind::Page && id - bounds[bounds.len() - 1] >= target {
