@@ -309,7 +309,7 @@ mod tests {
             let mut found = Vec::new();
             let mut word = String::new();
             scan_terms(text, &mut word, |term, key| {
-                found.push((term.to_owned(), key))
+                found.push((term.to_owned(), key));
             });
             assert_eq!(found, expected, "{text}");
         }
