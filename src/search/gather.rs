@@ -257,7 +257,7 @@ fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
         .map(|term| {
             sorted[starts[term] as usize..starts[term + 1] as usize]
                 .windows(2)
-                .map(|pair| encoded_len(pair[1].0 - pair[0].0))
+                .map(|pair| encoded_len(pair[1].0 - pair[0].0, pair[1].1))
                 .sum::<usize>()
         })
         .sum();
@@ -370,7 +370,7 @@ pub fn gather(blocks: &[Block<'_>]) -> Postings {
                 counts.push(0);
             }
             let id = id as usize;
-            lengths[id] += encoded_len(entry.first.0 - last[id]) + rest.len();
+            lengths[id] += encoded_len(entry.first.0 - last[id], entry.first.1) + rest.len();
             last[id] = entry.last;
             counts[id] += 1;
             global.push(id as u32);
