@@ -183,17 +183,16 @@ fn write_shards<E: Send>(
         .map(|term| postings.term(term).len() + postings.encoded_len(term) + 6)
         .sum();
     let count = bytes.div_ceil(shard_bytes.max(1)).max(1) as u32;
-    let mut parts: Vec<Vec<u32>> = vec![Vec::new(); count as usize];
+    let mut parts: Vec<Vec<(&str, u32)>> = vec![Vec::new(); count as usize];
     for term in 0..postings.len() {
-        parts[shard_of(postings.term(term), count)].push(term as u32);
+        let text = postings.term(term);
+        parts[shard_of(text, count)].push((text, term as u32));
     }
     parts
         .into_par_iter()
         .enumerate()
         .try_for_each(|(n, mut terms)| {
-            terms.sort_unstable_by(|a, b| {
-                postings.term(*a as usize).cmp(postings.term(*b as usize))
-            });
+            terms.sort_unstable();
             put(
                 format!("{OUTPUT_DIR}s{n}.js"),
                 shard_script(n, postings, &terms),
@@ -202,20 +201,21 @@ fn write_shards<E: Send>(
     Ok(count)
 }
 
-/// `search/s{n}.js`: `{term: encoded postings}`, terms in order.
-fn shard_script(n: usize, postings: &Postings, terms: &[u32]) -> String {
+/// `search/s{n}.js`: `{term: encoded postings}`, from `(text, id)` of its
+/// terms in order.
+fn shard_script(n: usize, postings: &Postings, terms: &[(&str, u32)]) -> String {
     let bytes: usize = terms
         .iter()
-        .map(|&term| postings.term(term as usize).len() + postings.encoded_len(term as usize) + 6)
+        .map(|&(text, term)| text.len() + postings.encoded_len(term as usize) + 6)
         .sum();
     let mut out = String::with_capacity(bytes + 128);
     open_script(&mut out, "s", n);
     out.push('{');
-    for (at, &term) in terms.iter().enumerate() {
+    for (at, &(text, term)) in terms.iter().enumerate() {
         if at > 0 {
             out.push(',');
         }
-        push_json_str(&mut out, postings.term(term as usize));
+        push_json_str(&mut out, text);
         out.push_str(":\"");
         postings.write(term as usize, &mut out);
         out.push('"');
@@ -255,6 +255,13 @@ pub fn push_json_str(out: &mut String, text: &str) {
     let mut start = 0;
     let mut at = 0;
     while at < bytes.len() {
+        // Eight bytes at a time while none needs a look.
+        if let Some(word) = bytes.get(at..at + 8)
+            && !needs_look(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        {
+            at += 8;
+            continue;
+        }
         let byte = bytes[at];
         // Only ASCII and the lead byte of U+2028/U+2029 need a look.
         if byte >= 0x20 && byte != b'"' && byte != b'\\' && byte != 0xE2 {
@@ -291,6 +298,20 @@ pub fn push_json_str(out: &mut String, text: &str) {
     }
     out.push_str(&text[start..]);
     out.push('"');
+}
+
+/// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or
+/// 0xE2 (the lead byte of U+2028 and U+2029): bit tricks that test all
+/// eight at once (exact, no false alarms).
+fn needs_look(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let zero = |x: u64| below(x, 1);
+    below(word, 0x20)
+        || zero(word ^ (ONES * u64::from(b'"')))
+        || zero(word ^ (ONES * u64::from(b'\\')))
+        || zero(word ^ (ONES * 0xE2))
 }
 
 fn script(kind: &str, n: usize, data: &impl Serialize) -> String {
@@ -339,4 +360,33 @@ pub fn parse_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Opt
         shards: shards.into_iter().map(|(_, data)| data).collect(),
         chunks: chunks.into_iter().map(|(_, data)| data).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let texts = [
+            "plain ascii text, long enough for words",
+            "中文，“引号”\"quote\" back\\slash\nnew\tline\u{1}\u{1f}\u{7f}",
+            "line\u{2028}separator\u{2029}paragraph — dash … ellipsis",
+            "12345678\"",
+            "",
+        ];
+        for text in texts {
+            let mut out = String::new();
+            push_json_str(&mut out, text);
+            let expected = serde_json::to_string(text)
+                .expect("a string serializes")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029");
+            assert_eq!(out, expected);
+            assert_eq!(
+                serde_json::from_str::<String>(&out).ok().as_deref(),
+                Some(text)
+            );
+        }
+    }
 }

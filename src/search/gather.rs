@@ -251,17 +251,7 @@ fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
     drop(found);
 
     let mut entries = Vec::with_capacity(ends.len());
-    // Kept until the shards are written: sized exactly (a term's first
-    // posting is kept apart).
-    let bytes: usize = (0..ends.len())
-        .map(|term| {
-            sorted[starts[term] as usize..starts[term + 1] as usize]
-                .windows(2)
-                .map(|pair| encoded_len(pair[1].0 - pair[0].0, pair[1].1))
-                .sum::<usize>()
-        })
-        .sum();
-    let mut rest = String::with_capacity(bytes);
+    let mut rest = String::with_capacity(sorted.len() * 2);
     for (term, &term_end) in ends.iter().enumerate() {
         let list = &sorted[starts[term] as usize..starts[term + 1] as usize];
         encode_into(&mut rest, list[0].0, &list[1..]);
@@ -272,6 +262,8 @@ fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
             rest_end: rest.len() as u32,
         });
     }
+    // Kept until the shards are written.
+    rest.shrink_to_fit();
     Run {
         terms: term_text,
         entries,
