@@ -21,7 +21,10 @@ const QUERIES: &[&str] = &["手机号", "账号", "交接清单", "离职 证书
 
 fn main() -> Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let out = PathBuf::from(args.first().context("usage: search_load OUT [OLD_OUT] [QUERY...]")?);
+    let out = PathBuf::from(
+        args.first()
+            .context("usage: search_load OUT [OLD_OUT] [QUERY...]")?,
+    );
     let old = args
         .get(1)
         .map(PathBuf::from)
@@ -33,17 +36,30 @@ fn main() -> Result<()> {
         args.iter().map(String::as_str).collect()
     };
     let files = read_index(&out)?;
-    let data = parse_all(files.iter().map(|(path, text)| (path.as_str(), text.as_str())))
-        .context("the index does not read back")?;
+    let data = parse_all(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+    .context("the index does not read back")?;
     let old_shards = old.as_deref().map(shard_count).transpose()?;
     for query in queries {
         let hits = data.search(query).hits;
         let chunks: BTreeSet<usize> = hits
             .iter()
-            .map(|hit| data.meta.chunks.partition_point(|start| *start <= hit.block) - 1)
+            .map(|hit| {
+                data.meta
+                    .chunks
+                    .partition_point(|start| *start <= hit.block)
+                    - 1
+            })
             .collect();
         let (bytes, count) = loaded(&out, &data.meta, query, &chunks)?;
-        print!("{query}: {} hits, {count} files, {:.0} KB", hits.len(), kb(bytes));
+        print!(
+            "{query}: {} hits, {count} files, {:.0} KB",
+            hits.len(),
+            kb(bytes)
+        );
         if let (Some(old), Some(shards)) = (&old, old_shards) {
             let meta = Meta {
                 shards,
@@ -94,7 +110,10 @@ fn read_index(out: &Path) -> Result<Vec<(String, String)>> {
     for entry in std::fs::read_dir(out.join("search"))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        files.push((format!("search/{name}"), std::fs::read_to_string(entry.path())?));
+        files.push((
+            format!("search/{name}"),
+            std::fs::read_to_string(entry.path())?,
+        ));
     }
     Ok(files)
 }
