@@ -1,6 +1,7 @@
-//! The index as data: blocks (a page, a heading's section, a step), their
-//! weighted postings ([`super::gather`]), and how both are cut into files
-//! that load in parts: term shards and text chunks.
+//! The index as data: blocks (a page, a heading's section, a step), the
+//! files' contents as the client and [`super::rank`] read them back
+//! ([`SearchData`]), and the sizes that cut them into parts that load
+//! apart: term shards and text chunks ([`super::emit`] writes them).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

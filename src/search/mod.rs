@@ -9,6 +9,11 @@
 //! only when a reader starts searching ([`emit`]). [`rank`] is the ranking
 //! the browser client runs, in Rust, for tests.
 //!
+//! The build should call [`try_for_each_file`]: it borrows the pages' text
+//! and hands over each file as soon as it is written, so at 10,000 pages
+//! the index adds some 20-25 MB to the build's peak instead of holding all
+//! its 72 MB of files ([`site_files`] collects them, for tests and tools).
+//!
 //! Why not Pagefind: its client is an ES module that fetches WebAssembly and
 //! its index, which browsers refuse from `file://`, and WebAssembly needs
 //! `'wasm-unsafe-eval'` beyond the site's `script-src 'self'`. For the
