@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::OUTPUT_DIR;
-use super::gather::{Postings, gather};
-use super::index::{Block, BlockKind, Limits, Meta, SearchData, shard_of};
+use super::gather::{Postings, gather, stored_size};
+use super::index::{Block, BlockKind, BlockSource, Limits, Meta, SearchData, shard_of};
 
 /// [`Meta::v`]: 2 since postings carry common weights in their gap and
 /// steps store their text without their title ([`STEP_TEXT_AFTER_TITLE`]).
@@ -32,57 +32,74 @@ const TAIL: &str = ");\n";
 
 /// Writes every index file, handing each to `put` as `(path, text)` as
 /// soon as it is made, from several threads at once, in no fixed order
-/// (the paths differ, so the output does not depend on it): the text
-/// chunks `search/t{n}.js` while the postings are gathered, then the term
-/// shards `search/s{n}.js`, then `search/index.js`. The first error `put`
-/// returns stops the writing and is returned.
+/// (the paths differ, so the output does not depend on it): the postings
+/// are gathered, then the term shards `search/s{n}.js` and the text chunks
+/// `search/t{n}.js` are written, then `search/index.js`. The first error
+/// `put` returns stops the writing and is returned.
 ///
-/// `pages` are `(title, url)`; `blocks` as for [`super::index::build`].
+/// Blocks are read from `source` a group at a time, twice (to gather, then
+/// to write the chunks), so that none but the postings is held throughout.
 pub fn write_files<E: Send>(
-    pages: &[(&str, &str)],
-    blocks: &[Block<'_>],
+    source: &dyn BlockSource,
     words: BTreeMap<String, String>,
     limits: Limits,
     put: &(dyn Fn(String, String) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
-    let chunks = chunk_ranges(blocks, limits.chunk_bytes);
+    let (postings, sizes) = gather(source);
+    let chunks = chunk_groups(&sizes, limits.chunk_bytes);
+    let mut starts = Vec::with_capacity(chunks.len());
+    let mut id = 0;
+    let mut group = 0;
+    for range in &chunks {
+        while group < range.start {
+            id += source.len(group);
+            group += 1;
+        }
+        starts.push(id as u32);
+    }
+    let blocks = id
+        + (group..source.groups())
+            .map(|group| source.len(group))
+            .sum::<usize>();
     let (written, shards) = rayon::join(
         || {
             chunks.par_iter().enumerate().try_for_each(|(n, range)| {
-                let text = chunk_script(n, pages, &blocks[range.clone()]);
-                put(format!("{OUTPUT_DIR}t{n}.js"), text)
+                let mut blocks = Vec::new();
+                for group in range.clone() {
+                    source.blocks(group, &mut blocks);
+                }
+                put(
+                    format!("{OUTPUT_DIR}t{n}.js"),
+                    chunk_script(n, source, &blocks),
+                )
             })
         },
-        || write_shards(&gather(blocks), limits.shard_bytes, put),
+        || write_shards(&postings, limits.shard_bytes, put),
     );
     written?;
     let meta = Meta {
         v: FORMAT,
-        blocks: blocks.len() as u32,
+        blocks: blocks as u32,
         shards: shards?,
-        chunks: chunks.iter().map(|range| range.start as u32).collect(),
+        chunks: starts,
         words,
     };
     put(format!("{OUTPUT_DIR}index.js"), script("index", 0, &meta))
 }
 
-/// Groups whole pages into runs of blocks of about `chunk_bytes`, one a
-/// text chunk.
-fn chunk_ranges(blocks: &[Block<'_>], chunk_bytes: usize) -> Vec<Range<usize>> {
+/// Groups whole groups of blocks (pages) into text chunks of about
+/// `chunk_bytes`, from each group's [`stored_size`].
+fn chunk_groups(sizes: &[usize], chunk_bytes: usize) -> Vec<Range<usize>> {
     let mut starts = Vec::new();
     let mut bytes = usize::MAX;
-    let mut current_page = usize::MAX;
-    for (id, block) in blocks.iter().enumerate() {
-        if block.page != current_page {
-            current_page = block.page;
-            if bytes >= chunk_bytes {
-                starts.push(id);
-                bytes = 0;
-            }
+    for (group, size) in sizes.iter().enumerate() {
+        if bytes >= chunk_bytes {
+            starts.push(group);
+            bytes = 0;
         }
-        bytes += block.title.len() + block.text.len() + block.anchor.len() + 16;
+        bytes += size;
     }
-    let ends = starts.iter().skip(1).copied().chain([blocks.len()]);
+    let ends = starts.iter().skip(1).copied().chain([sizes.len()]);
     starts
         .iter()
         .zip(ends)
@@ -93,11 +110,8 @@ fn chunk_ranges(blocks: &[Block<'_>], chunk_bytes: usize) -> Vec<Range<usize>> {
 /// `search/t{n}.js`: `{"pages":[{"title","url"}…],"blocks":[[page in the
 /// chunk, kind, anchor, title, text]…]}`. A page block's title is the
 /// page's, already in `pages`, so it is left empty.
-fn chunk_script(n: usize, pages: &[(&str, &str)], blocks: &[Block<'_>]) -> String {
-    let bytes: usize = blocks
-        .iter()
-        .map(|block| block.title.len() + block.text.len() + block.anchor.len() + 16)
-        .sum();
+fn chunk_script(n: usize, source: &dyn BlockSource, blocks: &[Block<'_>]) -> String {
+    let bytes: usize = blocks.iter().map(stored_size).sum();
     let mut out = String::with_capacity(bytes + 64 * blocks.len() / 4 + 256);
     open_script(&mut out, "t", n);
     out.push_str("{\"pages\":[");
@@ -108,7 +122,7 @@ fn chunk_script(n: usize, pages: &[(&str, &str)], blocks: &[Block<'_>]) -> Strin
                 out.push(',');
             }
             current = block.page;
-            let (title, url) = pages[block.page];
+            let (title, url) = source.page(block.page);
             out.push_str("{\"title\":");
             push_json_str(&mut out, title);
             out.push_str(",\"url\":");

@@ -19,7 +19,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::index::{Block, BlockKind};
+use std::ops::Range;
+
+use super::index::{Block, BlockKind, BlockList, BlockSource, PageRef};
 use super::postings::{encode_into, encoded_len};
 use super::tokens::scan_terms;
 
@@ -188,6 +190,13 @@ struct Run {
     terms: String,
     entries: Vec<Entry>,
     rest: String,
+    /// [`stored_size`] of each group's blocks.
+    sizes: Vec<usize>,
+}
+
+/// About how many bytes a block takes in a text chunk.
+pub fn stored_size(block: &Block<'_>) -> usize {
+    block.title.len() + block.text.len() + block.anchor.len() + 16
 }
 
 impl Run {
@@ -209,20 +218,28 @@ impl Run {
     }
 }
 
-/// Gathers the blocks `first..first + blocks.len()`, which start at a page
-/// block (or at the first block).
-fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
+/// Gathers the blocks of `groups`, whose first block has id `first`.
+fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> Run {
     let mut weights = Weights::default();
     let mut word = String::new();
-    for (offset, block) in blocks.iter().enumerate() {
-        scan_terms(&block.text, &mut word, |term, key| {
-            weights.in_text(term, key);
-        });
-        let title = block.kind.title_weight();
-        scan_terms(&block.title, &mut word, |term, key| {
-            weights.in_title(term, key, title);
-        });
-        weights.finish((first + offset) as u32, block.kind);
+    let mut blocks = Vec::new();
+    let mut id = first as u32;
+    let mut sizes = Vec::with_capacity(groups.len());
+    for group in groups {
+        blocks.clear();
+        source.blocks(group, &mut blocks);
+        for block in &blocks {
+            scan_terms(&block.text, &mut word, |term, key| {
+                weights.in_text(term, key);
+            });
+            let title = block.kind.title_weight();
+            scan_terms(&block.title, &mut word, |term, key| {
+                weights.in_title(term, key, title);
+            });
+            weights.finish(id, block.kind);
+            id += 1;
+        }
+        sizes.push(blocks.iter().map(stored_size).sum());
     }
     let Weights {
         terms: Terms {
@@ -268,6 +285,7 @@ fn gather_run(blocks: &[Block<'_>], first: usize) -> Run {
         terms: term_text,
         entries,
         rest,
+        sizes,
     }
 }
 
@@ -324,26 +342,41 @@ impl Postings {
     }
 }
 
-/// Every term's postings. Runs of whole pages are gathered in parallel,
-/// then indexed in order, so the result does not depend on how the runs
-/// were cut.
-pub fn gather(blocks: &[Block<'_>]) -> Postings {
-    // Runs start at page blocks: a block's page is then in its run. Runs
-    // of a few thousand blocks keep each run's working arrays small (a few
-    // MB, in cache) whatever the size of the site.
-    let target = (blocks.len() / (rayon::current_num_threads() * 4)).clamp(256, RUN_BLOCKS);
-    let mut bounds = vec![0];
-    for (id, block) in blocks.iter().enumerate() {
-        if block.kind == BlockKind::Page && id - bounds[bounds.len() - 1] >= target {
-            bounds.push(id);
+/// Every term's postings, and the [`stored_size`] of each group's blocks.
+/// Runs of whole groups are gathered in parallel, then indexed in order,
+/// so the result does not depend on how the runs were cut.
+pub fn gather(source: &dyn BlockSource) -> (Postings, Vec<usize>) {
+    let lens: Vec<usize> = (0..source.groups())
+        .map(|group| source.len(group))
+        .collect();
+    let total: usize = lens.iter().sum();
+    // Runs of a few thousand blocks keep each run's working arrays small
+    // (a few MB, in cache) whatever the size of the site.
+    let target = (total / (rayon::current_num_threads() * 4)).clamp(256, RUN_BLOCKS);
+    // (first group, first block id) of each run, then the ends.
+    let mut bounds = vec![(0, 0)];
+    let mut id = 0;
+    for (group, len) in lens.iter().enumerate() {
+        if id - bounds[bounds.len() - 1].1 >= target {
+            bounds.push((group, id));
         }
+        id += len;
     }
-    bounds.push(blocks.len());
+    bounds.push((lens.len(), id));
     let runs: Vec<Run> = bounds
         .par_windows(2)
-        .map(|pair| gather_run(&blocks[pair[0]..pair[1]], pair[0]))
+        .map(|pair| gather_run(source, pair[0].0..pair[1].0, pair[0].1))
         .collect();
+    let sizes = runs
+        .iter()
+        .flat_map(|run| run.sizes.iter().copied())
+        .collect();
+    (join(runs), sizes)
+}
 
+/// Indexes the runs' terms: each term's global id, encoded length and
+/// `(run, entry)` parts.
+fn join(runs: Vec<Run>) -> Postings {
     // Global term ids, each term's encoded length, and per run the global
     // id of each of its terms.
     let mut ids: HashMap<&str, u32, Fnv> = HashMap::default();
@@ -400,7 +433,8 @@ pub fn gather(blocks: &[Block<'_>]) -> Postings {
 
 /// Term → (block id, stored weight), block ids ascending.
 pub fn postings(blocks: &[Block<'_>]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    let gathered = gather(blocks);
+    let pages: Vec<PageRef> = Vec::new();
+    let (gathered, _) = gather(&BlockList::new(&pages, blocks));
     (0..gathered.len())
         .map(|term| {
             let mut text = String::new();

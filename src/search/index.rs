@@ -36,6 +36,64 @@ pub struct Block<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// Where the index reads its blocks from: groups of blocks (a page's),
+/// one group at a time, so that text made for the index (a section with
+/// its steps cut out) lives only while its group is read.
+pub trait BlockSource: Sync {
+    /// How many groups.
+    fn groups(&self) -> usize;
+    /// How many blocks group `group` has (what [`Self::blocks`] appends).
+    fn len(&self, group: usize) -> usize;
+    /// Appends the blocks of group `group`, the page block first.
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>);
+    /// `(title, url)` of the page a block's [`Block::page`] names.
+    fn page(&self, page: usize) -> (&str, &str);
+}
+
+/// Blocks already made, in a list: each run of blocks of one page is a
+/// group.
+pub struct BlockList<'a> {
+    pages: &'a [PageRef],
+    blocks: &'a [Block<'a>],
+    /// Index of each group's first block, then the number of blocks.
+    starts: Vec<usize>,
+}
+
+impl<'a> BlockList<'a> {
+    /// Blocks of one page together, the page block first; `Block::page`
+    /// indexes `pages`.
+    pub fn new(pages: &'a [PageRef], blocks: &'a [Block<'a>]) -> Self {
+        let mut starts: Vec<usize> = (0..blocks.len())
+            .filter(|&n| n == 0 || blocks[n].page != blocks[n - 1].page)
+            .collect();
+        starts.push(blocks.len());
+        Self {
+            pages,
+            blocks,
+            starts,
+        }
+    }
+}
+
+impl BlockSource for BlockList<'_> {
+    fn groups(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn len(&self, group: usize) -> usize {
+        self.starts[group + 1] - self.starts[group]
+    }
+
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>) {
+        out.extend_from_slice(&self.blocks[self.starts[group]..self.starts[group + 1]]);
+    }
+
+    fn page(&self, page: usize) -> (&str, &str) {
+        let page = &self.pages[page];
+        (&page.title, &page.url)
+    }
+}
+
 /// A page as the index sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PageRef {
@@ -115,12 +173,9 @@ pub fn build(
     words: BTreeMap<String, String>,
     limits: Limits,
 ) -> SearchData {
-    let pages: Vec<(&str, &str)> = pages
-        .iter()
-        .map(|page| (page.title.as_str(), page.url.as_str()))
-        .collect();
+    let source = BlockList::new(pages, blocks);
     let files = std::sync::Mutex::new(Vec::new());
-    let written = super::emit::write_files(&pages, blocks, words, limits, &|path, text| {
+    let written = super::emit::write_files(&source, words, limits, &|path, text| {
         files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -32,14 +32,12 @@ pub mod tokens;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
 use crate::content::Site;
 use crate::i18n::Language;
 use crate::markdown::Rendered;
 
 pub use emit::write_files;
-pub use index::{Block, BlockKind, Limits, PageRef, SearchData};
+pub use index::{Block, BlockKind, BlockList, BlockSource, Limits, PageRef, SearchData};
 pub use rank::{Hit, Results};
 
 /// Where the index files go, relative to the output root.
@@ -109,34 +107,16 @@ fn file_order(path: &str) -> (u8, usize) {
 /// no fixed order. The first error `put` returns stops the work and is
 /// returned.
 ///
-/// The index borrows the pages' text rather than copying it; what it holds
-/// at its peak is the postings being gathered and the files in flight.
+/// The index borrows the pages' text rather than copying it, and makes a
+/// page's blocks (its sections without their steps' text) only while it
+/// reads them: what it holds at its peak is the postings and the files in
+/// flight.
 pub fn try_for_each_file<E: Send>(
     site: &Site,
     rendered: &[Rendered],
     put: &(dyn Fn(String, String) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     let language = Language::from_tag(&site.config.language);
-    let pages: Vec<(&str, &str)> = site
-        .pages
-        .iter()
-        .map(|page| (page.front.title.as_str(), page.url.as_str()))
-        .collect();
-    let per_page: Vec<Vec<Block<'_>>> = rendered
-        .par_iter()
-        .enumerate()
-        .map(|(n, output)| {
-            let page = PageText {
-                index: n,
-                title: pages[n].0,
-                description: site.pages[n].front.description.as_deref(),
-            };
-            let mut blocks = Vec::with_capacity(output.text_blocks.len() + 1);
-            page_blocks(&page, output, &mut blocks);
-            blocks
-        })
-        .collect();
-    let blocks: Vec<Block<'_>> = per_page.into_iter().flatten().collect();
     let words: BTreeMap<String, String> = WORDS
         .iter()
         .map(|key| {
@@ -144,7 +124,40 @@ pub fn try_for_each_file<E: Send>(
             (short.to_owned(), language.word(key).to_owned())
         })
         .collect();
-    emit::write_files(&pages, &blocks, words, Limits::default(), put)
+    let source = SiteBlocks { site, rendered };
+    emit::write_files(&source, words, Limits::default(), put)
+}
+
+/// A rendered site's blocks, one group a page, made when asked for.
+struct SiteBlocks<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+}
+
+impl BlockSource for SiteBlocks<'_> {
+    fn groups(&self) -> usize {
+        self.rendered.len()
+    }
+
+    fn len(&self, group: usize) -> usize {
+        let blocks = &self.rendered[group].text_blocks;
+        1 + blocks.iter().filter(|block| block.anchor.is_some()).count()
+    }
+
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>) {
+        let front = &self.site.pages[group].front;
+        let page = PageText {
+            index: group,
+            title: &front.title,
+            description: front.description.as_deref(),
+        };
+        page_blocks(&page, &self.rendered[group], out);
+    }
+
+    fn page(&self, page: usize) -> (&str, &str) {
+        let page = &self.site.pages[page];
+        (&page.front.title, &page.url)
+    }
 }
 
 /// What a page block is made of besides the rendered text.
