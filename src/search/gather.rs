@@ -10,17 +10,20 @@
 //! text is hashed once per occurrence (CJK terms as a number, not a
 //! string), a block's weights live in an array indexed by term id, and a
 //! run's postings are encoded before they are kept (about two bytes a
-//! posting instead of eight). The runs are then joined in order, looking
-//! each distinct term of a run up once.
+//! posting instead of eight). The runs are then indexed in order, looking
+//! each distinct term of a run up once, and a term's postings are copied
+//! out of the runs only into its shard's file ([`Postings::write`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
-use super::index::{Block, BlockKind};
+use std::ops::Range;
+
+use super::index::{Block, BlockKind, BlockList, BlockSource, PageRef};
 use super::postings::{encode_into, encoded_len};
-use super::tokens::{keyed_terms_in, normalize};
+use super::tokens::scan_terms;
 
 /// Weight of a term found in a page title.
 const PAGE_TITLE: u32 = 12;
@@ -30,6 +33,8 @@ const HEADING_TITLE: u32 = 8;
 const STEP_TITLE: u32 = 6;
 /// Most a term's repeats in running text count.
 const TEXT_CAP: u32 = 3;
+/// Most blocks gathered in one run (see [`gather`]).
+const RUN_BLOCKS: usize = 8192;
 /// A block's own weight counts this many times its page's.
 const OWN_FACTOR: u32 = 4;
 
@@ -47,40 +52,51 @@ impl BlockKind {
     }
 }
 
-/// A block's title and text, normalized once; its terms borrow from here.
-struct Normalized {
-    kind: BlockKind,
-    title: String,
-    text: String,
-}
-
-impl Normalized {
-    fn new(block: &Block) -> Self {
-        Self {
-            kind: block.kind,
-            title: normalize(&block.title),
-            text: normalize(&block.text),
-        }
-    }
-}
-
 /// Term ids of one run of pages, in order of first use.
-#[derive(Default)]
-struct Terms<'a> {
-    /// CJK terms by their key ([`keyed_terms_in`]).
+struct Terms {
+    /// CJK characters of the Basic Multilingual Plane by code: their id
+    /// plus one (0: not seen), so most CJK terms need no hashing at all.
+    unigrams: Vec<u32>,
+    /// Other CJK terms by their key ([`scan_terms`]).
     cjk: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    words: HashMap<&'a str, u32, Fnv>,
+    words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
     ends: Vec<u32>,
 }
 
-impl<'a> Terms<'a> {
-    /// The id of `term`, and whether it is new.
-    fn id(&mut self, term: &'a str, key: u64) -> (u32, bool) {
+impl Default for Terms {
+    fn default() -> Self {
+        Self {
+            unigrams: vec![0; 0x1_0000],
+            cjk: HashMap::default(),
+            words: HashMap::default(),
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl Terms {
+    /// The id of `term` (whose key is `key`, 0 for a word), and whether it
+    /// is new.
+    #[inline]
+    fn id(&mut self, term: &str, key: u64) -> (u32, bool) {
         let next = self.ends.len() as u32;
         let id = if key == 0 {
-            *self.words.entry(term).or_insert(next)
+            match self.words.get(term) {
+                Some(&id) => id,
+                None => {
+                    self.words.insert(term.to_owned(), next);
+                    next
+                }
+            }
+        } else if key < 0x1_0000 {
+            let slot = &mut self.unigrams[key as usize];
+            if *slot == 0 {
+                *slot = next + 1;
+            }
+            *slot - 1
         } else {
             *self.cjk.entry(key).or_insert(next)
         };
@@ -89,6 +105,70 @@ impl<'a> Terms<'a> {
             self.ends.push(self.text.len() as u32);
         }
         (id, id == next)
+    }
+}
+
+/// The weights of a run's terms while its blocks are read.
+#[derive(Default)]
+struct Weights {
+    terms: Terms,
+    /// By term id: the weight in the block being read (0: absent), and in
+    /// its page.
+    block: Vec<u32>,
+    page: Vec<u32>,
+    /// Term ids with a weight in the block, and in the page.
+    touched: Vec<u32>,
+    page_touched: Vec<u32>,
+    /// (term id, block id, stored weight), in block order.
+    found: Vec<(u32, u32, u32)>,
+}
+
+impl Weights {
+    /// The weight slot of `term` in the block being read.
+    #[inline]
+    fn slot(&mut self, term: &str, key: u64) -> &mut u32 {
+        let (id, new) = self.terms.id(term, key);
+        if new {
+            self.block.push(0);
+            self.page.push(0);
+        }
+        let slot = &mut self.block[id as usize];
+        if *slot == 0 {
+            self.touched.push(id);
+        }
+        slot
+    }
+
+    /// A term of running text: one more repeat, up to the cap.
+    fn in_text(&mut self, term: &str, key: u64) {
+        let slot = self.slot(term, key);
+        *slot = (*slot + 1).min(TEXT_CAP);
+    }
+
+    /// A term of a title: the title's weight.
+    fn in_title(&mut self, term: &str, key: u64, weight: u32) {
+        *self.slot(term, key) = weight;
+    }
+
+    /// Ends block `id`: its postings are kept, and a page block's weights
+    /// become the ones its blocks inherit.
+    fn finish(&mut self, id: u32, kind: BlockKind) {
+        if kind == BlockKind::Page {
+            for &term in &self.page_touched {
+                self.page[term as usize] = 0;
+            }
+            self.page_touched.clear();
+            for &term in &self.touched {
+                self.page[term as usize] = self.block[term as usize];
+            }
+            self.page_touched.extend_from_slice(&self.touched);
+        }
+        for &term in &self.touched {
+            let own = std::mem::take(&mut self.block[term as usize]);
+            let stored = OWN_FACTOR * own + self.page[term as usize];
+            self.found.push((term, id, stored));
+        }
+        self.touched.clear();
     }
 }
 
@@ -110,78 +190,66 @@ struct Run {
     terms: String,
     entries: Vec<Entry>,
     rest: String,
+    /// [`stored_size`] of each group's blocks.
+    sizes: Vec<usize>,
+}
+
+/// About how many bytes a block takes in a text chunk.
+pub fn stored_size(block: &Block<'_>) -> usize {
+    block.title.len() + block.text.len() + block.anchor.len() + 16
 }
 
 impl Run {
-    /// `(term, entry, encoded rest)` of each term, in id order.
-    fn iter(&self) -> impl Iterator<Item = (&str, &Entry, &str)> {
-        let (mut term_start, mut rest_start) = (0, 0);
-        self.entries.iter().map(move |entry| {
-            let term = &self.terms[term_start..entry.term_end as usize];
-            let rest = &self.rest[rest_start..entry.rest_end as usize];
-            term_start = entry.term_end as usize;
-            rest_start = entry.rest_end as usize;
-            (term, entry, rest)
-        })
+    /// The text of the term of entry `n`, its entry and its encoded rest.
+    fn get(&self, n: usize) -> (&str, &Entry, &str) {
+        let (term_start, rest_start) = match n.checked_sub(1) {
+            Some(before) => {
+                let before = &self.entries[before];
+                (before.term_end as usize, before.rest_end as usize)
+            }
+            None => (0, 0),
+        };
+        let entry = &self.entries[n];
+        (
+            &self.terms[term_start..entry.term_end as usize],
+            entry,
+            &self.rest[rest_start..entry.rest_end as usize],
+        )
     }
 }
 
-/// Gathers the blocks `first..first + blocks.len()`, which start at a page
-/// block (or at the first block).
-fn gather_run(blocks: &[Block], first: usize) -> Run {
-    let normalized: Vec<Normalized> = blocks.iter().map(Normalized::new).collect();
-    let mut terms = Terms::default();
-    // By term id: the weight in the block being read (0: absent), and in
-    // its page.
-    let mut weight: Vec<u32> = Vec::new();
-    let mut page_weight: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut page_touched: Vec<u32> = Vec::new();
-    // (term id, block id, stored weight), in block order.
-    let mut found: Vec<(u32, u32, u32)> = Vec::new();
-    for (offset, block) in normalized.iter().enumerate() {
-        let id = (first + offset) as u32;
-        let mut add = |term, key, update: &dyn Fn(u32) -> u32| {
-            let (term, new) = terms.id(term, key);
-            if new {
-                weight.push(0);
-                page_weight.push(0);
-            }
-            let slot = &mut weight[term as usize];
-            if *slot == 0 {
-                touched.push(term);
-            }
-            *slot = update(*slot);
-        };
-        keyed_terms_in(&block.text, |term, key| {
-            add(term, key, &|count| (count + 1).min(TEXT_CAP));
-        });
-        let title = block.kind.title_weight();
-        keyed_terms_in(&block.title, |term, key| add(term, key, &|_| title));
-        if block.kind == BlockKind::Page {
-            for &term in &page_touched {
-                page_weight[term as usize] = 0;
-            }
-            page_touched.clear();
-            for &term in &touched {
-                page_weight[term as usize] = weight[term as usize];
-            }
-            page_touched.extend_from_slice(&touched);
+/// Gathers the blocks of `groups`, whose first block has id `first`.
+fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> Run {
+    let mut weights = Weights::default();
+    let mut word = String::new();
+    let mut blocks = Vec::new();
+    let mut id = first as u32;
+    let mut sizes = Vec::with_capacity(groups.len());
+    for group in groups {
+        blocks.clear();
+        source.blocks(group, &mut blocks);
+        for block in &blocks {
+            scan_terms(&block.text, &mut word, |term, key| {
+                weights.in_text(term, key);
+            });
+            let title = block.kind.title_weight();
+            scan_terms(&block.title, &mut word, |term, key| {
+                weights.in_title(term, key, title);
+            });
+            weights.finish(id, block.kind);
+            id += 1;
         }
-        for &term in &touched {
-            let own = std::mem::take(&mut weight[term as usize]);
-            found.push((term, id, OWN_FACTOR * own + page_weight[term as usize]));
-        }
-        touched.clear();
+        sizes.push(blocks.iter().map(stored_size).sum());
     }
-    let Terms {
-        cjk,
-        words,
-        text: term_text,
-        ends,
-    } = terms;
-    drop((cjk, words));
-    drop(normalized);
+    let Weights {
+        terms: Terms {
+            text: term_text,
+            ends,
+            ..
+        },
+        found,
+        ..
+    } = weights;
 
     // Postings by term id, block order kept (a counting sort).
     let mut starts = vec![0u32; ends.len() + 1];
@@ -211,77 +279,168 @@ fn gather_run(blocks: &[Block], first: usize) -> Run {
             rest_end: rest.len() as u32,
         });
     }
+    // Kept until the shards are written.
+    rest.shrink_to_fit();
     Run {
         terms: term_text,
         entries,
         rest,
+        sizes,
     }
 }
 
-/// Term → encoded postings ([`super::postings::encode`]), in no particular
-/// order. Runs of whole pages are gathered in parallel, then joined in
-/// order, so the result does not depend on how the runs were cut.
-pub fn encoded_postings(blocks: &[Block]) -> Vec<(String, String)> {
-    // Runs start at page blocks: a block's page is then in its run.
-    let target = (blocks.len() / (rayon::current_num_threads() * 4)).max(256);
-    let mut bounds = vec![0];
-    for (id, block) in blocks.iter().enumerate() {
-        if block.kind == BlockKind::Page && id - bounds[bounds.len() - 1] >= target {
-            bounds.push(id);
+/// Every term's postings, still in the runs they were gathered in: a term's
+/// encoded postings are written straight into the file of its shard
+/// ([`Postings::write`]), never joined into a string of their own.
+pub struct Postings {
+    runs: Vec<Run>,
+    /// Per term, in order of first use: the end of its `(run, entry)`
+    /// parts in [`Self::parts`].
+    ends: Vec<u32>,
+    /// Each term's `(run, entry)` pairs, in run order.
+    parts: Vec<(u32, u32)>,
+    /// Each term's encoded length.
+    lengths: Vec<usize>,
+}
+
+impl Postings {
+    /// How many distinct terms.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn parts(&self, term: usize) -> &[(u32, u32)] {
+        let start = term.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.parts[start as usize..self.ends[term] as usize]
+    }
+
+    /// The text of term `term` (an id below [`Self::len`]).
+    pub fn term(&self, term: usize) -> &str {
+        let (run, entry) = self.parts(term)[0];
+        self.runs[run as usize].get(entry as usize).0
+    }
+
+    /// How many bytes [`Self::write`] writes for `term`.
+    pub fn encoded_len(&self, term: usize) -> usize {
+        self.lengths[term]
+    }
+
+    /// Appends the encoded postings ([`super::postings::encode`]) of `term`.
+    pub fn write(&self, term: usize, out: &mut String) {
+        let mut last = 0;
+        for &(run, entry) in self.parts(term) {
+            let (_, entry, rest) = self.runs[run as usize].get(entry as usize);
+            encode_into(out, last, &[entry.first]);
+            out.push_str(rest);
+            last = entry.last;
         }
     }
-    bounds.push(blocks.len());
+}
+
+/// Every term's postings, and the [`stored_size`] of each group's blocks.
+/// Runs of whole groups are gathered in parallel, then indexed in order,
+/// so the result does not depend on how the runs were cut.
+pub fn gather(source: &dyn BlockSource) -> (Postings, Vec<usize>) {
+    let lens: Vec<usize> = (0..source.groups())
+        .map(|group| source.len(group))
+        .collect();
+    let total: usize = lens.iter().sum();
+    // Runs of a few thousand blocks keep each run's working arrays small
+    // (a few MB, in cache) whatever the size of the site.
+    let target = (total / (rayon::current_num_threads() * 4)).clamp(256, RUN_BLOCKS);
+    // (first group, first block id) of each run, then the ends.
+    let mut bounds = vec![(0, 0)];
+    let mut id = 0;
+    for (group, len) in lens.iter().enumerate() {
+        if id - bounds[bounds.len() - 1].1 >= target {
+            bounds.push((group, id));
+        }
+        id += len;
+    }
+    bounds.push((lens.len(), id));
     let runs: Vec<Run> = bounds
         .par_windows(2)
-        .map(|pair| gather_run(&blocks[pair[0]..pair[1]], pair[0]))
+        .map(|pair| gather_run(source, pair[0].0..pair[1].0, pair[0].1))
         .collect();
+    let sizes = runs
+        .iter()
+        .flat_map(|run| run.sizes.iter().copied())
+        .collect();
+    (join(runs), sizes)
+}
 
+/// Indexes the runs' terms: each term's global id, encoded length and
+/// `(run, entry)` parts.
+fn join(runs: Vec<Run>) -> Postings {
     // Global term ids, each term's encoded length, and per run the global
     // id of each of its terms.
     let mut ids: HashMap<&str, u32, Fnv> = HashMap::default();
     let mut last: Vec<u32> = Vec::new();
     let mut lengths: Vec<usize> = Vec::new();
-    let mut global: Vec<Vec<u32>> = Vec::with_capacity(runs.len());
-    let mut names: Vec<String> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut global: Vec<u32> = Vec::with_capacity(runs.iter().map(|run| run.entries.len()).sum());
     for run in &runs {
-        let mut of_run = Vec::with_capacity(run.entries.len());
-        for (term, entry, rest) in run.iter() {
-            let next = names.len() as u32;
+        for n in 0..run.entries.len() {
+            let (term, entry, rest) = run.get(n);
+            let next = lengths.len() as u32;
             let id = *ids.entry(term).or_insert(next);
             if id == next {
-                names.push(term.to_owned());
                 last.push(0);
                 lengths.push(0);
+                counts.push(0);
             }
-            let n = id as usize;
-            lengths[n] += encoded_len(entry.first.0 - last[n]) + rest.len();
-            last[n] = entry.last;
-            of_run.push(id);
+            let id = id as usize;
+            lengths[id] += encoded_len(entry.first.0 - last[id], entry.first.1) + rest.len();
+            last[id] = entry.last;
+            counts[id] += 1;
+            global.push(id as u32);
         }
-        global.push(of_run);
     }
     drop(ids);
-    let mut texts: Vec<String> = lengths.iter().map(|&n| String::with_capacity(n)).collect();
-    last.fill(0);
-    // Each run is dropped once joined.
-    for (run, of_run) in runs.into_iter().zip(global) {
-        for ((_, entry, rest), id) in run.iter().zip(of_run) {
-            let n = id as usize;
-            encode_into(&mut texts[n], last[n], &[entry.first]);
-            texts[n].push_str(rest);
-            last[n] = entry.last;
+    drop(last);
+    // Each term's parts together, in run order (a counting sort).
+    let mut ends = counts;
+    let mut total = 0;
+    for end in &mut ends {
+        total += *end;
+        *end = total;
+    }
+    let mut next: Vec<u32> = std::iter::once(0)
+        .chain(ends.iter().copied())
+        .take(ends.len())
+        .collect();
+    let mut parts = vec![(0u32, 0u32); global.len()];
+    let mut ids = global.into_iter();
+    for (r, run) in runs.iter().enumerate() {
+        for (n, id) in (0..run.entries.len()).zip(&mut ids) {
+            let slot = &mut next[id as usize];
+            parts[*slot as usize] = (r as u32, n as u32);
+            *slot += 1;
         }
     }
-    names.into_iter().zip(texts).collect()
+    Postings {
+        runs,
+        ends,
+        parts,
+        lengths,
+    }
 }
 
 /// Term → (block id, stored weight), block ids ascending.
-pub fn postings(blocks: &[Block]) -> BTreeMap<String, Vec<(u32, u32)>> {
-    encoded_postings(blocks)
-        .into_iter()
-        .map(|(term, text)| {
+pub fn postings(blocks: &[Block<'_>]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let pages: Vec<PageRef> = Vec::new();
+    let (gathered, _) = gather(&BlockList::new(&pages, blocks));
+    (0..gathered.len())
+        .map(|term| {
+            let mut text = String::new();
+            gathered.write(term, &mut text);
             let list = super::postings::decode(&text).expect("postings decode");
-            (term, list)
+            (gathered.term(term).to_owned(), list)
         })
         .collect()
 }
@@ -336,13 +495,13 @@ type Fnv = BuildHasherDefault<FnvHasher>;
 mod tests {
     use super::*;
 
-    fn block(page: usize, kind: BlockKind, title: &str, text: &str) -> Block {
+    fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
         Block {
             page,
             kind,
-            anchor: String::new(),
-            title: title.to_owned(),
-            text: text.to_owned(),
+            anchor: "".into(),
+            title: title.into(),
+            text: text.into(),
         }
     }
 

@@ -1,13 +1,12 @@
-//! The index as data: blocks (a page, a heading's section, a step), their
-//! weighted postings ([`super::gather`]), and how both are cut into files
-//! that load in parts: term shards and text chunks.
+//! The index as data: blocks (a page, a heading's section, a step), the
+//! files' contents as the client and [`super::rank`] read them back
+//! ([`SearchData`]), and the sizes that cut them into parts that load
+//! apart: term shards and text chunks ([`super::emit`] writes them).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-
-use super::gather::encoded_postings;
 
 /// What a block is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,19 +20,78 @@ pub enum BlockKind {
     Step = 2,
 }
 
-/// A place a result can land on.
+/// A place a result can land on. Its text is borrowed from the rendered
+/// pages where it can be, so the index holds no second copy of the site.
 #[derive(Debug, Clone)]
-pub struct Block {
+pub struct Block<'a> {
     /// Index of its page in the page list given to [`build`].
     pub page: usize,
     /// Page, heading or step.
     pub kind: BlockKind,
     /// Anchor on the page (`""`: the top).
-    pub anchor: String,
+    pub anchor: Cow<'a, str>,
     /// Page title, heading or the step's first line.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// The running text.
-    pub text: String,
+    pub text: Cow<'a, str>,
+}
+
+/// Where the index reads its blocks from: groups of blocks (a page's),
+/// one group at a time, so that text made for the index (a section with
+/// its steps cut out) lives only while its group is read.
+pub trait BlockSource: Sync {
+    /// How many groups.
+    fn groups(&self) -> usize;
+    /// How many blocks group `group` has (what [`Self::blocks`] appends).
+    fn len(&self, group: usize) -> usize;
+    /// Appends the blocks of group `group`, the page block first.
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>);
+    /// `(title, url)` of the page a block's [`Block::page`] names.
+    fn page(&self, page: usize) -> (&str, &str);
+}
+
+/// Blocks already made, in a list: each run of blocks of one page is a
+/// group.
+pub struct BlockList<'a> {
+    pages: &'a [PageRef],
+    blocks: &'a [Block<'a>],
+    /// Index of each group's first block, then the number of blocks.
+    starts: Vec<usize>,
+}
+
+impl<'a> BlockList<'a> {
+    /// Blocks of one page together, the page block first; `Block::page`
+    /// indexes `pages`.
+    pub fn new(pages: &'a [PageRef], blocks: &'a [Block<'a>]) -> Self {
+        let mut starts: Vec<usize> = (0..blocks.len())
+            .filter(|&n| n == 0 || blocks[n].page != blocks[n - 1].page)
+            .collect();
+        starts.push(blocks.len());
+        Self {
+            pages,
+            blocks,
+            starts,
+        }
+    }
+}
+
+impl BlockSource for BlockList<'_> {
+    fn groups(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn len(&self, group: usize) -> usize {
+        self.starts[group + 1] - self.starts[group]
+    }
+
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>) {
+        out.extend_from_slice(&self.blocks[self.starts[group]..self.starts[group + 1]]);
+    }
+
+    fn page(&self, page: usize) -> (&str, &str) {
+        let page = &self.pages[page];
+        (&page.title, &page.url)
+    }
 }
 
 /// A page as the index sees it.
@@ -107,27 +165,33 @@ impl Default for Limits {
 }
 
 /// Builds the index from pages and their blocks (blocks of one page
-/// together, the page block first).
+/// together, the page block first), by writing its files
+/// ([`super::emit::write_files`]) and reading them back.
 pub fn build(
     pages: &[PageRef],
-    blocks: Vec<Block>,
+    blocks: &[Block<'_>],
     words: BTreeMap<String, String>,
     limits: Limits,
 ) -> SearchData {
-    let count = blocks.len() as u32;
-    let shards = shard(encoded_postings(&blocks), limits.shard_bytes);
-    let (chunks, starts) = chunk(pages, blocks, limits.chunk_bytes);
-    SearchData {
-        meta: Meta {
-            v: 1,
-            blocks: count,
-            shards: shards.len() as u32,
-            chunks: starts,
-            words,
-        },
-        shards,
-        chunks,
-    }
+    let source = BlockList::new(pages, blocks);
+    let files = std::sync::Mutex::new(Vec::new());
+    let written = super::emit::write_files(&source, words, limits, &|path, text| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path, text));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(()) = written;
+    let files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    super::emit::parse_all(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+    .expect("the index files read back")
 }
 
 /// The shard a term lives in, from its first two characters (one for a
@@ -143,79 +207,17 @@ pub fn shard_of(term: &str, shards: u32) -> usize {
     (key % u64::from(shards.max(1))) as usize
 }
 
-/// Spreads terms and their encoded postings over enough shards to keep
-/// each near `shard_bytes`.
-fn shard(encoded: Vec<(String, String)>, shard_bytes: usize) -> Vec<BTreeMap<String, String>> {
-    let bytes: usize = encoded
-        .iter()
-        .map(|(term, text)| term.len() + text.len() + 6)
-        .sum();
-    let count = bytes.div_ceil(shard_bytes.max(1)).max(1) as u32;
-    let mut parts: Vec<Vec<(String, String)>> = vec![Vec::new(); count as usize];
-    for (term, text) in encoded {
-        parts[shard_of(&term, count)].push((term, text));
-    }
-    parts
-        .into_par_iter()
-        .map(|mut part| {
-            part.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            part.into_iter().collect()
-        })
-        .collect()
-}
-
-/// Groups whole pages into text chunks of about `chunk_bytes`; returns the
-/// chunks and the first block id of each.
-fn chunk(pages: &[PageRef], blocks: Vec<Block>, chunk_bytes: usize) -> (Vec<Chunk>, Vec<u32>) {
-    let mut chunks: Vec<Chunk> = Vec::new();
-    let mut starts = Vec::new();
-    let mut bytes = usize::MAX;
-    let mut current_page = usize::MAX;
-    for (id, block) in blocks.into_iter().enumerate() {
-        if block.page != current_page {
-            current_page = block.page;
-            if bytes >= chunk_bytes {
-                chunks.push(Chunk {
-                    pages: Vec::new(),
-                    blocks: Vec::new(),
-                });
-                starts.push(id as u32);
-                bytes = 0;
-            }
-            let chunk = chunks.last_mut().expect("a chunk was started");
-            chunk.pages.push(pages[block.page].clone());
-        }
-        let chunk = chunks.last_mut().expect("a chunk was started");
-        bytes += block.title.len() + block.text.len() + block.anchor.len() + 16;
-
-        // A page block's title is the page's, already in `pages`.
-        let title = if block.kind == BlockKind::Page {
-            String::new()
-        } else {
-            block.title
-        };
-        chunk.blocks.push((
-            (chunk.pages.len() - 1) as u32,
-            block.kind as u8,
-            block.anchor,
-            title,
-            block.text,
-        ));
-    }
-    (chunks, starts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn block(page: usize, kind: BlockKind, title: &str, text: &str) -> Block {
+    fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
         Block {
             page,
             kind,
-            anchor: String::new(),
-            title: title.to_owned(),
-            text: text.to_owned(),
+            anchor: "".into(),
+            title: title.into(),
+            text: text.into(),
         }
     }
 
@@ -233,12 +235,7 @@ mod tests {
         let blocks: Vec<Block> = (0..3)
             .map(|i| block(i, BlockKind::Page, "", "qq 号"))
             .collect();
-        let data = build(
-            &pages(3),
-            blocks.clone(),
-            BTreeMap::new(),
-            Limits::default(),
-        );
+        let data = build(&pages(3), &blocks, BTreeMap::new(), Limits::default());
         assert_eq!(data.shards.len(), 1);
         // A page block inherits from itself: 4 × 1 + 1.
         let qq = super::super::postings::decode(&data.shards[0]["qq"]);
@@ -247,7 +244,7 @@ mod tests {
             shard_bytes: 8,
             chunk_bytes: 1,
         };
-        let data = build(&pages(3), blocks, BTreeMap::new(), tiny);
+        let data = build(&pages(3), &blocks, BTreeMap::new(), tiny);
         assert!(data.shards.len() > 1);
         for (n, shard) in data.shards.iter().enumerate() {
             for term in shard.keys() {
@@ -267,11 +264,11 @@ mod tests {
             shard_bytes: 1024,
             chunk_bytes: 1,
         };
-        let data = build(&pages(2), blocks.clone(), BTreeMap::new(), limits);
+        let data = build(&pages(2), &blocks, BTreeMap::new(), limits);
         assert_eq!(data.meta.chunks, [0, 2]);
         assert_eq!(data.chunks[0].blocks.len(), 2);
         assert_eq!(data.chunks[1].pages[0].title, "p1");
-        let one = build(&pages(2), blocks, BTreeMap::new(), Limits::default());
+        let one = build(&pages(2), &blocks, BTreeMap::new(), Limits::default());
         assert_eq!(one.meta.chunks, [0]);
         assert_eq!(one.chunks[0].blocks[2].0, 1);
     }

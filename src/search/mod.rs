@@ -9,10 +9,15 @@
 //! only when a reader starts searching ([`emit`]). [`rank`] is the ranking
 //! the browser client runs, in Rust, for tests.
 //!
+//! The build should call [`try_for_each_file`]: it borrows the pages' text
+//! and hands over each file as soon as it is written, so at 10,000 pages
+//! the index adds some 20-25 MB to the build's peak instead of holding all
+//! its 72 MB of files ([`site_files`] collects them, for tests and tools).
+//!
 //! Why not Pagefind: its client is an ES module that fetches WebAssembly and
 //! its index, which browsers refuse from `file://`, and WebAssembly needs
 //! `'wasm-unsafe-eval'` beyond the site's `script-src 'self'`. For the
-//! bundled guide it writes 617 KB where this index is 28.7 KB (155 KB of
+//! bundled guide it writes 617 KB where this index is 26.6 KB (155 KB of
 //! HTML), and its first query loads some 145 KB of code before any index.
 
 pub mod emit;
@@ -24,13 +29,15 @@ pub mod rank;
 mod tests;
 pub mod tokens;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::content::Site;
 use crate::i18n::Language;
 use crate::markdown::Rendered;
 
-pub use index::{Block, BlockKind, Limits, PageRef, SearchData};
+pub use emit::write_files;
+pub use index::{Block, BlockKind, BlockList, BlockSource, Limits, PageRef, SearchData};
 pub use rank::{Hit, Results};
 
 /// Where the index files go, relative to the output root.
@@ -46,26 +53,70 @@ const WORDS: &[&str] = &[
     "search_hint",
 ];
 
-/// The index of a rendered site.
+/// The index of a rendered site, read back from its files.
 pub fn index_site(site: &Site, rendered: &[Rendered]) -> SearchData {
-    let language = Language::from_tag(&site.config.language);
-    let pages: Vec<PageRef> = site
-        .pages
-        .iter()
-        .map(|page| PageRef {
-            title: page.front.title.clone(),
-            url: page.url.clone(),
-        })
-        .collect();
-    let mut blocks = Vec::new();
-    for (n, output) in rendered.iter().enumerate() {
-        let page = PageText {
-            index: n,
-            title: &pages[n].title,
-            description: site.pages[n].front.description.as_deref(),
-        };
-        page_blocks(&page, output, &mut blocks);
+    let files = site_files(site, rendered);
+    emit::parse_all(
+        files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+    .expect("the index files read back")
+}
+
+/// The files of the index of a rendered site, as `(path, text)`:
+/// `search/index.js`, the term shards `search/s{n}.js` in order, then the
+/// text chunks `search/t{n}.js` in order. [`try_for_each_file`] makes the
+/// same files without holding them all at once.
+pub fn site_files(site: &Site, rendered: &[Rendered]) -> Vec<(String, String)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let done = try_for_each_file(site, rendered, &|path, text| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path, text));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(()) = done;
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by_cached_key(|(path, _)| file_order(path));
+    files
+}
+
+/// Sort key of an index file: `index.js`, then `s0.js`, `s1.js`…, then
+/// `t0.js`, `t1.js`…
+fn file_order(path: &str) -> (u8, usize) {
+    let name = path.strip_prefix(OUTPUT_DIR).unwrap_or(path);
+    let number = name
+        .get(1..)
+        .and_then(|rest| rest.strip_suffix(".js"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    match name.as_bytes().first() {
+        Some(b's') => (1, number),
+        Some(b't') => (2, number),
+        _ => (0, number),
     }
+}
+
+/// Makes the index files of a rendered site and hands each to `put` as
+/// `(path, text)` as soon as it is made, so that they need not all be held
+/// at once: the same files as [`site_files`], from several threads and in
+/// no fixed order. The first error `put` returns stops the work and is
+/// returned.
+///
+/// The index borrows the pages' text rather than copying it, and makes a
+/// page's blocks (its sections without their steps' text) only while it
+/// reads them: what it holds at its peak is the postings and the files in
+/// flight.
+pub fn try_for_each_file<E: Send>(
+    site: &Site,
+    rendered: &[Rendered],
+    put: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let language = Language::from_tag(&site.config.language);
     let words: BTreeMap<String, String> = WORDS
         .iter()
         .map(|key| {
@@ -73,12 +124,40 @@ pub fn index_site(site: &Site, rendered: &[Rendered]) -> SearchData {
             (short.to_owned(), language.word(key).to_owned())
         })
         .collect();
-    index::build(&pages, blocks, words, Limits::default())
+    let source = SiteBlocks { site, rendered };
+    emit::write_files(&source, words, Limits::default(), put)
 }
 
-/// The files of the index of a rendered site, as `(path, text)`.
-pub fn site_files(site: &Site, rendered: &[Rendered]) -> Vec<(String, String)> {
-    emit::into_files(index_site(site, rendered))
+/// A rendered site's blocks, one group a page, made when asked for.
+struct SiteBlocks<'a> {
+    site: &'a Site,
+    rendered: &'a [Rendered],
+}
+
+impl BlockSource for SiteBlocks<'_> {
+    fn groups(&self) -> usize {
+        self.rendered.len()
+    }
+
+    fn len(&self, group: usize) -> usize {
+        let blocks = &self.rendered[group].text_blocks;
+        1 + blocks.iter().filter(|block| block.anchor.is_some()).count()
+    }
+
+    fn blocks<'s>(&'s self, group: usize, out: &mut Vec<Block<'s>>) {
+        let front = &self.site.pages[group].front;
+        let page = PageText {
+            index: group,
+            title: &front.title,
+            description: front.description.as_deref(),
+        };
+        page_blocks(&page, &self.rendered[group], out);
+    }
+
+    fn page(&self, page: usize) -> (&str, &str) {
+        let page = &self.site.pages[page];
+        (&page.front.title, &page.url)
+    }
 }
 
 /// What a page block is made of besides the rendered text.
@@ -90,24 +169,24 @@ struct PageText<'a> {
 
 /// One page's blocks: the page itself (title, description and the text
 /// before the first heading), then each heading and step.
-fn page_blocks(page: &PageText<'_>, output: &Rendered, blocks: &mut Vec<Block>) {
+fn page_blocks<'a>(page: &PageText<'a>, output: &'a Rendered, blocks: &mut Vec<Block<'a>>) {
     let top = output
         .text_blocks
         .iter()
         .find(|block| block.anchor.is_none())
         .map_or("", |block| block.text.as_str());
-    let text = match page.description {
+    let text: Cow<'a, str> = match page.description {
         Some(description) if !description.is_empty() && !top.is_empty() => {
-            format!("{description} {top}")
+            format!("{description} {top}").into()
         }
-        Some(description) if !description.is_empty() => description.to_owned(),
-        _ => top.to_owned(),
+        Some(description) if !description.is_empty() => description.into(),
+        _ => top.into(),
     };
     blocks.push(Block {
         page: page.index,
         kind: BlockKind::Page,
-        anchor: String::new(),
-        title: page.title.to_owned(),
+        anchor: "".into(),
+        title: page.title.into(),
         text,
     });
     // Steps have blocks of their own: the text of the section around them
@@ -129,28 +208,31 @@ fn page_blocks(page: &PageText<'_>, output: &Rendered, blocks: &mut Vec<Block>) 
             } else {
                 BlockKind::Heading
             },
-            anchor: anchor.clone(),
-            title: block.title.clone(),
-            text: block.text.clone(),
+            anchor: anchor.as_str().into(),
+            title: block.title.as_str().into(),
+            text: block.text.as_str().into(),
         });
     }
 }
 
-/// Removes the first `part` from `text`, and the space it leaves.
-fn remove_once(text: &mut String, part: &str) {
+/// Removes the first `part` from `text`, and the space it leaves (copying
+/// the text only if `part` is in it).
+fn remove_once(text: &mut Cow<'_, str>, part: &str) {
     if part.is_empty() {
         return;
     }
-    if let Some(at) = text.find(part) {
-        let mut end = at + part.len();
-        if text[end..].starts_with(' ') {
-            end += 1;
-        } else if at > 0 && text[..at].ends_with(' ') {
-            text.replace_range(at - 1..end, "");
-            return;
-        }
-        text.replace_range(at..end, "");
+    let Some(at) = text.find(part) else {
+        return;
+    };
+    let text = text.to_mut();
+    let mut end = at + part.len();
+    if text[end..].starts_with(' ') {
+        end += 1;
+    } else if at > 0 && text[..at].ends_with(' ') {
+        text.replace_range(at - 1..end, "");
+        return;
     }
+    text.replace_range(at..end, "");
 }
 
 #[cfg(test)]
@@ -159,14 +241,17 @@ mod section_tests {
 
     #[test]
     fn steps_are_cut_out_of_their_section() {
-        let mut text = "intro a step after".to_owned();
+        let mut text = Cow::Borrowed("intro a step after");
         remove_once(&mut text, "a step");
         assert_eq!(text, "intro after");
-        let mut text = "intro a step".to_owned();
+        let mut text = Cow::Borrowed("intro a step");
         remove_once(&mut text, "a step");
         assert_eq!(text, "intro");
-        let mut text = "a step".to_owned();
+        let mut text = Cow::Borrowed("a step");
         remove_once(&mut text, "a step");
         assert_eq!(text, "");
+        let mut text = Cow::Borrowed("no steps here");
+        remove_once(&mut text, "a step");
+        assert!(matches!(text, Cow::Borrowed(_)), "nothing copied");
     }
 }

@@ -193,20 +193,20 @@ mod tests {
                 list.push(Block {
                     page: n,
                     kind: BlockKind::Page,
-                    anchor: String::new(),
-                    title: format!("p{n}"),
-                    text: String::new(),
+                    anchor: "".into(),
+                    title: format!("p{n}").into(),
+                    text: "".into(),
                 });
             }
             list.push(Block {
                 page: n,
                 kind: *kind,
-                anchor: format!("b{n}"),
-                title: (*title).to_owned(),
-                text: (*text).to_owned(),
+                anchor: format!("b{n}").into(),
+                title: (*title).into(),
+                text: (*text).into(),
             });
         }
-        build(&pages, list, BTreeMap::new(), Limits::default())
+        build(&pages, &list, BTreeMap::new(), Limits::default())
     }
 
     /// The pages of the hits, best first.

@@ -171,6 +171,52 @@ pub fn keyed_terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str, u6
     }
 }
 
+/// [`keyed_terms_in`] on text not yet normalized, without a normalized
+/// copy of it: CJK characters are the same normalized, so their terms are
+/// slices of `text`; a word is normalized into `word` (a buffer the caller
+/// keeps, so it is allocated once) and given from there.
+pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64)) {
+    let mut in_word = false;
+    let mut word_chars = 0;
+    let mut previous_cjk: Option<(usize, u64)> = None;
+    for (at, raw) in text.char_indices() {
+        // Normalizing neither makes nor unmakes a CJK character.
+        if is_cjk(raw) {
+            if in_word {
+                found(word, 0);
+                in_word = false;
+            }
+            let end = at + raw.len_utf8();
+            let code = u64::from(raw);
+            found(&text[at..end], code);
+            if let Some((before, previous)) = previous_cjk {
+                found(&text[before..end], 1 << 63 | previous << 21 | code);
+            }
+            previous_cjk = Some((at, code));
+            continue;
+        }
+        previous_cjk = None;
+        let c = normalize_char(raw);
+        if c.is_alphanumeric() {
+            if !in_word {
+                in_word = true;
+                word.clear();
+                word_chars = 0;
+            }
+            if word_chars < MAX_WORD {
+                word_chars += 1;
+                word.push(c);
+            }
+        } else if in_word {
+            found(word, 0);
+            in_word = false;
+        }
+    }
+    if in_word {
+        found(word, 0);
+    }
+}
+
 /// Every term of `text` ([`for_each_term`]) as owned strings.
 pub fn index_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
@@ -244,6 +290,29 @@ mod tests {
 
     fn texts(terms: &[QueryTerm]) -> Vec<&str> {
         terms.iter().map(|term| term.text.as_str()).collect()
+    }
+
+    #[test]
+    fn scanning_raw_text_finds_what_normalized_text_has() {
+        let texts = [
+            "解绑手机号",
+            "解绑个人 QQ号，ＱＱ号 ID：123 Ünïcode ÀB",
+            &format!("{} 手机 b", "A".repeat(50)),
+            "手　机 x\u{3000}y ｱｲ かな 한국어 İstanbul",
+            "",
+        ];
+        for text in texts {
+            let mut expected = Vec::new();
+            keyed_terms_in(&normalize(text), |term, key| {
+                expected.push((term.to_owned(), key));
+            });
+            let mut found = Vec::new();
+            let mut word = String::new();
+            scan_terms(text, &mut word, |term, key| {
+                found.push((term.to_owned(), key));
+            });
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]

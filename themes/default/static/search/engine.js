@@ -35,7 +35,18 @@
   var waiting = {}; // "kind:n" → [resolve, reject][]
   var requested = {};
 
+  /* A step stored as kind 3 has its text without its title, which it
+   * starts with (src/search/emit.rs, `stored`): put the title back. */
+  function expand(chunk) {
+    chunk.blocks.forEach(function (block) {
+      if (block[1] === 3) {
+        block[1] = 2;
+        block[4] = block[3] + block[4];
+      }
+    });
+  }
   function receive(entry) {
+    if (entry[0] === "t") expand(entry[2]);
     var id = entry[0] + ":" + entry[1];
     received[id] = entry[2];
     (waiting[id] || []).forEach(function (pair) { pair[0](entry[2]); });
@@ -169,21 +180,24 @@
   /* ------------------------------------------------------------ ranking */
 
   /* Calls each(id, weight) for postings written by src/search/postings.rs:
-   * per posting a varint gap (5 bits a character, 32 set while more
-   * follow, low bits first), then a weight character. */
+   * per posting a varint (5 bits a character, 32 set while more follow,
+   * low bits first) of gap * 4 + w, where w 0-2 picks a COMMON weight and
+   * 3 says a weight character follows. */
+  var COMMON = [4, 5, 24];
   function decode(text, each) {
     var id = 0;
     for (var i = 0; i < text.length; ) {
-      var gap = 0;
+      var number = 0;
       var scale = 1;
       var value;
       do {
         value = DIGIT[text[i++]];
-        gap += (value % 32) * scale;
+        number += (value % 32) * scale;
         scale *= 32;
       } while (value >= 32 && i < text.length);
-      id += gap;
-      each(id, DIGIT[text[i++]]);
+      var w = number % 4;
+      id += (number - w) / 4;
+      each(id, w < 3 ? COMMON[w] : DIGIT[text[i++]]);
     }
   }
   function postings(term) {
