@@ -546,7 +546,9 @@ fn site_wide_files(ctx: &RenderContext<'_>, sink: &dyn OutputSink) -> Result<(),
     timings::phase("checklist overview and step manifests");
     checklist_part_files(ctx, &parts, &|file| put(sink, file)).into_result()?;
     timings::phase("checklist overview sections");
-    put_all(sink, text_derived_files(ctx.site, ctx.rendered))?;
+    crate::search::try_for_each_file(ctx.site, ctx.rendered, &|path, text| {
+        put(sink, text_file(path, text))
+    })?;
     timings::phase("search index");
     Ok(())
 }
