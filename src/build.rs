@@ -208,7 +208,7 @@ fn render_site_into(
     let config = load_config(root)?;
     let templates = Templates::load(root, &config.theme);
     let site = load_site(root, config, LoadOptions { include_drafts });
-    let (mut templates, site) = match (templates, site) {
+    let (mut templates, mut site) = match (templates, site) {
         (Ok(templates), Ok(site)) => (templates, site),
         (templates, site) => {
             let mut all = Diagnostics::default();
@@ -221,6 +221,11 @@ fn render_site_into(
     set_template_globals(&mut templates, &site);
     let index = SiteIndex::new(&site);
     let rendered = render_markdown(&site, &index);
+    if keep == Keep::WhatPagesNeed {
+        for page in &mut site.pages {
+            page.release_body();
+        }
+    }
     timings::phase("markdown rendered");
     let steps = check_content(&site, &index, &rendered)?;
     timings::phase("links and steps checked");

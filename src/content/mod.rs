@@ -31,6 +31,8 @@ pub struct Page {
     pub source: String,
     /// Path for messages, relative to the site root (`content/a/_index.md`).
     pub file: PathBuf,
+    /// Path on disk, to quote the file again after [`Page::release_body`].
+    pub path: PathBuf,
     /// Stable identity for reader progress: `source` without `.md`.
     pub key: String,
     /// Section or page.
@@ -45,6 +47,9 @@ pub struct Page {
     pub front_first_line: usize,
     /// Byte offset of the Markdown body inside `text`.
     pub body_start: usize,
+    /// The body was freed ([`Page::release_body`]): error excerpts are read
+    /// from the file again.
+    pub body_released: bool,
     /// 1-based line where the body starts.
     pub body_first_line: usize,
     /// Output folder relative to the output root: `""` for the home page,
@@ -62,6 +67,16 @@ impl Page {
         &self.text[self.body_start..]
     }
 
+    /// Frees the Markdown body once it is rendered, for a build that will
+    /// not render it again (at 10,000 pages some 45 MB held through the
+    /// checks otherwise). Afterwards [`Page::body`] is empty, the front
+    /// matter stays, and [`Page::error_at`] quotes the file from disk.
+    pub fn release_body(&mut self) {
+        self.text.truncate(self.body_start);
+        self.text.shrink_to_fit();
+        self.body_released = true;
+    }
+
     /// Frees the file's text once every check that quotes it has run (a
     /// build that will not report positions in it again). Afterwards
     /// [`Page::body`] and [`Page::front_text`] are empty.
@@ -69,6 +84,7 @@ impl Page {
         self.text = String::new();
         self.front_range = 0..0;
         self.body_start = 0;
+        self.body_released = true;
     }
 
     /// The front matter text.
@@ -85,9 +101,16 @@ impl Page {
 
     /// A diagnostic about this page at a file position.
     pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.file, message)
-            .at(line, column)
-            .with_source(&self.text)
+        let diagnostic = Diagnostic::new(&self.file, message).at(line, column);
+        if !self.body_released {
+            return diagnostic.with_source(&self.text);
+        }
+        // Errors are rare: reading the file again costs less than keeping
+        // every page's text for them. Unreadable now, it is quoted no more.
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => diagnostic.with_source(&text),
+            Err(_) => diagnostic,
+        }
     }
 
     /// File position (line, column) of the first front-matter line that

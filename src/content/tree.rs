@@ -52,6 +52,7 @@ fn ensure_home(site: &mut Site) {
             let home = Page {
                 source: "_index.md".to_owned(),
                 file: PathBuf::from("content/_index.md"),
+                path: site.root.join("content/_index.md"),
                 key: "_index".to_owned(),
                 kind: PageKind::Section,
                 front,
@@ -59,6 +60,7 @@ fn ensure_home(site: &mut Site) {
                 front_range: 0..0,
                 front_first_line: 1,
                 body_start: 0,
+                body_released: false,
                 body_first_line: 1,
                 url: String::new(),
                 parent: None,

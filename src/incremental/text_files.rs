@@ -132,6 +132,7 @@ fn light_page(page: &Page) -> Page {
     Page {
         source: page.source.clone(),
         file: page.file.clone(),
+        path: page.path.clone(),
         key: page.key.clone(),
         kind: page.kind,
         front: page.front.clone(),
@@ -139,6 +140,7 @@ fn light_page(page: &Page) -> Page {
         front_range: 0..0,
         front_first_line: page.front_first_line,
         body_start: 0,
+        body_released: true,
         body_first_line: page.body_first_line,
         url: page.url.clone(),
         parent: page.parent,
