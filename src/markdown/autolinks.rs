@@ -13,33 +13,56 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use super::Ev;
 
 /// Turns bare URLs in text into links, except inside links (Markdown or raw
-/// `<a>`), images and code.
+/// `<a>`), images and code. Most pages have none: their events are handed
+/// back as they came, without a copy.
 pub(super) fn apply(events: Vec<Ev<'_>>) -> Vec<Ev<'_>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut opaque = 0_usize;
+    let mut opaque = Opaque::default();
+    let has_urls = events.iter().any(|(event, _)| {
+        opaque
+            .linkable_text(event)
+            .is_some_and(|text| !find_urls(text).is_empty())
+    });
+    if !has_urls {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut opaque = Opaque::default();
     for (event, range) in events {
-        match &event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => opaque += 1,
-            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
-                opaque = opaque.saturating_sub(1);
+        if let Some(text) = opaque.linkable_text(&event) {
+            let urls = find_urls(text);
+            if !urls.is_empty() {
+                push_linked(&mut out, text, &urls, &range);
+                continue;
             }
-            Event::InlineHtml(markup) => match raw_anchor(markup) {
-                Some(true) => opaque += 1,
-                Some(false) => opaque = opaque.saturating_sub(1),
-                None => {}
-            },
-            Event::Text(text) if opaque == 0 => {
-                let urls = find_urls(text);
-                if !urls.is_empty() {
-                    push_linked(&mut out, text, &urls, &range);
-                    continue;
-                }
-            }
-            _ => {}
         }
         out.push((event, range));
     }
     out
+}
+
+/// How deep the stream is inside links, images and code, where text is
+/// never linked.
+#[derive(Default)]
+struct Opaque(usize);
+
+impl Opaque {
+    /// Follows `event`; returns its text if it is text that may be linked.
+    fn linkable_text<'e>(&mut self, event: &'e Event<'_>) -> Option<&'e str> {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => self.0 += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                self.0 = self.0.saturating_sub(1);
+            }
+            Event::InlineHtml(markup) => match raw_anchor(markup) {
+                Some(true) => self.0 += 1,
+                Some(false) => self.0 = self.0.saturating_sub(1),
+                None => {}
+            },
+            Event::Text(text) if self.0 == 0 => return Some(text),
+            _ => {}
+        }
+        None
+    }
 }
 
 /// `Some(true)` for a raw `<a …>` start tag, `Some(false)` for `</a>`.
