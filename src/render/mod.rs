@@ -26,7 +26,7 @@ pub use manifest::{
     MANIFEST_URL, SECTION_STEPS_FILE, render_manifest, render_section_steps, section_steps_url,
     site_key,
 };
-pub use nav::{Link, NavItem, Navigation};
+pub use nav::{Link, NavItem, Navigation, PageLink, SharedNav};
 
 /// Everything page rendering reads.
 pub struct RenderContext<'a> {
@@ -74,10 +74,10 @@ pub fn set_template_globals(templates: &mut Templates, site: &Site) {
 
 /// A child entry listed on a section or the home page.
 #[derive(Debug, Serialize)]
-struct ChildLink {
-    title: String,
+struct ChildLink<'a> {
+    title: &'a str,
     url: String,
-    description: String,
+    description: &'a str,
     kind: &'static str,
     step_count: usize,
 }
@@ -130,9 +130,10 @@ impl RenderContext<'_> {
         let detail = checklist::top_level(self.site, page)
             .map(|top| section_steps_url(&self.site.pages[top].url));
         let mut context = self.base_context(&data.url, kind, detail.as_deref());
-        context.insert("nav", &self.navigation.sidebar(Some(page), &data.url));
-        context.insert("nav_hidden", &self.navigation.sidebar_hidden(Some(page)));
-        context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
+        let shared = self.navigation.shared(page);
+        context.insert_value("nav", shared.nav);
+        context.insert("nav_hidden", &shared.nav_hidden);
+        context.insert_value("breadcrumbs", shared.breadcrumbs);
         context.insert("previous", &previous);
         context.insert("next", &next);
         context.insert("page", &self.page_value(page, &content));
@@ -189,7 +190,7 @@ impl RenderContext<'_> {
         }
     }
 
-    fn children(&self, page: usize) -> Vec<ChildLink> {
+    fn children(&self, page: usize) -> Vec<ChildLink<'_>> {
         let from = &self.site.pages[page].url;
         self.site.pages[page]
             .children
@@ -197,9 +198,9 @@ impl RenderContext<'_> {
             .map(|&child| {
                 let data = &self.site.pages[child];
                 ChildLink {
-                    title: data.front.title.clone(),
+                    title: &data.front.title,
                     url: page_href(from, &data.url),
-                    description: data.front.description.clone().unwrap_or_default(),
+                    description: data.front.description.as_deref().unwrap_or_default(),
                     kind: if data.kind == PageKind::Section {
                         "section"
                     } else {
