@@ -7,13 +7,14 @@
 //! pages would make the output grow with the square of the site.
 //!
 //! The pages of one section in one folder share their sidebar and
-//! breadcrumbs (the current entry is marked by the template, which compares
-//! `item.key` with `page.key`), so [`Navigation::shared`] converts them into
-//! template values once per such group and hands every page a cheap clone.
+//! breadcrumbs (but for which entry is current), so [`Navigation::shared`]
+//! converts them into template values once per such group and hands every
+//! page a cheap clone, along with a slot for the group's rendered sidebar
+//! (see `RenderContext::site_nav`).
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use serde::Serialize;
 
@@ -78,6 +79,9 @@ pub struct SharedNav {
     pub nav_hidden: usize,
     /// Links from the home page down to the parent (`breadcrumbs`).
     pub breadcrumbs: tera::Value,
+    /// The sidebar rendered once for the group, without a current entry
+    /// (filled by the first page of the group that renders it).
+    pub html: Arc<OnceLock<String>>,
 }
 
 /// What makes the sidebar of an ordinary page: its section, where the
@@ -192,6 +196,7 @@ impl<'a> Navigation<'a> {
             nav: tera::Value::from_serializable(&self.entries(&path, leaf, &href)),
             nav_hidden: self.top_hidden(&path),
             breadcrumbs: tera::Value::from_serializable(&crumbs),
+            html: Arc::default(),
         }
     }
 

@@ -97,3 +97,31 @@ fn pages_of_a_section_share_their_sidebar_and_each_marks_its_own_entry() {
         sidebar(&a)
     );
 }
+
+#[test]
+fn shared_sidebar_links_work_from_pages_in_other_folders() {
+    // `sub/` has no `_index.md`: its page is listed under `s/`, one folder
+    // deeper than its sibling, so the two cannot share link text.
+    let site = TestSite::new()
+        .file("content/s/_index.md", "+++\ntitle = \"S\"\n+++\n")
+        .file("content/s/a.md", "+++\ntitle = \"A\"\nweight = 1\n+++\n")
+        .file(
+            "content/s/sub/b.md",
+            "+++\ntitle = \"B\"\nweight = 2\n+++\n",
+        );
+    site.build().success();
+    for page in ["s/a/", "s/sub/b/"] {
+        let html = site.read(&format!("{page}index.html"));
+        let nav = sidebar(&html);
+        let hrefs: Vec<&str> = nav
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(hrefs.len() >= 4, "{nav}");
+        for href in hrefs {
+            let target = site.public().join(page).join(href);
+            assert!(target.is_file(), "{page}: {href} leads nowhere");
+        }
+    }
+}
