@@ -96,7 +96,12 @@ pub struct Navigation<'a> {
     position: Vec<usize>,
     /// Each page's place among its parent's children.
     rank: Vec<usize>,
-    shared: Mutex<HashMap<GroupKey<'a>, SharedNav>>,
+    /// How many pages each group has.
+    group_sizes: HashMap<GroupKey<'a>, usize>,
+    /// The values of the groups being rendered, with how many of their
+    /// pages have yet to take them: a group leaves when its last page does,
+    /// so the cache holds the groups in progress, not the whole site's.
+    shared: Mutex<HashMap<GroupKey<'a>, (SharedNav, usize)>>,
 }
 
 impl<'a> Navigation<'a> {
@@ -113,14 +118,23 @@ impl<'a> Navigation<'a> {
                 rank[child] = at;
             }
         }
-        Self {
+        let mut navigation = Self {
             site,
             steps,
             reading_order,
             position,
             rank,
+            group_sizes: HashMap::new(),
             shared: Mutex::new(HashMap::new()),
+        };
+        let mut sizes = HashMap::new();
+        for page in 0..site.pages.len() {
+            if let Some(key) = navigation.group(page) {
+                *sizes.entry(key).or_insert(0) += 1;
+            }
         }
+        navigation.group_sizes = sizes;
+        navigation
     }
 
     /// Pages in reading order.
@@ -150,16 +164,24 @@ impl<'a> Navigation<'a> {
         let Some(key) = self.group(page) else {
             return self.make_shared(page, None);
         };
-        if let Some(found) = self.cache().get(&key) {
-            return found.clone();
+        if let Some(found) = take(&mut self.cache(), &key) {
+            return found;
         }
         // Made outside the lock; a second thread making the same group makes
         // the same values, so whichever is kept, the output is the same.
         let made = self.make_shared(page, Some(key.2));
-        self.cache().entry(key).or_insert(made).clone()
+        let mut cache = self.cache();
+        if let Some(found) = take(&mut cache, &key) {
+            return found;
+        }
+        let left = self.group_sizes.get(&key).map_or(0, |size| size - 1);
+        if left > 0 {
+            cache.insert(key, (made.clone(), left));
+        }
+        made
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<GroupKey<'a>, SharedNav>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<GroupKey<'a>, (SharedNav, usize)>> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -321,6 +343,20 @@ impl<'a> Navigation<'a> {
     }
 }
 
+/// One page's use of a cached group: a clone of its values, or the values
+/// themselves for the group's last page, which takes them out of `cache`.
+fn take<K: std::hash::Hash + Eq>(
+    cache: &mut HashMap<K, (SharedNav, usize)>,
+    key: &K,
+) -> Option<SharedNav> {
+    let (shared, left) = cache.get_mut(key)?;
+    *left = left.saturating_sub(1);
+    if *left > 0 {
+        return Some(shared.clone());
+    }
+    cache.remove(key).map(|(shared, _)| shared)
+}
+
 /// The folder a page folder `url` is in: `a/b/` for `a/b/c/`, empty for `c/`.
 fn parent_folder(url: &str) -> &str {
     let trimmed = url.strip_suffix('/').unwrap_or(url);
@@ -339,7 +375,9 @@ fn window(len: usize, at: Option<usize>, limit: usize) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parent_folder, window};
+    use std::collections::HashMap;
+
+    use super::{SharedNav, parent_folder, take, window};
 
     #[test]
     fn short_lists_are_shown_whole() {
@@ -361,5 +399,22 @@ mod tests {
         assert_eq!(parent_folder("a/b/c/"), "a/b/");
         assert_eq!(parent_folder("c/"), "");
         assert_eq!(parent_folder(""), "");
+    }
+
+    #[test]
+    fn a_group_leaves_the_cache_with_its_last_page() {
+        let shared = SharedNav {
+            nav: tera::Value::none(),
+            nav_hidden: 0,
+            breadcrumbs: tera::Value::none(),
+            html: std::sync::Arc::default(),
+        };
+        // The first of three pages made the values and left two uses.
+        let mut cache = HashMap::from([("group", (shared, 2))]);
+        assert!(take(&mut cache, &"group").is_some());
+        assert_eq!(cache.len(), 1, "one page to go");
+        assert!(take(&mut cache, &"group").is_some());
+        assert!(cache.is_empty(), "the last page takes them out");
+        assert!(take(&mut cache, &"group").is_none());
     }
 }
