@@ -26,7 +26,7 @@ pub use manifest::{
     MANIFEST_URL, SECTION_STEPS_FILE, render_manifest, render_section_steps, section_steps_url,
     site_key,
 };
-pub use nav::{Link, NavItem, Navigation};
+pub use nav::{Link, NavItem, Navigation, PageLink, SharedNav};
 
 /// Everything page rendering reads.
 pub struct RenderContext<'a> {
@@ -64,6 +64,34 @@ struct PageValue<'a> {
     toc: &'a [TocEntry],
 }
 
+/// The template of the sidebar's links, rendered once per group of pages
+/// that share it (see [`Navigation::shared`]).
+pub const SITE_NAV: &str = "partials/site-nav.html";
+
+/// `html` (a rendered [`SITE_NAV`]) with the entry of the page `key` marked
+/// as the current page: ` aria-current="page"` right after its
+/// `data-key="…"` attribute, escaped as the template escapes it.
+fn mark_current(html: &str, key: &str) -> String {
+    let mut needle = b" data-key=\"".to_vec();
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(key, &mut needle);
+    needle.push(b'"');
+    let at = std::str::from_utf8(&needle)
+        .ok()
+        .and_then(|needle| html.find(needle).map(|at| at + needle.len()));
+    let Some(at) = at else {
+        return html.to_owned();
+    };
+    let mut marked = String::with_capacity(html.len() + CURRENT.len());
+    marked.push_str(&html[..at]);
+    marked.push_str(CURRENT);
+    marked.push_str(&html[at..]);
+    marked
+}
+
+/// What marks the current page's sidebar entry.
+const CURRENT: &str = " aria-current=\"page\"";
+
 /// Gives the templates the variables that are the same on every page: the
 /// site's settings (`site`) and the interface words (`t`).
 pub fn set_template_globals(templates: &mut Templates, site: &Site) {
@@ -74,10 +102,10 @@ pub fn set_template_globals(templates: &mut Templates, site: &Site) {
 
 /// A child entry listed on a section or the home page.
 #[derive(Debug, Serialize)]
-struct ChildLink {
-    title: String,
+struct ChildLink<'a> {
+    title: &'a str,
     url: String,
-    description: String,
+    description: &'a str,
     kind: &'static str,
     step_count: usize,
 }
@@ -130,15 +158,43 @@ impl RenderContext<'_> {
         let detail = checklist::top_level(self.site, page)
             .map(|top| section_steps_url(&self.site.pages[top].url));
         let mut context = self.base_context(&data.url, kind, detail.as_deref());
-        context.insert("nav", &self.navigation.sidebar(Some(page), &data.url));
-        context.insert("nav_hidden", &self.navigation.sidebar_hidden(Some(page)));
-        context.insert("breadcrumbs", &self.navigation.breadcrumbs(page));
+        let shared = self.navigation.shared(page);
+        let site_nav = self.site_nav(&shared, &data.url, kind)?;
+        context.insert_value(
+            "site_nav",
+            tera::Value::safe_string(&mark_current(site_nav, &data.key)),
+        );
+        context.insert_value("nav", shared.nav);
+        context.insert("nav_hidden", &shared.nav_hidden);
+        context.insert_value("breadcrumbs", shared.breadcrumbs);
         context.insert("previous", &previous);
         context.insert("next", &next);
         context.insert("page", &self.page_value(page, &content));
         context.insert("pages", &self.children(page));
         context.insert("groups", &Vec::<()>::new());
         self.templates.render(self.template_for(page), &context)
+    }
+
+    /// The sidebar of the group `shared` belongs to, rendered from
+    /// [`SITE_NAV`] the first time a page of the group asks, without a
+    /// current entry. `from` is the page's folder and `kind` its kind; both
+    /// are the same for every page of a group.
+    fn site_nav<'s>(
+        &self,
+        shared: &'s SharedNav,
+        from: &str,
+        kind: &str,
+    ) -> Result<&'s str, Diagnostic> {
+        if let Some(html) = shared.html.get() {
+            return Ok(html);
+        }
+        let mut context = tera::Context::new();
+        context.insert_value("nav", shared.nav.clone());
+        context.insert("nav_hidden", &shared.nav_hidden);
+        context.insert("root", &root_prefix(from));
+        context.insert("kind", kind);
+        let html = self.templates.render(SITE_NAV, &context)?;
+        Ok(shared.html.get_or_init(|| html))
     }
 
     fn step_html(&self) -> StepHtml<'_> {
@@ -189,7 +245,7 @@ impl RenderContext<'_> {
         }
     }
 
-    fn children(&self, page: usize) -> Vec<ChildLink> {
+    fn children(&self, page: usize) -> Vec<ChildLink<'_>> {
         let from = &self.site.pages[page].url;
         self.site.pages[page]
             .children
@@ -197,9 +253,9 @@ impl RenderContext<'_> {
             .map(|&child| {
                 let data = &self.site.pages[child];
                 ChildLink {
-                    title: data.front.title.clone(),
+                    title: &data.front.title,
                     url: page_href(from, &data.url),
-                    description: data.front.description.clone().unwrap_or_default(),
+                    description: data.front.description.as_deref().unwrap_or_default(),
                     kind: if data.kind == PageKind::Section {
                         "section"
                     } else {
@@ -209,5 +265,25 @@ impl RenderContext<'_> {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mark_current;
+
+    #[test]
+    fn the_current_entry_is_marked_after_its_escaped_key() {
+        let html = r#"<a href="a" data-key="s/a">A</a><a href="b" data-key="s/b&amp;c">B</a>"#;
+        assert_eq!(
+            mark_current(html, "s/b&c"),
+            r#"<a href="a" data-key="s/a">A</a><a href="b" data-key="s/b&amp;c" aria-current="page">B</a>"#
+        );
+        assert_eq!(mark_current(html, "s/c"), html, "a page not in the list");
+        assert_eq!(
+            mark_current(html, "s"),
+            html,
+            "a key that is only the start of another"
+        );
     }
 }

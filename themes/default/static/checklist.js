@@ -1,8 +1,9 @@
 /* The checklist on every page: ticks saved and restored, steps of other
  * roles dimmed or hidden, notices on steps whose requirements are not done,
  * progress figures (this page, whole guide, each phase, beside each sidebar
- * entry) and a live region announcing changes. Works from the page's own
- * markup plus window.offboardManifest (checklist/steps.js). On a large site
+ * entry, whose figure it adds to the link) and a live region announcing
+ * changes. Works from the page's own markup plus window.offboardManifest
+ * (checklist/steps.js). On a large site
  * that is a summary (each page's step ids by phase and role) and each
  * top-level entry's step details arrive in window.offboardDetails, from
  * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
@@ -214,6 +215,12 @@
       const head = item.querySelector(":scope > .step-head");
       if (head) head.after(notice);
     }
+
+    // The sidebar's links come bare: each gets its progress figure here,
+    // filled in by renderFigures.
+    document.querySelectorAll(".site-nav a[data-key]").forEach((link) =>
+      link.append(el("span", { class: "nav-progress", "data-progress-for": link.dataset.key }))
+    );
 
     function renderFigures() {
       document.querySelectorAll("[data-progress-for]").forEach((node) => {
