@@ -82,11 +82,11 @@ pub(crate) fn top_level(site: &Site, mut page: usize) -> Option<usize> {
 
 /// One phase group.
 #[derive(Debug, Serialize)]
-struct Group {
+struct Group<'a> {
     id: String,
     label: String,
     steps_count: usize,
-    pages: Vec<GroupPage>,
+    pages: Vec<GroupPage<'a>>,
     /// Overview pages of a split checklist with steps in this phase.
     parts: Vec<GroupPart>,
 }
@@ -103,25 +103,25 @@ struct GroupPart {
 
 /// The steps of one page inside a phase group.
 #[derive(Debug, Serialize)]
-struct GroupPage {
-    title: String,
+struct GroupPage<'a> {
+    title: &'a str,
     url: String,
-    key: String,
-    steps: Vec<GroupStep>,
+    key: &'a str,
+    steps: Vec<GroupStep<'a>>,
 }
 
+/// What the template shows of one step (its link is the page's `url` and
+/// its `id`; its phase is the group's).
 #[derive(Debug, Serialize)]
-struct GroupStep {
-    id: String,
-    text: String,
-    label_html: String,
-    url: String,
-    role: String,
-    role_label: String,
-    phase: String,
-    estimate: String,
-    materials: Vec<String>,
-    link: String,
+struct GroupStep<'a> {
+    id: &'a str,
+    text: &'a str,
+    label_html: &'a str,
+    role: &'a str,
+    role_label: &'a str,
+    estimate: &'a str,
+    materials: &'a [String],
+    link: &'a str,
     requires: Vec<String>,
 }
 
@@ -211,12 +211,12 @@ fn render(
 
 /// Phase ids in order, then `""` for steps without a declared phase; each
 /// with the steps of `pages` and the links to `parts`, seen from `from`.
-fn groups(
-    ctx: &RenderContext<'_>,
+fn groups<'a>(
+    ctx: &RenderContext<'a>,
     from: &str,
     pages: &[usize],
     parts: &[ChecklistPart],
-) -> Vec<Group> {
+) -> Vec<Group<'a>> {
     let config = &ctx.site.config;
     let mut ids: Vec<(String, String)> = config
         .phases
@@ -287,44 +287,49 @@ fn in_phase(ctx: &RenderContext<'_>, step: &Step, phase: &str) -> bool {
     }
 }
 
-fn group_page(ctx: &RenderContext<'_>, from: &str, page: usize, phase: &str) -> Option<GroupPage> {
+fn group_page<'a>(
+    ctx: &RenderContext<'a>,
+    from: &str,
+    page: usize,
+    phase: &str,
+) -> Option<GroupPage<'a>> {
     let data = &ctx.site.pages[page];
-    let href = page_href(from, &data.url);
-    let steps: Vec<GroupStep> = ctx.steps[page]
+    let steps: Vec<GroupStep<'a>> = ctx.steps[page]
         .iter()
         .filter(|step| in_phase(ctx, step, phase))
-        .map(|step| GroupStep {
-            id: step.id.clone(),
-            text: step.text.clone(),
-            label_html: step.label_html.clone(),
-            url: format!("{href}#{}", step.id),
-            role: step.role.clone().unwrap_or_default(),
-            role_label: step
-                .role
-                .as_deref()
-                .and_then(|r| ctx.site.config.role_label(r))
-                .unwrap_or_default()
-                .to_owned(),
-            phase: step.phase.clone().unwrap_or_default(),
-            estimate: step.estimate.clone().unwrap_or_default(),
-            materials: step.materials.clone(),
-            link: step.link.clone().unwrap_or_default(),
-            requires: step
-                .requires
-                .iter()
-                .map(|r| {
-                    crate::steps::progress_key(
-                        &ctx.site.pages[r.page].key,
-                        &ctx.steps[r.page][r.step].id,
-                    )
-                })
-                .collect(),
-        })
+        .map(|step| group_step(ctx, step))
         .collect();
     (!steps.is_empty()).then(|| GroupPage {
-        title: data.front.title.clone(),
-        url: href,
-        key: data.key.clone(),
+        title: &data.front.title,
+        url: page_href(from, &data.url),
+        key: &data.key,
         steps,
     })
+}
+
+fn group_step<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> GroupStep<'a> {
+    GroupStep {
+        id: &step.id,
+        text: &step.text,
+        label_html: &step.label_html,
+        role: step.role.as_deref().unwrap_or_default(),
+        role_label: step
+            .role
+            .as_deref()
+            .and_then(|r| ctx.site.config.role_label(r))
+            .unwrap_or_default(),
+        estimate: step.estimate.as_deref().unwrap_or_default(),
+        materials: &step.materials,
+        link: step.link.as_deref().unwrap_or_default(),
+        requires: step
+            .requires
+            .iter()
+            .map(|r| {
+                crate::steps::progress_key(
+                    &ctx.site.pages[r.page].key,
+                    &ctx.steps[r.page][r.step].id,
+                )
+            })
+            .collect(),
+    }
 }
