@@ -5,10 +5,12 @@
 //! completion record need all of them.
 //!
 //! Above [`super::SPLIT_STEPS`] steps it holds a summary instead (each
-//! page's step ids, grouped by phase and role: enough for every figure, the
-//! role filter and the saved progress), and each top-level entry's step
-//! details are in `checklist/<its folder>/steps.js`, loaded by the pages
-//! under it, by its overview part and, on demand, by the completion record.
+//! page's step ids in runs of one phase and role: enough for every figure,
+//! the role filter and the saved progress; ~38 bytes a page at 10,000
+//! pages, as every page loads it), and each top-level entry's step details
+//! (page titles, step texts) are in `checklist/<its folder>/steps.js`,
+//! loaded by the pages under it, by its overview part and, on demand, by
+//! the completion record. `checklist-store.js` reads both.
 //!
 //! It is a classic script that assigns one global (`window.offboardManifest`)
 //! rather than JSON fetched at run time: `fetch` and module scripts do not
@@ -86,7 +88,7 @@ const SCRIPT_WORDS: &[&str] = &[
 ];
 
 #[derive(Debug, Serialize)]
-struct Manifest<'a> {
+struct Manifest<'a, P: Serialize> {
     version: u32,
     /// Namespace of this site's progress in `localStorage`.
     site: String,
@@ -98,11 +100,18 @@ struct Manifest<'a> {
     separator: &'static str,
     /// Brackets around an aside, `{}` standing for it (`（{}）` or ` ({})`).
     brackets: &'static str,
-    /// Pages that have steps, in reading order.
-    pages: Vec<ManifestPage<'a>>,
+    /// Pages that have steps, in reading order: [`ManifestPage`]s, or in a
+    /// split manifest [`SummaryPage`]s.
+    pages: Vec<P>,
     /// A split manifest's step details files, relative to the output root.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     parts: Vec<String>,
+    /// A split manifest's `[title, url]` of the pages a reader may need to
+    /// name before their part's details are loaded: those a step of another
+    /// part (or of the home page) requires, and those whose URL is not
+    /// `key` turned into a folder.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    names: BTreeMap<&'a str, (&'a str, String)>,
     words: BTreeMap<&'static str, &'static str>,
 }
 
@@ -112,16 +121,19 @@ struct ManifestPage<'a> {
     title: &'a str,
     /// Relative to the output root.
     url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    steps: Option<Vec<ManifestStep<'a>>>,
-    /// In a split manifest: which of `parts` has this page's step details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    part: Option<usize>,
-    /// In a split manifest: `[phase, role, "id id …"]` for this page's
-    /// steps, in order within each group (`""` for none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    groups: Vec<(&'a str, &'a str, String)>,
+    steps: Vec<ManifestStep<'a>>,
 }
+
+/// A page of a split manifest, as `[key, part, runs]`: `part` indexes
+/// `parts` (`null` for the home page, whose steps are in its own markup);
+/// each run is `[phase, role, ids]` for consecutive steps of one phase and
+/// role (indexes into `phases` and `roles`, `null` for none), with their
+/// ids in order, space-separated, numbered runs written `prefix{1-8}` (see
+/// [`compact_ids`]).
+type SummaryPage<'a> = (&'a str, Option<usize>, Vec<SummaryRun>);
+
+/// `[phase, role, ids]`, see [`SummaryPage`].
+type SummaryRun = (Option<usize>, Option<usize>, String);
 
 /// One top-level entry's step details, appended to
 /// `window.offboardDetails` by its file.
@@ -131,10 +143,29 @@ struct SectionSteps<'a> {
     pages: Vec<DetailPage<'a>>,
 }
 
-#[derive(Debug, Serialize)]
+/// A page's details, as `[key, title, texts]` or `[key, title, texts,
+/// url]` when its URL is not its key turned into a folder: the texts of its
+/// steps in the order of its summary's runs (which is the page's order).
+#[derive(Debug)]
 struct DetailPage<'a> {
     key: &'a str,
-    steps: Vec<ManifestStep<'a>>,
+    title: &'a str,
+    texts: Vec<&'a str>,
+    url: Option<String>,
+}
+
+impl Serialize for DetailPage<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(self.key)?;
+        seq.serialize_element(self.title)?;
+        seq.serialize_element(&self.texts)?;
+        if let Some(url) = &self.url {
+            seq.serialize_element(url)?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -153,26 +184,42 @@ struct ManifestStep<'a> {
 
 /// The text of `checklist/steps.js`.
 pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
-    let config = &ctx.site.config;
-    let tops = if ctx.split {
-        top_levels(ctx.site)
+    let json = if ctx.split {
+        let tops = top_levels(ctx.site);
+        let pages: Vec<SummaryPage<'_>> = pages_with_steps(ctx)
+            .map(|page| summary_page(ctx, page, &tops))
+            .collect();
+        let mut manifest = manifest_json(ctx, pages);
+        manifest.parts = tops
+            .iter()
+            .map(|&top| section_steps_url(&ctx.site.pages[top].url))
+            .collect();
+        manifest.names = names(ctx, &tops);
+        serde_json::to_string(&manifest)
     } else {
-        Vec::new()
+        let pages: Vec<ManifestPage<'_>> = pages_with_steps(ctx)
+            .map(|page| manifest_page(ctx, page))
+            .collect();
+        serde_json::to_string(&manifest_json(ctx, pages))
     };
-    let pages = ctx
-        .navigation
+    let json = json.unwrap_or_else(|_| "{}".to_owned());
+    format!(
+        "// Generated by offboard-site: every step of this site, for the checklist scripts.\nwindow.offboardManifest = {json};\n"
+    )
+}
+
+/// The pages with steps, in reading order.
+fn pages_with_steps<'c>(ctx: &'c RenderContext<'_>) -> impl Iterator<Item = usize> + 'c {
+    ctx.navigation
         .reading_order()
         .iter()
-        .filter(|&&page| !ctx.steps[page].is_empty())
-        .map(|&page| {
-            if ctx.split {
-                summary_page(ctx, page, &tops)
-            } else {
-                manifest_page(ctx, page)
-            }
-        })
-        .collect();
-    let manifest = Manifest {
+        .copied()
+        .filter(|&page| !ctx.steps[page].is_empty())
+}
+
+fn manifest_json<'a, P: Serialize>(ctx: &RenderContext<'a>, pages: Vec<P>) -> Manifest<'a, P> {
+    let config = &ctx.site.config;
+    Manifest {
         version: MANIFEST_VERSION,
         site: site_key(config),
         title: &config.title,
@@ -185,19 +232,13 @@ pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
             Language::English => " ({})",
         },
         pages,
-        parts: tops
-            .iter()
-            .map(|&top| section_steps_url(&ctx.site.pages[top].url))
-            .collect(),
+        parts: Vec::new(),
+        names: BTreeMap::new(),
         words: SCRIPT_WORDS
             .iter()
             .map(|&key| (key, ctx.language.word(key)))
             .collect(),
-    };
-    let json = serde_json::to_string(&manifest).unwrap_or_else(|_| "{}".to_owned());
-    format!(
-        "// Generated by offboard-site: every step of this site, for the checklist scripts.\nwindow.offboardManifest = {json};\n"
-    )
+    }
 }
 
 /// The top-level entries of the site (the home page's children), in page
@@ -206,6 +247,11 @@ fn top_levels(site: &Site) -> Vec<usize> {
     (0..site.pages.len())
         .filter(|&page| site.pages[page].parent == Some(Site::HOME))
         .collect()
+}
+
+/// Which of `tops` has `page`'s step details (`None` for the home page).
+fn part_of(site: &Site, page: usize, tops: &[usize]) -> Option<usize> {
+    top_level(site, page).and_then(|top| tops.binary_search(&top).ok())
 }
 
 /// The step details files of a split manifest, as `(path, text)`: one per
@@ -217,16 +263,9 @@ pub fn render_section_steps(ctx: &RenderContext<'_>) -> Vec<(String, String)> {
     }
     let tops = top_levels(ctx.site);
     let mut by_part: Vec<Vec<DetailPage<'_>>> = tops.iter().map(|_| Vec::new()).collect();
-    for &page in ctx.navigation.reading_order() {
-        if ctx.steps[page].is_empty() {
-            continue;
-        }
-        if let Some(part) = top_level(ctx.site, page).and_then(|top| tops.binary_search(&top).ok())
-        {
-            by_part[part].push(DetailPage {
-                key: &ctx.site.pages[page].key,
-                steps: manifest_steps(ctx, page),
-            });
+    for page in pages_with_steps(ctx) {
+        if let Some(part) = part_of(ctx.site, page, &tops) {
+            by_part[part].push(detail_page(ctx, page));
         }
     }
     tops.iter()
@@ -245,28 +284,126 @@ pub fn render_section_steps(ctx: &RenderContext<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn summary_page<'a>(ctx: &RenderContext<'a>, page: usize, tops: &[usize]) -> ManifestPage<'a> {
+fn detail_page<'a>(ctx: &RenderContext<'a>, page: usize) -> DetailPage<'a> {
     let data = &ctx.site.pages[page];
-    let mut groups: Vec<(&'a str, &'a str, String)> = Vec::new();
-    for step in &ctx.steps[page] {
-        let phase = step.phase.as_deref().unwrap_or("");
-        let role = step.role.as_deref().unwrap_or("");
-        match groups.iter_mut().find(|g| g.0 == phase && g.1 == role) {
-            Some(group) => {
-                group.2.push(' ');
-                group.2.push_str(&step.id);
-            }
-            None => groups.push((phase, role, step.id.clone())),
-        }
-    }
-    ManifestPage {
+    let url = page_href("", &data.url);
+    DetailPage {
         key: &data.key,
         title: &data.front.title,
-        url: page_href("", &data.url),
-        steps: None,
-        part: top_level(ctx.site, page).and_then(|top| tops.binary_search(&top).ok()),
-        groups,
+        // The summary's runs keep the page's order, so its texts do too.
+        texts: ctx.steps[page]
+            .iter()
+            .map(|step| step.text.as_str())
+            .collect(),
+        url: (url != url_from_key(&data.key)).then_some(url),
     }
+}
+
+/// The URL the scripts assume for a page key: its folder's `index.html`
+/// (`a/b` → `a/b/index.html`, `a/_index` → `a/index.html`).
+fn url_from_key(key: &str) -> String {
+    let folder = key.strip_suffix("_index").unwrap_or_else(|| key);
+    if folder.is_empty() || folder.ends_with('/') {
+        format!("{folder}index.html")
+    } else {
+        format!("{folder}/index.html")
+    }
+}
+
+/// See [`Manifest::names`].
+fn names<'a>(ctx: &RenderContext<'a>, tops: &[usize]) -> BTreeMap<&'a str, (&'a str, String)> {
+    let site = ctx.site;
+    let mut named: Vec<usize> = Vec::new();
+    for page in pages_with_steps(ctx) {
+        let part = part_of(site, page, tops);
+        for step in &ctx.steps[page] {
+            named.extend(
+                step.requires
+                    .iter()
+                    .filter(|r| part_of(site, r.page, tops) != part)
+                    .map(|r| r.page),
+            );
+        }
+        let url = page_href("", &site.pages[page].url);
+        if url != url_from_key(&site.pages[page].key) {
+            named.push(page);
+        }
+    }
+    named
+        .into_iter()
+        .map(|page| {
+            let data = &site.pages[page];
+            (
+                data.key.as_str(),
+                (data.front.title.as_str(), page_href("", &data.url)),
+            )
+        })
+        .collect()
+}
+
+fn summary_page<'a>(ctx: &RenderContext<'a>, page: usize, tops: &[usize]) -> SummaryPage<'a> {
+    let config = &ctx.site.config;
+    let index = |list: &[Labelled], id: Option<&str>| {
+        id.and_then(|id| list.iter().position(|item| item.id == id))
+    };
+    let mut runs: Vec<(Option<usize>, Option<usize>, Vec<&str>)> = Vec::new();
+    for step in &ctx.steps[page] {
+        let phase = index(&config.phases, step.phase.as_deref());
+        let role = index(&config.roles, step.role.as_deref());
+        match runs.last_mut() {
+            Some(run) if run.0 == phase && run.1 == role => run.2.push(&step.id),
+            _ => runs.push((phase, role, vec![&step.id])),
+        }
+    }
+    (
+        &ctx.site.pages[page].key,
+        part_of(ctx.site, page, tops),
+        runs.into_iter()
+            .map(|(phase, role, ids)| (phase, role, compact_ids(&ids)))
+            .collect(),
+    )
+}
+
+/// Step ids, space-separated, with each run of two or more numbered alike
+/// (`step-1 step-2 … step-8`) written once as `step-{1-8}`. Ids never hold
+/// spaces or braces, so the scripts read this back unambiguously.
+fn compact_ids(ids: &[&str]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    while at < ids.len() {
+        let (prefix, first) = numbered(ids[at]).unwrap_or((ids[at], None));
+        let mut end = at + 1;
+        if let Some(first) = first {
+            while end < ids.len()
+                && numbered(ids[end]) == Some((prefix, Some(first + (end - at) as u64)))
+            {
+                end += 1;
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match first {
+            Some(first) if end - at > 1 => {
+                let last = first + (end - at - 1) as u64;
+                out.push_str(&format!("{prefix}{{{first}-{last}}}"));
+            }
+            _ => out.push_str(ids[at]),
+        }
+        at = end;
+    }
+    out
+}
+
+/// An id's text before its trailing number, and the number (written without
+/// leading zeros, so that it reads back the same).
+fn numbered(id: &str) -> Option<(&str, Option<u64>)> {
+    let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (prefix, number) = id.split_at(id.len() - digits);
+    if digits == 0 || (number.starts_with('0') && digits > 1) || digits > 15 {
+        return Some((id, None));
+    }
+    Some((prefix, number.parse().ok()))
 }
 
 fn manifest_page<'a>(ctx: &RenderContext<'a>, page: usize) -> ManifestPage<'a> {
@@ -275,9 +412,7 @@ fn manifest_page<'a>(ctx: &RenderContext<'a>, page: usize) -> ManifestPage<'a> {
         key: &data.key,
         title: &data.front.title,
         url: page_href("", &data.url),
-        steps: Some(manifest_steps(ctx, page)),
-        part: None,
-        groups: Vec::new(),
+        steps: manifest_steps(ctx, page),
     }
 }
 
@@ -342,6 +477,26 @@ mod tests {
         );
         // Pinned: changing the hash would lose every reader's progress.
         assert_eq!(site_key(&config("title = \"T\"\n")), "0934d007b5c6e019");
+    }
+
+    #[test]
+    fn numbered_runs_of_ids_are_written_once() {
+        let ids = [
+            "step-1", "step-2", "step-3", "x", "step-5", "a9", "a10", "b01", "b02", "7", "8",
+        ];
+        assert_eq!(
+            compact_ids(&ids),
+            "step-{1-3} x step-5 a{9-10} b01 b02 {7-8}"
+        );
+        assert_eq!(compact_ids(&["unbind-phone"]), "unbind-phone");
+        assert_eq!(compact_ids(&[]), "");
+    }
+
+    #[test]
+    fn urls_follow_from_keys() {
+        assert_eq!(url_from_key("_index"), "index.html");
+        assert_eq!(url_from_key("a/_index"), "a/index.html");
+        assert_eq!(url_from_key("a/b"), "a/b/index.html");
     }
 
     #[test]
