@@ -19,6 +19,8 @@ use crate::i18n::Language;
 use crate::steps::Step;
 use crate::urls::page_href;
 
+mod markup;
+
 /// Output folder of the overview page.
 pub const CHECKLIST_URL: &str = "checklist/";
 
@@ -107,22 +109,11 @@ struct GroupPage<'a> {
     title: &'a str,
     url: String,
     key: &'a str,
-    steps: Vec<GroupStep<'a>>,
-}
-
-/// What the template shows of one step (its link is the page's `url` and
-/// its `id`; its phase is the group's).
-#[derive(Debug, Serialize)]
-struct GroupStep<'a> {
-    id: &'a str,
-    text: &'a str,
-    label_html: &'a str,
-    role: &'a str,
-    role_label: &'a str,
-    estimate: &'a str,
-    materials: &'a [String],
-    link: &'a str,
-    requires: Vec<String>,
+    /// Id of its heading, which names its steps' links.
+    id: String,
+    steps_count: usize,
+    /// Its steps' `<li>` items (see [`markup`]).
+    steps_html: String,
 }
 
 /// Renders `checklist/index.html`: every step, or with `parts` (see
@@ -218,6 +209,7 @@ fn groups<'a>(
     parts: &[ChecklistPart],
 ) -> Vec<Group<'a>> {
     let config = &ctx.site.config;
+    let words = markup::Words::new(ctx.language);
     let mut ids: Vec<(String, String)> = config
         .phases
         .iter()
@@ -226,15 +218,20 @@ fn groups<'a>(
     ids.push((String::new(), ctx.language.word("unphased").to_owned()));
     ids.into_iter()
         .filter_map(|(id, label)| {
+            let anchor = format!("phase-{}", if id.is_empty() { "other" } else { &id });
             let pages: Vec<GroupPage> = pages
                 .iter()
                 .filter_map(|&page| group_page(ctx, from, page, &id))
+                .enumerate()
+                .map(|(at, (page, steps))| {
+                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), &words)
+                })
                 .collect();
             let parts: Vec<GroupPart> = parts
                 .iter()
                 .filter_map(|part| group_part(ctx, from, part, &id))
                 .collect();
-            let steps_count = pages.iter().map(|page| page.steps.len()).sum::<usize>()
+            let steps_count = pages.iter().map(|page| page.steps_count).sum::<usize>()
                 + parts.iter().map(|part| part.steps_count).sum::<usize>();
             (steps_count > 0).then_some(Group {
                 id,
@@ -287,40 +284,54 @@ fn in_phase(ctx: &RenderContext<'_>, step: &Step, phase: &str) -> bool {
     }
 }
 
+/// `page`'s steps in `phase`, if it has any, and the page without them.
 fn group_page<'a>(
     ctx: &RenderContext<'a>,
     from: &str,
     page: usize,
     phase: &str,
-) -> Option<GroupPage<'a>> {
+) -> Option<(GroupPage<'a>, Vec<markup::StepView<'a>>)> {
     let data = &ctx.site.pages[page];
-    let steps: Vec<GroupStep<'a>> = ctx.steps[page]
+    let steps: Vec<markup::StepView<'a>> = ctx.steps[page]
         .iter()
         .filter(|step| in_phase(ctx, step, phase))
-        .map(|step| group_step(ctx, step))
+        .map(|step| step_view(ctx, step))
         .collect();
-    (!steps.is_empty()).then(|| GroupPage {
-        title: &data.front.title,
-        url: page_href(from, &data.url),
-        key: &data.key,
-        steps,
+    (!steps.is_empty()).then(|| {
+        let page = GroupPage {
+            title: &data.front.title,
+            url: page_href(from, &data.url),
+            key: &data.key,
+            id: String::new(),
+            steps_count: steps.len(),
+            steps_html: String::new(),
+        };
+        (page, steps)
     })
 }
 
-fn group_step<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> GroupStep<'a> {
-    GroupStep {
-        id: &step.id,
-        text: &step.text,
-        label_html: &step.label_html,
-        role: step.role.as_deref().unwrap_or_default(),
+impl GroupPage<'_> {
+    /// The page with its heading id and its steps' markup.
+    fn with_steps(
+        mut self,
+        steps: &[markup::StepView<'_>],
+        heading: String,
+        words: &markup::Words,
+    ) -> Self {
+        self.steps_html = markup::steps_html(steps, self.key, &self.url, &heading, words);
+        self.id = heading;
+        self
+    }
+}
+
+fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a> {
+    markup::StepView {
+        step,
         role_label: step
             .role
             .as_deref()
             .and_then(|r| ctx.site.config.role_label(r))
             .unwrap_or_default(),
-        estimate: step.estimate.as_deref().unwrap_or_default(),
-        materials: &step.materials,
-        link: step.link.as_deref().unwrap_or_default(),
         requires: step
             .requires
             .iter()

@@ -17,6 +17,7 @@
 //! work from `file://`, and the site must.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use serde::Serialize;
 
@@ -302,7 +303,7 @@ fn detail_page<'a>(ctx: &RenderContext<'a>, page: usize) -> DetailPage<'a> {
 /// The URL the scripts assume for a page key: its folder's `index.html`
 /// (`a/b` → `a/b/index.html`, `a/_index` → `a/index.html`).
 fn url_from_key(key: &str) -> String {
-    let folder = key.strip_suffix("_index").unwrap_or_else(|| key);
+    let folder = key.strip_suffix("_index").unwrap_or(key);
     if folder.is_empty() || folder.ends_with('/') {
         format!("{folder}index.html")
     } else {
@@ -371,11 +372,10 @@ fn compact_ids(ids: &[&str]) -> String {
     let mut out = String::new();
     let mut at = 0;
     while at < ids.len() {
-        let (prefix, first) = numbered(ids[at]).unwrap_or((ids[at], None));
+        let (prefix, first) = numbered(ids[at]);
         let mut end = at + 1;
         if let Some(first) = first {
-            while end < ids.len()
-                && numbered(ids[end]) == Some((prefix, Some(first + (end - at) as u64)))
+            while end < ids.len() && numbered(ids[end]) == (prefix, Some(first + (end - at) as u64))
             {
                 end += 1;
             }
@@ -386,7 +386,7 @@ fn compact_ids(ids: &[&str]) -> String {
         match first {
             Some(first) if end - at > 1 => {
                 let last = first + (end - at - 1) as u64;
-                out.push_str(&format!("{prefix}{{{first}-{last}}}"));
+                let _ = write!(out, "{prefix}{{{first}-{last}}}");
             }
             _ => out.push_str(ids[at]),
         }
@@ -397,13 +397,13 @@ fn compact_ids(ids: &[&str]) -> String {
 
 /// An id's text before its trailing number, and the number (written without
 /// leading zeros, so that it reads back the same).
-fn numbered(id: &str) -> Option<(&str, Option<u64>)> {
+fn numbered(id: &str) -> (&str, Option<u64>) {
     let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (prefix, number) = id.split_at(id.len() - digits);
     if digits == 0 || (number.starts_with('0') && digits > 1) || digits > 15 {
-        return Some((id, None));
+        return (id, None);
     }
-    Some((prefix, number.parse().ok()))
+    (prefix, number.parse().ok())
 }
 
 fn manifest_page<'a>(ctx: &RenderContext<'a>, page: usize) -> ManifestPage<'a> {
