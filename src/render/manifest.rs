@@ -107,6 +107,11 @@ struct Manifest<'a, P: Serialize> {
     /// A split manifest's step details files, relative to the output root.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     parts: Vec<String>,
+    /// A split manifest's folder of each part (`a/` for the section
+    /// `a/_index`, `""` for a page): the keys of its pages are written
+    /// without it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    folders: Vec<&'a str>,
     /// A split manifest's `[title, url]` of the pages a reader may need to
     /// name before their part's details are loaded: those a step of another
     /// part (or of the home page) requires, and those whose URL is not
@@ -126,7 +131,8 @@ struct ManifestPage<'a> {
 }
 
 /// A page of a split manifest, as `[key, part, runs]`: `part` indexes
-/// `parts` (`null` for the home page, whose steps are in its own markup);
+/// `parts` (`null` for the home page, whose steps are in its own markup)
+/// and `key` is written without the part's folder (see `folders`);
 /// each run is `[phase, role, ids]` for consecutive steps of one phase and
 /// role (indexes into `phases` and `roles`, `null` for none), with their
 /// ids in order, space-separated, numbered runs written `prefix{1-8}` (see
@@ -187,10 +193,12 @@ struct ManifestStep<'a> {
 pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
     let json = if ctx.split {
         let tops = top_levels(ctx.site);
+        let folders: Vec<&str> = tops.iter().map(|&top| folder(ctx.site, top)).collect();
         let pages: Vec<SummaryPage<'_>> = pages_with_steps(ctx)
-            .map(|page| summary_page(ctx, page, &tops))
+            .map(|page| summary_page(ctx, page, &tops, &folders))
             .collect();
         let mut manifest = manifest_json(ctx, pages);
+        manifest.folders = folders;
         manifest.parts = tops
             .iter()
             .map(|&top| section_steps_url(&ctx.site.pages[top].url))
@@ -234,6 +242,7 @@ fn manifest_json<'a, P: Serialize>(ctx: &RenderContext<'a>, pages: Vec<P>) -> Ma
         },
         pages,
         parts: Vec::new(),
+        folders: Vec::new(),
         names: BTreeMap::new(),
         words: SCRIPT_WORDS
             .iter()
@@ -248,6 +257,16 @@ fn top_levels(site: &Site) -> Vec<usize> {
     (0..site.pages.len())
         .filter(|&page| site.pages[page].parent == Some(Site::HOME))
         .collect()
+}
+
+/// The folder of the keys under the top-level entry `top` (`a/` for the
+/// section `a/_index`, `""` for a page).
+fn folder(site: &Site, top: usize) -> &str {
+    site.pages[top]
+        .key
+        .strip_suffix("_index")
+        .filter(|folder| folder.ends_with('/'))
+        .unwrap_or_default()
 }
 
 /// Which of `tops` has `page`'s step details (`None` for the home page).
@@ -342,7 +361,12 @@ fn names<'a>(ctx: &RenderContext<'a>, tops: &[usize]) -> BTreeMap<&'a str, (&'a 
         .collect()
 }
 
-fn summary_page<'a>(ctx: &RenderContext<'a>, page: usize, tops: &[usize]) -> SummaryPage<'a> {
+fn summary_page<'a>(
+    ctx: &RenderContext<'a>,
+    page: usize,
+    tops: &[usize],
+    folders: &[&str],
+) -> SummaryPage<'a> {
     let config = &ctx.site.config;
     let index = |list: &[Labelled], id: Option<&str>| {
         id.and_then(|id| list.iter().position(|item| item.id == id))
@@ -356,9 +380,12 @@ fn summary_page<'a>(ctx: &RenderContext<'a>, page: usize, tops: &[usize]) -> Sum
             _ => runs.push((phase, role, vec![&step.id])),
         }
     }
+    let key = ctx.site.pages[page].key.as_str();
+    let part = part_of(ctx.site, page, tops);
+    let folder = part.map_or("", |part| folders[part]);
     (
-        &ctx.site.pages[page].key,
-        part_of(ctx.site, page, tops),
+        key.strip_prefix(folder).unwrap_or(key),
+        part,
         runs.into_iter()
             .map(|(phase, role, ids)| (phase, role, compact_ids(&ids)))
             .collect(),

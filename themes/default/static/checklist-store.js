@@ -59,7 +59,8 @@
   }
 
   // A large site's manifest is a summary: each page as [key, part, runs],
-  // a run being [phase, role, ids] (indexes into phases and roles). Gives
+  // its key without its part's folder (`folders`), a run being [phase,
+  // role, ids] (indexes into phases and roles). Gives
   // it the shape of a whole manifest (pages with key, title, url and steps
   // { id, key, phase, role }); texts and titles arrive with the details
   // (mergeDetails), but the pages other parts need to name are in `names`.
@@ -67,8 +68,10 @@
     if (!manifest.parts || manifest.loaded) return;
     manifest.loaded = new Set();
     const names = manifest.names || {};
+    const folders = manifest.folders || [];
     const idIn = (list, at) => (at === null || !list[at] ? "" : list[at].id);
-    manifest.pages = manifest.pages.map(([key, part, runs]) => {
+    manifest.pages = manifest.pages.map(([written, part, runs]) => {
+      const key = (part === null ? "" : folders[part] || "") + written;
       const [title, url] = names[key] || ["", urlOf(key)];
       const page = { key, title, url, part, steps: [] };
       runs.forEach(([phase, role, ids]) => {
