@@ -8,10 +8,8 @@
 //! Every value is escaped as Tera escapes it, so the output is what the
 //! template loop wrote.
 
-use std::io::Write;
-
 use crate::i18n::Language;
-use crate::steps::{Step, progress_key};
+use crate::steps::Step;
 
 /// The interface words of a step's markup, looked up once per page.
 pub(super) struct Words {
@@ -58,116 +56,160 @@ pub(super) fn steps_html(
     heading_id: &str,
     words: &Words,
 ) -> String {
-    let mut out: Vec<u8> = Vec::with_capacity(steps.len() * 640);
+    let mut out = String::with_capacity(steps.len() * 640);
     for view in steps {
-        // Writing to a Vec cannot fail.
-        let _ = write_step(&mut out, view, page_key, href, heading_id, words);
+        write_step(&mut out, view, page_key, href, heading_id, words);
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 fn write_step(
-    out: &mut Vec<u8>,
+    out: &mut String,
     view: &StepView<'_>,
     page_key: &str,
     href: &str,
     heading_id: &str,
     words: &Words,
-) -> std::io::Result<()> {
+) {
     let step = view.step;
-    let sid = format!("{page_key}--{}", step.id);
-    out.write_all(b"\n<li class=\"step\" id=\"")?;
-    esc(out, &sid)?;
-    out.write_all(b"\" data-key=\"")?;
-    esc(out, &progress_key(page_key, &step.id))?;
+    // The step's id on the overview is `page key--step id`.
+    let sid = |out: &mut String| {
+        esc(out, page_key);
+        out.push_str("--");
+        esc(out, &step.id);
+    };
+    out.push_str("\n<li class=\"step\" id=\"");
+    sid(out);
+    out.push_str("\" data-key=\"");
+    esc(out, page_key);
+    out.push('#');
+    esc(out, &step.id);
     if let Some(role) = step.role.as_deref().filter(|role| !role.is_empty()) {
-        out.write_all(b"\" data-role=\"")?;
-        esc(out, role)?;
+        out.push_str("\" data-role=\"");
+        esc(out, role);
     }
-    if !view.requires.is_empty() {
-        out.write_all(b"\" data-requires=\"")?;
-        esc(out, &view.requires.join(" "))?;
+    for (at, key) in view.requires.iter().enumerate() {
+        out.push_str(if at == 0 { "\" data-requires=\"" } else { " " });
+        esc(out, key);
     }
-    out.write_all(
-        b"\">\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
-    )?;
-    esc(out, &sid)?;
-    out.write_all(b"\"><label class=\"step-label\" for=\"check--")?;
-    esc(out, &sid)?;
-    out.write_all(b"\">")?;
+    out.push_str(
+        "\">\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
+    );
+    sid(out);
+    out.push_str("\"><label class=\"step-label\" for=\"check--");
+    sid(out);
+    out.push_str("\">");
     if step.label_html.is_empty() {
-        esc(out, &step.text)?;
+        esc(out, &step.text);
     } else {
-        out.write_all(step.label_html.as_bytes())?;
+        out.push_str(&step.label_html);
     }
-    out.write_all(b"</label><a class=\"step-goto\" href=\"")?;
-    esc(out, &format!("{href}#{}", step.id))?;
-    out.write_all(b"\" aria-labelledby=\"")?;
-    esc(out, &format!("{heading_id} check--{sid}"))?;
-    out.write_all(
-        b"\"><svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-goto\"/></svg></a></div>",
-    )?;
-    write_meta(out, view, words)?;
-    write_materials(out, &step.materials, words)?;
-    out.write_all(b"\n</li>")
+    out.push_str("</label><a class=\"step-goto\" href=\"");
+    esc(out, href);
+    out.push('#');
+    esc(out, &step.id);
+    out.push_str("\" aria-labelledby=\"");
+    esc(out, heading_id);
+    out.push_str(" check--");
+    sid(out);
+    out.push_str(
+        "\"><svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-goto\"/></svg></a></div>",
+    );
+    write_meta(out, view, words);
+    write_materials(out, &step.materials, words);
+    out.push_str("\n</li>");
 }
 
 /// Role, estimate and console link, as pills.
-fn write_meta(out: &mut Vec<u8>, view: &StepView<'_>, words: &Words) -> std::io::Result<()> {
+fn write_meta(out: &mut String, view: &StepView<'_>, words: &Words) {
     let estimate = view.step.estimate.as_deref().unwrap_or_default();
     let link = view.step.link.as_deref().unwrap_or_default();
     if view.role_label.is_empty() && estimate.is_empty() && link.is_empty() {
-        return Ok(());
+        return;
     }
-    out.write_all(b"\n<ul class=\"step-meta\">")?;
+    out.push_str("\n<ul class=\"step-meta\">");
     if !view.role_label.is_empty() {
-        pill(out, "step-role", words.role, view.role_label)?;
+        pill(out, "step-role", words.role, view.role_label);
     }
     if !estimate.is_empty() {
-        pill(out, "step-estimate", words.estimate, estimate)?;
+        pill(out, "step-estimate", words.estimate, estimate);
     }
     if !link.is_empty() {
-        out.write_all(b"<li class=\"step-link\"><a class=\"external\" href=\"")?;
-        esc(out, link)?;
-        out.write_all(b"\" rel=\"external noopener\">")?;
-        esc(out, words.console_link)?;
-        out.write_all(b"<span class=\"visually-hidden\">")?;
+        out.push_str("<li class=\"step-link\"><a class=\"external\" href=\"");
+        esc(out, link);
+        out.push_str("\" rel=\"external noopener\">");
+        esc(out, words.console_link);
+        out.push_str("<span class=\"visually-hidden\">");
         let (open, close) = if words.chinese {
             ("（", "）")
         } else {
             (" (", ")")
         };
-        out.write_all(open.as_bytes())?;
-        esc(out, words.external_link)?;
-        out.write_all(close.as_bytes())?;
-        out.write_all(b"</span></a></li>")?;
+        out.push_str(open);
+        esc(out, words.external_link);
+        out.push_str(close);
+        out.push_str("</span></a></li>");
     }
-    out.write_all(b"</ul>")
+    out.push_str("</ul>");
 }
 
-fn pill(out: &mut Vec<u8>, class: &str, key: &str, value: &str) -> std::io::Result<()> {
-    write!(out, "<li class=\"{class}\"><span class=\"meta-key\">")?;
-    esc(out, key)?;
-    out.write_all(b"</span> ")?;
-    esc(out, value)?;
-    out.write_all(b"</li>")
+fn pill(out: &mut String, class: &str, key: &str, value: &str) {
+    out.push_str("<li class=\"");
+    out.push_str(class);
+    out.push_str("\"><span class=\"meta-key\">");
+    esc(out, key);
+    out.push_str("</span> ");
+    esc(out, value);
+    out.push_str("</li>");
 }
 
-fn write_materials(out: &mut Vec<u8>, materials: &[String], words: &Words) -> std::io::Result<()> {
+fn write_materials(out: &mut String, materials: &[String], words: &Words) {
     if materials.is_empty() {
-        return Ok(());
+        return;
     }
-    out.write_all(b"\n<div class=\"step-materials\"><span class=\"meta-key\">")?;
-    esc(out, words.materials)?;
-    out.write_all(b"</span><ul>")?;
+    out.push_str("\n<div class=\"step-materials\"><span class=\"meta-key\">");
+    esc(out, words.materials);
+    out.push_str("</span><ul>");
     for material in materials {
-        out.write_all(b"<li>")?;
-        esc(out, material)?;
-        out.write_all(b"</li>")?;
+        out.push_str("<li>");
+        esc(out, material);
+        out.push_str("</li>");
     }
-    out.write_all(b"</ul></div>")
+    out.push_str("</ul></div>");
 }
 
-fn esc(out: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
-    tera::escape_html(text, out)
+/// Appends `text` escaped as Tera escapes (`& < > " '`), a run of plain
+/// text at a time (Tera's own `escape_html` writes a byte at a time).
+fn esc(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte, so both slices end on a char boundary.
+        out.push_str(&text[start..at]);
+        out.push_str(entity);
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_as_tera_does() {
+        let text = "a & b <c> \"d\" 'e' 中文/é";
+        let mut ours = String::new();
+        esc(&mut ours, text);
+        let mut theirs = Vec::new();
+        tera::escape_html(text, &mut theirs).expect("writes to a Vec");
+        assert_eq!(ours.as_bytes(), theirs.as_slice());
+    }
 }
