@@ -17,17 +17,18 @@
 //! work from `file://`, and the site must.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::checklist::top_level;
 use super::{CHECKLIST_URL, RenderContext};
 use crate::config::{Config, Labelled};
-use crate::content::Site;
 use crate::i18n::Language;
 use crate::steps::progress_key;
 use crate::urls::page_href;
+
+mod split;
+
+pub use split::render_section_steps;
 
 /// Where the manifest is written, relative to the output root.
 pub const MANIFEST_URL: &str = "checklist/steps.js";
@@ -102,7 +103,7 @@ struct Manifest<'a, P: Serialize> {
     /// Brackets around an aside, `{}` standing for it (`（{}）` or ` ({})`).
     brackets: &'static str,
     /// Pages that have steps, in reading order: [`ManifestPage`]s, or in a
-    /// split manifest [`SummaryPage`]s.
+    /// split manifest summary pages (see [`split`]).
     pages: Vec<P>,
     /// A split manifest's step details files, relative to the output root.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -130,51 +131,6 @@ struct ManifestPage<'a> {
     steps: Vec<ManifestStep<'a>>,
 }
 
-/// A page of a split manifest, as `[key, part, runs]`: `part` indexes
-/// `parts` (`null` for the home page, whose steps are in its own markup)
-/// and `key` is written without the part's folder (see `folders`);
-/// each run is `[phase, role, ids]` for consecutive steps of one phase and
-/// role (indexes into `phases` and `roles`, `null` for none), with their
-/// ids in order, space-separated, numbered runs written `prefix{1-8}` (see
-/// [`compact_ids`]).
-type SummaryPage<'a> = (&'a str, Option<usize>, Vec<SummaryRun>);
-
-/// `[phase, role, ids]`, see [`SummaryPage`].
-type SummaryRun = (Option<usize>, Option<usize>, String);
-
-/// One top-level entry's step details, appended to
-/// `window.offboardDetails` by its file.
-#[derive(Debug, Serialize)]
-struct SectionSteps<'a> {
-    part: usize,
-    pages: Vec<DetailPage<'a>>,
-}
-
-/// A page's details, as `[key, title, texts]` or `[key, title, texts,
-/// url]` when its URL is not its key turned into a folder: the texts of its
-/// steps in the order of its summary's runs (which is the page's order).
-#[derive(Debug)]
-struct DetailPage<'a> {
-    key: &'a str,
-    title: &'a str,
-    texts: Vec<&'a str>,
-    url: Option<String>,
-}
-
-impl Serialize for DetailPage<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(None)?;
-        seq.serialize_element(self.key)?;
-        seq.serialize_element(self.title)?;
-        seq.serialize_element(&self.texts)?;
-        if let Some(url) = &self.url {
-            seq.serialize_element(url)?;
-        }
-        seq.end()
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct ManifestStep<'a> {
     id: &'a str,
@@ -192,19 +148,7 @@ struct ManifestStep<'a> {
 /// The text of `checklist/steps.js`.
 pub fn render_manifest(ctx: &RenderContext<'_>) -> String {
     let json = if ctx.split {
-        let tops = top_levels(ctx.site);
-        let folders: Vec<&str> = tops.iter().map(|&top| folder(ctx.site, top)).collect();
-        let pages: Vec<SummaryPage<'_>> = pages_with_steps(ctx)
-            .map(|page| summary_page(ctx, page, &tops, &folders))
-            .collect();
-        let mut manifest = manifest_json(ctx, pages);
-        manifest.folders = folders;
-        manifest.parts = tops
-            .iter()
-            .map(|&top| section_steps_url(&ctx.site.pages[top].url))
-            .collect();
-        manifest.names = names(ctx, &tops);
-        serde_json::to_string(&manifest)
+        serde_json::to_string(&split::summary(ctx))
     } else {
         let pages: Vec<ManifestPage<'_>> = pages_with_steps(ctx)
             .map(|page| manifest_page(ctx, page))
@@ -249,188 +193,6 @@ fn manifest_json<'a, P: Serialize>(ctx: &RenderContext<'a>, pages: Vec<P>) -> Ma
             .map(|&key| (key, ctx.language.word(key)))
             .collect(),
     }
-}
-
-/// The top-level entries of the site (the home page's children), in page
-/// order: each has a step details file when the manifest is split.
-fn top_levels(site: &Site) -> Vec<usize> {
-    (0..site.pages.len())
-        .filter(|&page| site.pages[page].parent == Some(Site::HOME))
-        .collect()
-}
-
-/// The folder of the keys under the top-level entry `top` (`a/` for the
-/// section `a/_index`, `""` for a page).
-fn folder(site: &Site, top: usize) -> &str {
-    site.pages[top]
-        .key
-        .strip_suffix("_index")
-        .filter(|folder| folder.ends_with('/'))
-        .unwrap_or_default()
-}
-
-/// Which of `tops` has `page`'s step details (`None` for the home page).
-fn part_of(site: &Site, page: usize, tops: &[usize]) -> Option<usize> {
-    top_level(site, page).and_then(|top| tops.binary_search(&top).ok())
-}
-
-/// The step details files of a split manifest, as `(path, text)`: one per
-/// top-level entry, every one written (an entry without steps too, as its
-/// pages load it). None when the site is not split.
-pub fn render_section_steps(ctx: &RenderContext<'_>) -> Vec<(String, String)> {
-    if !ctx.split {
-        return Vec::new();
-    }
-    let tops = top_levels(ctx.site);
-    let mut by_part: Vec<Vec<DetailPage<'_>>> = tops.iter().map(|_| Vec::new()).collect();
-    for page in pages_with_steps(ctx) {
-        if let Some(part) = part_of(ctx.site, page, &tops) {
-            by_part[part].push(detail_page(ctx, page));
-        }
-    }
-    tops.iter()
-        .zip(by_part)
-        .enumerate()
-        .map(|(part, (&top, pages))| {
-            let json = serde_json::to_string(&SectionSteps { part, pages })
-                .unwrap_or_else(|_| "{}".to_owned());
-            (
-                section_steps_url(&ctx.site.pages[top].url),
-                format!(
-                    "// Generated by offboard-site: the steps of one part of this site, for the checklist scripts.\n(window.offboardDetails = window.offboardDetails || []).push({json});\n"
-                ),
-            )
-        })
-        .collect()
-}
-
-fn detail_page<'a>(ctx: &RenderContext<'a>, page: usize) -> DetailPage<'a> {
-    let data = &ctx.site.pages[page];
-    let url = page_href("", &data.url);
-    DetailPage {
-        key: &data.key,
-        title: &data.front.title,
-        // The summary's runs keep the page's order, so its texts do too.
-        texts: ctx.steps[page]
-            .iter()
-            .map(|step| step.text.as_str())
-            .collect(),
-        url: (url != url_from_key(&data.key)).then_some(url),
-    }
-}
-
-/// The URL the scripts assume for a page key: its folder's `index.html`
-/// (`a/b` → `a/b/index.html`, `a/_index` → `a/index.html`).
-fn url_from_key(key: &str) -> String {
-    let folder = key.strip_suffix("_index").unwrap_or(key);
-    if folder.is_empty() || folder.ends_with('/') {
-        format!("{folder}index.html")
-    } else {
-        format!("{folder}/index.html")
-    }
-}
-
-/// See [`Manifest::names`].
-fn names<'a>(ctx: &RenderContext<'a>, tops: &[usize]) -> BTreeMap<&'a str, (&'a str, String)> {
-    let site = ctx.site;
-    let mut named: Vec<usize> = Vec::new();
-    for page in pages_with_steps(ctx) {
-        let part = part_of(site, page, tops);
-        for step in &ctx.steps[page] {
-            named.extend(
-                step.requires
-                    .iter()
-                    .filter(|r| part_of(site, r.page, tops) != part)
-                    .map(|r| r.page),
-            );
-        }
-        let url = page_href("", &site.pages[page].url);
-        if url != url_from_key(&site.pages[page].key) {
-            named.push(page);
-        }
-    }
-    named
-        .into_iter()
-        .map(|page| {
-            let data = &site.pages[page];
-            (
-                data.key.as_str(),
-                (data.front.title.as_str(), page_href("", &data.url)),
-            )
-        })
-        .collect()
-}
-
-fn summary_page<'a>(
-    ctx: &RenderContext<'a>,
-    page: usize,
-    tops: &[usize],
-    folders: &[&str],
-) -> SummaryPage<'a> {
-    let config = &ctx.site.config;
-    let index = |list: &[Labelled], id: Option<&str>| {
-        id.and_then(|id| list.iter().position(|item| item.id == id))
-    };
-    let mut runs: Vec<(Option<usize>, Option<usize>, Vec<&str>)> = Vec::new();
-    for step in &ctx.steps[page] {
-        let phase = index(&config.phases, step.phase.as_deref());
-        let role = index(&config.roles, step.role.as_deref());
-        match runs.last_mut() {
-            Some(run) if run.0 == phase && run.1 == role => run.2.push(&step.id),
-            _ => runs.push((phase, role, vec![&step.id])),
-        }
-    }
-    let key = ctx.site.pages[page].key.as_str();
-    let part = part_of(ctx.site, page, tops);
-    let folder = part.map_or("", |part| folders[part]);
-    (
-        key.strip_prefix(folder).unwrap_or(key),
-        part,
-        runs.into_iter()
-            .map(|(phase, role, ids)| (phase, role, compact_ids(&ids)))
-            .collect(),
-    )
-}
-
-/// Step ids, space-separated, with each run of two or more numbered alike
-/// (`step-1 step-2 … step-8`) written once as `step-{1-8}`. Ids never hold
-/// spaces or braces, so the scripts read this back unambiguously.
-fn compact_ids(ids: &[&str]) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    while at < ids.len() {
-        let (prefix, first) = numbered(ids[at]);
-        let mut end = at + 1;
-        if let Some(first) = first {
-            while end < ids.len() && numbered(ids[end]) == (prefix, Some(first + (end - at) as u64))
-            {
-                end += 1;
-            }
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        match first {
-            Some(first) if end - at > 1 => {
-                let last = first + (end - at - 1) as u64;
-                let _ = write!(out, "{prefix}{{{first}-{last}}}");
-            }
-            _ => out.push_str(ids[at]),
-        }
-        at = end;
-    }
-    out
-}
-
-/// An id's text before its trailing number, and the number (written without
-/// leading zeros, so that it reads back the same).
-fn numbered(id: &str) -> (&str, Option<u64>) {
-    let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let (prefix, number) = id.split_at(id.len() - digits);
-    if digits == 0 || (number.starts_with('0') && digits > 1) || digits > 15 {
-        return (id, None);
-    }
-    (prefix, number.parse().ok())
 }
 
 fn manifest_page<'a>(ctx: &RenderContext<'a>, page: usize) -> ManifestPage<'a> {
@@ -504,26 +266,6 @@ mod tests {
         );
         // Pinned: changing the hash would lose every reader's progress.
         assert_eq!(site_key(&config("title = \"T\"\n")), "0934d007b5c6e019");
-    }
-
-    #[test]
-    fn numbered_runs_of_ids_are_written_once() {
-        let ids = [
-            "step-1", "step-2", "step-3", "x", "step-5", "a9", "a10", "b01", "b02", "7", "8",
-        ];
-        assert_eq!(
-            compact_ids(&ids),
-            "step-{1-3} x step-5 a{9-10} b01 b02 {7-8}"
-        );
-        assert_eq!(compact_ids(&["unbind-phone"]), "unbind-phone");
-        assert_eq!(compact_ids(&[]), "");
-    }
-
-    #[test]
-    fn urls_follow_from_keys() {
-        assert_eq!(url_from_key("_index"), "index.html");
-        assert_eq!(url_from_key("a/_index"), "a/index.html");
-        assert_eq!(url_from_key("a/b"), "a/b/index.html");
     }
 
     #[test]
