@@ -19,6 +19,8 @@ use crate::i18n::Language;
 use crate::steps::Step;
 use crate::urls::page_href;
 
+mod markup;
+
 /// Output folder of the overview page.
 pub const CHECKLIST_URL: &str = "checklist/";
 
@@ -82,11 +84,11 @@ pub fn top_level(site: &Site, mut page: usize) -> Option<usize> {
 
 /// One phase group.
 #[derive(Debug, Serialize)]
-struct Group {
+struct Group<'a> {
     id: String,
     label: String,
     steps_count: usize,
-    pages: Vec<GroupPage>,
+    pages: Vec<GroupPage<'a>>,
     /// Overview pages of a split checklist with steps in this phase.
     parts: Vec<GroupPart>,
 }
@@ -103,26 +105,15 @@ struct GroupPart {
 
 /// The steps of one page inside a phase group.
 #[derive(Debug, Serialize)]
-struct GroupPage {
-    title: String,
+struct GroupPage<'a> {
+    title: &'a str,
     url: String,
-    key: String,
-    steps: Vec<GroupStep>,
-}
-
-#[derive(Debug, Serialize)]
-struct GroupStep {
+    key: &'a str,
+    /// Id of its heading, which names its steps' links.
     id: String,
-    text: String,
-    label_html: String,
-    url: String,
-    role: String,
-    role_label: String,
-    phase: String,
-    estimate: String,
-    materials: Vec<String>,
-    link: String,
-    requires: Vec<String>,
+    steps_count: usize,
+    /// Its steps' `<li>` items (see [`markup`]).
+    steps_html: String,
 }
 
 /// Renders `checklist/index.html`: every step, or with `parts` (see
@@ -211,13 +202,14 @@ fn render(
 
 /// Phase ids in order, then `""` for steps without a declared phase; each
 /// with the steps of `pages` and the links to `parts`, seen from `from`.
-fn groups(
-    ctx: &RenderContext<'_>,
+fn groups<'a>(
+    ctx: &RenderContext<'a>,
     from: &str,
     pages: &[usize],
     parts: &[ChecklistPart],
-) -> Vec<Group> {
+) -> Vec<Group<'a>> {
     let config = &ctx.site.config;
+    let words = markup::Words::new(ctx.language);
     let mut ids: Vec<(String, String)> = config
         .phases
         .iter()
@@ -226,15 +218,20 @@ fn groups(
     ids.push((String::new(), ctx.language.word("unphased").to_owned()));
     ids.into_iter()
         .filter_map(|(id, label)| {
+            let anchor = format!("phase-{}", if id.is_empty() { "other" } else { &id });
             let pages: Vec<GroupPage> = pages
                 .iter()
                 .filter_map(|&page| group_page(ctx, from, page, &id))
+                .enumerate()
+                .map(|(at, (page, steps))| {
+                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), &words)
+                })
                 .collect();
             let parts: Vec<GroupPart> = parts
                 .iter()
                 .filter_map(|part| group_part(ctx, from, part, &id))
                 .collect();
-            let steps_count = pages.iter().map(|page| page.steps.len()).sum::<usize>()
+            let steps_count = pages.iter().map(|page| page.steps_count).sum::<usize>()
                 + parts.iter().map(|part| part.steps_count).sum::<usize>();
             (steps_count > 0).then_some(Group {
                 id,
@@ -287,44 +284,63 @@ fn in_phase(ctx: &RenderContext<'_>, step: &Step, phase: &str) -> bool {
     }
 }
 
-fn group_page(ctx: &RenderContext<'_>, from: &str, page: usize, phase: &str) -> Option<GroupPage> {
+/// `page`'s steps in `phase`, if it has any, and the page without them.
+fn group_page<'a>(
+    ctx: &RenderContext<'a>,
+    from: &str,
+    page: usize,
+    phase: &str,
+) -> Option<(GroupPage<'a>, Vec<markup::StepView<'a>>)> {
     let data = &ctx.site.pages[page];
-    let href = page_href(from, &data.url);
-    let steps: Vec<GroupStep> = ctx.steps[page]
+    let steps: Vec<markup::StepView<'a>> = ctx.steps[page]
         .iter()
         .filter(|step| in_phase(ctx, step, phase))
-        .map(|step| GroupStep {
-            id: step.id.clone(),
-            text: step.text.clone(),
-            label_html: step.label_html.clone(),
-            url: format!("{href}#{}", step.id),
-            role: step.role.clone().unwrap_or_default(),
-            role_label: step
-                .role
-                .as_deref()
-                .and_then(|r| ctx.site.config.role_label(r))
-                .unwrap_or_default()
-                .to_owned(),
-            phase: step.phase.clone().unwrap_or_default(),
-            estimate: step.estimate.clone().unwrap_or_default(),
-            materials: step.materials.clone(),
-            link: step.link.clone().unwrap_or_default(),
-            requires: step
-                .requires
-                .iter()
-                .map(|r| {
-                    crate::steps::progress_key(
-                        &ctx.site.pages[r.page].key,
-                        &ctx.steps[r.page][r.step].id,
-                    )
-                })
-                .collect(),
-        })
+        .map(|step| step_view(ctx, step))
         .collect();
-    (!steps.is_empty()).then(|| GroupPage {
-        title: data.front.title.clone(),
-        url: href,
-        key: data.key.clone(),
-        steps,
+    (!steps.is_empty()).then(|| {
+        let page = GroupPage {
+            title: &data.front.title,
+            url: page_href(from, &data.url),
+            key: &data.key,
+            id: String::new(),
+            steps_count: steps.len(),
+            steps_html: String::new(),
+        };
+        (page, steps)
     })
+}
+
+impl GroupPage<'_> {
+    /// The page with its heading id and its steps' markup.
+    fn with_steps(
+        mut self,
+        steps: &[markup::StepView<'_>],
+        heading: String,
+        words: &markup::Words,
+    ) -> Self {
+        self.steps_html = markup::steps_html(steps, self.key, &self.url, &heading, words);
+        self.id = heading;
+        self
+    }
+}
+
+fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a> {
+    markup::StepView {
+        step,
+        role_label: step
+            .role
+            .as_deref()
+            .and_then(|r| ctx.site.config.role_label(r))
+            .unwrap_or_default(),
+        requires: step
+            .requires
+            .iter()
+            .map(|r| {
+                crate::steps::progress_key(
+                    &ctx.site.pages[r.page].key,
+                    &ctx.steps[r.page][r.step].id,
+                )
+            })
+            .collect(),
+    }
 }

@@ -41,6 +41,73 @@
     return record;
   }
 
+  // The URL of a page the summary does not name: its key as a folder.
+  const urlOf = (key) => {
+    const folder = key.replace(/_index$/, "");
+    return folder + (folder === "" || folder.endsWith("/") ? "" : "/") + "index.html";
+  };
+
+  // "a b{1-3}" -> ["a", "b1", "b2", "b3"] (ids hold no spaces or braces).
+  function expandIds(text) {
+    const ids = [];
+    text.split(" ").forEach((token) => {
+      const run = /^(.*)\{(\d+)-(\d+)\}$/.exec(token);
+      if (!run) return void ids.push(token);
+      for (let n = Number(run[2]); n <= Number(run[3]); n += 1) ids.push(run[1] + n);
+    });
+    return ids;
+  }
+
+  // A large site's manifest is a summary: each page as [key, part, runs],
+  // its key without its part's folder (`folders`), a run being [phase,
+  // role, ids] (indexes into phases and roles). Gives
+  // it the shape of a whole manifest (pages with key, title, url and steps
+  // { id, key, phase, role }); texts and titles arrive with the details
+  // (mergeDetails), but the pages other parts need to name are in `names`.
+  ns.expandManifest = function (manifest) {
+    if (!manifest.parts || manifest.loaded) return;
+    manifest.loaded = new Set();
+    const names = manifest.names || {};
+    const folders = manifest.folders || [];
+    const idIn = (list, at) => (at === null || !list[at] ? "" : list[at].id);
+    manifest.pages = manifest.pages.map(([written, part, runs]) => {
+      const key = (part === null ? "" : folders[part] || "") + written;
+      const [title, url] = names[key] || ["", urlOf(key)];
+      const page = { key, title, url, part, steps: [] };
+      runs.forEach(([phase, role, ids]) => {
+        const phaseId = idIn(manifest.phases, phase);
+        const roleId = idIn(manifest.roles, role);
+        expandIds(ids).forEach((id) => {
+          const step = { id, key: key + "#" + id };
+          if (phaseId) step.phase = phaseId;
+          if (roleId) step.role = roleId;
+          page.steps.push(step);
+        });
+      });
+      return page;
+    });
+  };
+
+  // Puts the details that have arrived (window.offboardDetails, one entry
+  // per part: pages as [key, title, texts, url?]) into a summary's pages.
+  ns.mergeDetails = function (manifest) {
+    if (!manifest.loaded) return;
+    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
+    (window.offboardDetails || []).forEach((detail) => {
+      if (manifest.loaded.has(detail.part)) return;
+      manifest.loaded.add(detail.part);
+      detail.pages.forEach(([key, title, texts, url]) => {
+        const page = byKey.get(key);
+        if (!page) return;
+        page.title = title;
+        if (url) page.url = url;
+        page.steps.forEach((step, at) => {
+          if (typeof texts[at] === "string") step.text = texts[at];
+        });
+      });
+    });
+  };
+
   // localStorage, or a memory stand-in where the browser refuses it.
   ns.openStorage = function () {
     try {

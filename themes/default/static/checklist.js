@@ -26,36 +26,10 @@
     return node;
   }
 
-  // A split manifest's pages get their steps from their groups (id, key,
-  // phase, role: no text or requirements) until their details arrive.
-  function expand(manifest) {
-    if (!manifest.parts || manifest.loaded) return;
-    manifest.loaded = new Set();
-    manifest.pages.forEach((page) => {
-      page.steps = [];
-      (page.groups || []).forEach(([phase, role, ids]) =>
-        ids.split(" ").forEach((id) => {
-          const step = { id, key: page.key + "#" + id };
-          if (phase) step.phase = phase;
-          if (role) step.role = role;
-          page.steps.push(step);
-        })
-      );
-    });
-  }
-  // Puts the details that have arrived in place of the summary's steps.
-  function merge(manifest) {
-    if (!manifest.loaded) return;
-    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
-    (window.offboardDetails || []).forEach((detail) => {
-      if (manifest.loaded.has(detail.part)) return;
-      manifest.loaded.add(detail.part);
-      detail.pages.forEach((own) => {
-        const page = byKey.get(own.key);
-        if (page) page.steps = own.steps;
-      });
-    });
-  }
+  // A split manifest's summary and details are read by the store script
+  // (checklist-store.js), which knows their shape.
+  const expand = (manifest) => ns.expandManifest(manifest);
+  const merge = (manifest) => ns.mergeDetails(manifest);
 
   function start() {
     const manifest = window.offboardManifest;
