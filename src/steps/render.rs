@@ -2,9 +2,9 @@
 //! script, and a metadata block (role, phase, estimate, console link,
 //! requirements as links, materials) that reads fully without JavaScript.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::{FmtWriter, escape_href, escape_html};
 
 use crate::content::Site;
 use crate::i18n::Language;
@@ -32,12 +32,17 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     }
     let mut out = String::with_capacity(html.len() + steps.len() * 400);
     let mut rest = html;
+    // Reused for every step: the exact opening tag and marker to find.
+    let (mut opening, mut marker) = (String::new(), String::new());
     for (index, step) in steps.iter().enumerate() {
-        let opening = format!(
+        opening.clear();
+        let _ = write!(
+            opening,
             "<li class=\"step\" id=\"{0}\" data-step=\"{0}\">",
-            attr(&step.id)
+            Attr(&step.id)
         );
-        let marker = format!("{STEP_META_MARKER_PREFIX}{index}-->");
+        marker.clear();
+        let _ = write!(marker, "{STEP_META_MARKER_PREFIX}{index}-->");
         let (Some(open_at), Some(marker_at)) = (rest.find(&opening), rest.find(&marker)) else {
             continue;
         };
@@ -56,28 +61,44 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     out
 }
 
-fn attr(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    let _ = escape_html(&mut escaped, text);
-    escaped
+/// Text written escaped for an HTML attribute or text, without a copy.
+struct Attr<'a>(&'a str);
+
+impl fmt::Display for Attr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        escape_html(FmtWriter(f), self.0)
+    }
+}
+
+/// A step's progress key (`page-key#step-id`), escaped, without a copy.
+struct KeyAttr<'a>(&'a str, &'a str);
+
+impl fmt::Display for KeyAttr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", Attr(self.0), Attr(self.1))
+    }
 }
 
 fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
     let key = &ctx.site.pages[page].key;
-    let _ = write!(out, " data-key=\"{}\"", attr(&progress_key(key, &step.id)));
+    let _ = write!(out, " data-key=\"{}\"", KeyAttr(key, &step.id));
     if let Some(role) = &step.role {
-        let _ = write!(out, " data-role=\"{}\"", attr(role));
+        let _ = write!(out, " data-role=\"{}\"", Attr(role));
     }
     if let Some(phase) = &step.phase {
-        let _ = write!(out, " data-phase=\"{}\"", attr(phase));
+        let _ = write!(out, " data-phase=\"{}\"", Attr(phase));
     }
     if !step.requires.is_empty() {
-        let keys: Vec<String> = step
-            .requires
-            .iter()
-            .map(|r| progress_key(&ctx.site.pages[r.page].key, &ctx.steps[r.page][r.step].id))
-            .collect();
-        let _ = write!(out, " data-requires=\"{}\"", attr(&keys.join(" ")));
+        out.push_str(" data-requires=\"");
+        for (n, required) in step.requires.iter().enumerate() {
+            if n > 0 {
+                out.push(' ');
+            }
+            let key = &ctx.site.pages[required.page].key;
+            let id = &ctx.steps[required.page][required.step].id;
+            let _ = write!(out, "{}", KeyAttr(key, id));
+        }
+        out.push('"');
     }
 }
 
@@ -113,7 +134,7 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
         let _ = write!(
             items,
             "<li class=\"step-link\"><a class=\"external\" href=\"{}\" rel=\"external noopener\">{}<span class=\"visually-hidden\">{}</span></a></li>",
-            attr(&href),
+            Attr(&href),
             words.word("console_link"),
             words.word("external_link_hidden")
         );
@@ -129,7 +150,7 @@ fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
     let _ = write!(
         out,
         "<li class=\"{class}\"><span class=\"meta-key\">{key}</span> {}</li>",
-        attr(value)
+        Attr(value)
     );
 }
 
@@ -152,15 +173,16 @@ fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>)
             let place = if required.page == page {
                 String::new()
             } else {
-                ctx.language.parenthesize(&attr(&target_page.front.title))
+                ctx.language
+                    .parenthesize(&Attr(&target_page.front.title).to_string())
             };
             let key = progress_key(&target_page.key, &target.id);
             format!(
                 "<a href=\"{}#{}\" data-requires-key=\"{}\">{}</a>{place}",
-                attr(&href),
-                attr(&target.id),
-                attr(&key),
-                attr(&target.text)
+                Attr(&href),
+                Attr(&target.id),
+                Attr(&key),
+                Attr(&target.text)
             )
         })
         .collect();
@@ -182,7 +204,7 @@ fn push_materials(out: &mut String, step: &Step, words: Language) {
         words.word("materials")
     );
     for material in &step.materials {
-        let _ = write!(out, "<li>{}</li>", attr(material));
+        let _ = write!(out, "<li>{}</li>", Attr(material));
     }
     out.push_str("</ul></div>");
 }
