@@ -3,7 +3,9 @@
 //! requirements as links, materials) that reads fully without JavaScript.
 
 use std::fmt::{self, Write as _};
+use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use pulldown_cmark_escape::{FmtWriter, escape_href, escape_html};
 
 use crate::content::Site;
@@ -26,6 +28,10 @@ pub struct StepHtml<'a> {
 /// Inserts each step's data attributes and metadata block into a page's
 /// rendered HTML, in one pass over it.
 pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
+    static OPENING: LazyLock<Finder<'static>> =
+        LazyLock::new(|| Finder::new("<li class=\"step\" id=\""));
+    static MARKER: LazyLock<Finder<'static>> =
+        LazyLock::new(|| Finder::new(STEP_META_MARKER_PREFIX));
     let steps = &ctx.steps[page];
     if steps.is_empty() {
         return html.to_owned();
@@ -43,7 +49,10 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
         );
         marker.clear();
         let _ = write!(marker, "{STEP_META_MARKER_PREFIX}{index}-->");
-        let (Some(open_at), Some(marker_at)) = (rest.find(&opening), rest.find(&marker)) else {
+        let (Some(open_at), Some(marker_at)) = (
+            find_exact(rest, &OPENING, &opening),
+            find_exact(rest, &MARKER, &marker),
+        ) else {
             continue;
         };
         if marker_at < open_at {
@@ -59,6 +68,21 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where `needle` first occurs in `haystack` (as `str::find`), found by a
+/// prepared `finder` for its fixed start: each page has many steps, and a
+/// plain `find` prepares a searcher for every call.
+fn find_exact(haystack: &str, finder: &Finder<'_>, needle: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = finder.find(&haystack.as_bytes()[from..]) {
+        let at = from + found;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Text written escaped for an HTML attribute or text, without a copy.
