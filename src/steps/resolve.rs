@@ -68,13 +68,12 @@ impl PageContext<'_> {
             .iter()
             .map(|item| {
                 let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
-                let (line, _) = self.meta_line(&item.id);
                 Step {
                     id: item.id.clone(),
                     text: item.text.clone(),
                     label_html: item.label_html.clone(),
-                    role: self.role(meta, line, &mut problems),
-                    phase: self.phase(meta, line, &mut problems),
+                    role: self.role(meta, &item.id, &mut problems),
+                    phase: self.phase(meta, &item.id, &mut problems),
                     estimate: self.estimate(meta, &item.id, &mut problems),
                     requires: self.requires(meta, &item.id, &mut problems),
                     materials: meta.materials.clone(),
@@ -93,12 +92,10 @@ impl PageContext<'_> {
     fn check_defaults(&self, problems: &mut Vec<Diagnostic>) {
         let front = &self.page.front;
         if let Some(role) = &front.role {
-            let (line, column) = self.page.locate_in_front("role", 1);
-            self.check_role(role, line, column, problems);
+            self.check_role(role, || self.page.locate_in_front("role", 1), problems);
         }
         if let Some(phase) = &front.phase {
-            let (line, column) = self.page.locate_in_front("phase", 1);
-            self.check_phase(phase, line, column, problems);
+            self.check_phase(phase, || self.page.locate_in_front("phase", 1), problems);
         }
     }
 
@@ -126,29 +123,33 @@ impl PageContext<'_> {
         }
     }
 
-    fn role(&self, meta: &StepMeta, line: usize, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    /// A step's role, checked; where it is written is looked up only for
+    /// an error (most steps have none, and looking costs a scan of the
+    /// front matter).
+    fn role(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
         if let Some(role) = &meta.role {
-            let (line, column) = self.page.locate_in_front("role", line);
-            self.check_role(role, line, column, problems);
+            let at = || self.page.locate_in_front("role", self.meta_line(id).0);
+            self.check_role(role, at, problems);
         }
         meta.role.clone().or_else(|| self.page.front.role.clone())
     }
 
-    fn phase(
-        &self,
-        meta: &StepMeta,
-        line: usize,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Option<String> {
+    fn phase(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
         if let Some(phase) = &meta.phase {
-            let (line, column) = self.page.locate_in_front("phase", line);
-            self.check_phase(phase, line, column, problems);
+            let at = || self.page.locate_in_front("phase", self.meta_line(id).0);
+            self.check_phase(phase, at, problems);
         }
         meta.phase.clone().or_else(|| self.page.front.phase.clone())
     }
 
-    fn check_role(&self, role: &str, line: usize, column: usize, problems: &mut Vec<Diagnostic>) {
+    fn check_role(
+        &self,
+        role: &str,
+        at: impl FnOnce() -> (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
         if self.site.config.role_label(role).is_none() {
+            let (line, column) = at();
             let declared: Vec<&str> = self
                 .site
                 .config
@@ -164,8 +165,14 @@ impl PageContext<'_> {
         }
     }
 
-    fn check_phase(&self, phase: &str, line: usize, column: usize, problems: &mut Vec<Diagnostic>) {
+    fn check_phase(
+        &self,
+        phase: &str,
+        at: impl FnOnce() -> (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
         if self.site.config.phase_label(phase).is_none() {
+            let (line, column) = at();
             let declared: Vec<&str> = self
                 .site
                 .config
@@ -225,12 +232,12 @@ impl PageContext<'_> {
     }
 
     fn requires(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Vec<StepRef> {
-        let (from_line, _) = self.meta_line(id);
         let mut found = Vec::new();
         for entry in &meta.requires {
             match self.requirement(entry) {
                 Ok(step) => found.push(step),
                 Err((message, hint)) => {
+                    let (from_line, _) = self.meta_line(id);
                     let (line, column) = self.page.locate_in_front(entry, from_line);
                     problems.push(self.page.error_at(line, column, message).hint(hint));
                 }
