@@ -81,15 +81,18 @@ enum Closing {
 }
 
 /// Rewrites link and image events; returns the new stream and what it found.
-pub(super) fn apply<'a>(events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<Ev<'a>>, Found) {
+/// The stream is rewritten in place: an image swallows its alt text events,
+/// so the stream only shrinks, and every other event maps to one event.
+pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<Ev<'a>>, Found) {
     let mut rewriter = Rewriter {
         cx,
         found: Found::default(),
     };
-    let mut out = Vec::with_capacity(events.len());
     let mut closing = Vec::new();
-    let mut events = events.into_iter();
-    while let Some((event, range)) = events.next() {
+    let (mut read, mut write) = (0, 0);
+    while read < events.len() {
+        let (event, range) = take_event(&mut events, read);
+        read += 1;
         let event = match event {
             Event::Start(tag @ Tag::Link { .. }) => {
                 let (event, close) = rewriter.open_link(tag, range.start);
@@ -104,15 +107,43 @@ pub(super) fn apply<'a>(events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<Ev<'a
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let alt = take_alt(&mut events);
+                let alt = take_alt(&mut Taking {
+                    events: &mut events,
+                    read: &mut read,
+                });
                 let src = rewriter.image_src(&dest_url, range.start);
                 html(image(&src, &alt, &title))
             }
             other => other,
         };
-        out.push((event, range));
+        events[write] = (event, range);
+        write += 1;
     }
-    (out, rewriter.found)
+    events.truncate(write);
+    (events, rewriter.found)
+}
+
+/// Moves the event at `at` out of the stream, leaving a placeholder that
+/// [`apply`] overwrites or cuts off before the stream is read again.
+fn take_event<'a>(events: &mut [Ev<'a>], at: usize) -> Ev<'a> {
+    std::mem::replace(&mut events[at], (Event::SoftBreak, 0..0))
+}
+
+/// The events after `read`, taken one by one (for an image's alt text).
+struct Taking<'v, 'a> {
+    events: &'v mut Vec<Ev<'a>>,
+    read: &'v mut usize,
+}
+
+impl<'a> Iterator for Taking<'_, 'a> {
+    type Item = Ev<'a>;
+
+    fn next(&mut self) -> Option<Ev<'a>> {
+        (*self.read < self.events.len()).then(|| {
+            *self.read += 1;
+            take_event(self.events, *self.read - 1)
+        })
+    }
 }
 
 /// Rewrites one link or image at a time, recording what it finds.
