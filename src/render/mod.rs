@@ -147,8 +147,15 @@ impl RenderContext<'_> {
 
     /// Renders one page to HTML.
     pub fn render_page(&self, page: usize) -> Result<String, Diagnostic> {
+        self.render_page_with(page, &self.rendered[page].html)
+    }
+
+    /// Renders one page to HTML from its rendered Markdown `markdown_html`
+    /// (for a caller that took it out of [`RenderContext::rendered`] to
+    /// free it as soon as the page is made).
+    pub fn render_page_with(&self, page: usize, markdown_html: &str) -> Result<String, Diagnostic> {
         let data = &self.site.pages[page];
-        let content = splice_step_meta(&self.rendered[page].html, page, &self.step_html());
+        let content = splice_step_meta(markdown_html, page, &self.step_html());
         let (previous, next) = self.navigation.neighbours(page);
         let kind = match (page, data.kind) {
             (Site::HOME, _) => "index",
