@@ -221,7 +221,9 @@ fn remove_once(text: &mut Cow<'_, str>, part: &str) {
     if part.is_empty() {
         return;
     }
-    let Some(at) = text.find(part) else {
+    // memmem prepares its searcher faster than `str::find`, which costs
+    // more than the search itself on these short texts (~2% of a build).
+    let Some(at) = memchr::memmem::find(text.as_bytes(), part.as_bytes()) else {
         return;
     };
     let text = text.to_mut();
