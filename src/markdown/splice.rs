@@ -42,20 +42,30 @@ impl<'a> Edits<'a> {
 
     /// The edited stream, without offsets and without empty text events
     /// (left behind by adapters that strip markers in place).
-    pub(super) fn apply(mut self, events: Vec<Ev<'a>>) -> Vec<Event<'a>> {
+    pub(super) fn apply(self, events: Vec<Ev<'a>>) -> Vec<Event<'a>> {
         let mut out = Vec::with_capacity(events.len() + self.before.len());
+        // In index order, walked beside the stream: no lookup per event.
+        let mut before = sorted(self.before).into_iter().peekable();
+        let mut replace = sorted(self.replace).into_iter().peekable();
         for (at, (event, _)) in events.into_iter().enumerate() {
-            if let Some(inserted) = self.before.remove(&at) {
+            if let Some((_, inserted)) = before.next_if(|(index, _)| *index == at) {
                 out.extend(inserted);
             }
-            match self.replace.remove(&at) {
-                Some(replacement) => out.extend(replacement),
+            match replace.next_if(|(index, _)| *index == at) {
+                Some((_, replacement)) => out.extend(replacement),
                 None => out.push(event),
             }
         }
         out.retain(|event| !matches!(event, Event::Text(text) if text.is_empty()));
         out
     }
+}
+
+/// The entries of `edits` in index order.
+fn sorted(edits: HashMap<usize, Vec<Event<'_>>>) -> Vec<(usize, Vec<Event<'_>>)> {
+    let mut edits: Vec<_> = edits.into_iter().collect();
+    edits.sort_unstable_by_key(|(at, _)| *at);
+    edits
 }
 
 #[cfg(test)]
