@@ -5,6 +5,8 @@
 //! (never by parsing again): text, inline code and code blocks count; HTML
 //! tags and our own inserted markup (admonition titles, hidden labels) don't.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::{Ev, TextBlock};
@@ -13,15 +15,7 @@ use super::{Ev, TextBlock};
 pub(super) fn plain_text(events: &[Ev<'_>]) -> String {
     let mut text = Collapsed::default();
     for (event, _) in events {
-        match event {
-            Event::Text(words) | Event::Code(words) => text.push_str(words),
-            // Block boundaries and line breaks become spaces so that words
-            // of adjacent blocks don't run together.
-            Event::SoftBreak | Event::HardBreak | Event::Rule => text.space = true,
-            Event::Start(tag) if !is_inline(tag) => text.space = true,
-            Event::End(tag) if !is_inline_end(*tag) => text.space = true,
-            _ => {}
-        }
+        text.push_event(event);
     }
     text.out
 }
@@ -36,6 +30,19 @@ struct Collapsed {
 }
 
 impl Collapsed {
+    /// Adds the words of one event.
+    fn push_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Text(words) | Event::Code(words) => self.push_str(words),
+            // Block boundaries and line breaks become spaces so that words
+            // of adjacent blocks don't run together.
+            Event::SoftBreak | Event::HardBreak | Event::Rule => self.space = true,
+            Event::Start(tag) if !is_inline(tag) => self.space = true,
+            Event::End(tag) if !is_inline_end(*tag) => self.space = true,
+            _ => {}
+        }
+    }
+
     fn push_str(&mut self, text: &str) {
         if text.starts_with(char::is_whitespace) {
             self.space = true;
@@ -92,18 +99,19 @@ pub(super) struct StepMark<'s> {
 
 /// The page's text split at headings (the text before the first heading, if
 /// any, comes first with no anchor), plus one block per step, in document
-/// order. A section's text includes the text of the steps in it.
+/// order. A section's text leaves out the steps in it.
 pub(super) fn text_blocks(
     events: &[Ev<'_>],
     sections: &[SectionMark<'_>],
     steps: &[StepMark<'_>],
 ) -> Vec<TextBlock> {
     let text_of = |from: usize, to: usize| plain_text(events.get(from..to).unwrap_or_default());
+    let outside_steps = |from: usize, to: usize| text_outside_steps(events, from..to, steps);
     let mut blocks: Vec<(usize, TextBlock)> = Vec::new();
     let first_heading = sections
         .first()
         .map_or(events.len(), |section| section.start);
-    let top = text_of(0, first_heading);
+    let top = outside_steps(0, first_heading);
     if !top.is_empty() {
         blocks.push((0, top_block(top)));
     }
@@ -113,7 +121,7 @@ pub(super) fn text_blocks(
             anchor: Some(section.id.to_owned()),
             title: section.title.to_owned(),
             is_step: false,
-            text: text_of(section.end + 1, next),
+            text: outside_steps(section.end + 1, next),
         };
         blocks.push((section.start, block));
     }
@@ -125,6 +133,29 @@ pub(super) fn text_blocks(
     }
     blocks.sort_by_key(|(at, _)| *at);
     blocks.into_iter().map(|(_, block)| block).collect()
+}
+
+/// The plain text of `events[range]` without the steps in it: each step
+/// has a block of its own, and one sentence should not be two results.
+fn text_outside_steps(events: &[Ev<'_>], range: Range<usize>, steps: &[StepMark<'_>]) -> String {
+    let mut text = Collapsed::default();
+    let mut at = range.start;
+    let push = |text: &mut Collapsed, from: usize, to: usize| {
+        for (event, _) in events.get(from..to).unwrap_or_default() {
+            text.push_event(event);
+        }
+    };
+    for step in steps {
+        if step.start < at || step.start >= range.end {
+            continue;
+        }
+        push(&mut text, at, step.start);
+        // A step is a block: the words around it do not run together.
+        text.space = true;
+        at = step.end + 1;
+    }
+    push(&mut text, at, range.end.max(at));
+    text.out
 }
 
 fn top_block(text: String) -> TextBlock {
@@ -233,7 +264,7 @@ mod tests {
         }];
         let blocks = text_blocks(&evs, &[], &steps);
         assert_eq!(blocks.len(), 2);
-        assert_eq!(blocks[0].text, "a more b");
+        assert_eq!(blocks[0].text, "b", "the step is not in the text around it");
         assert!(blocks[1].is_step);
         assert_eq!(blocks[1].anchor.as_deref(), Some("a"));
         assert_eq!(blocks[1].text, "a more");

@@ -189,18 +189,13 @@ fn page_blocks<'a>(page: &PageText<'a>, output: &'a Rendered, blocks: &mut Vec<B
         title: page.title.into(),
         text,
     });
-    // Steps have blocks of their own: the text of the section around them
-    // keeps only what is not in a step, so one sentence is not two results.
-    let mut section = blocks.len() - 1;
+    // Steps have blocks of their own; the text of the section around them
+    // comes without them (see `markdown::text`), so one sentence is not
+    // two results.
     for block in &output.text_blocks {
         let Some(anchor) = &block.anchor else {
             continue;
         };
-        if block.is_step {
-            remove_once(&mut blocks[section].text, &block.text);
-        } else {
-            section = blocks.len();
-        }
         blocks.push(Block {
             page: page.index,
             kind: if block.is_step {
@@ -212,48 +207,5 @@ fn page_blocks<'a>(page: &PageText<'a>, output: &'a Rendered, blocks: &mut Vec<B
             title: block.title.as_str().into(),
             text: block.text.as_str().into(),
         });
-    }
-}
-
-/// Removes the first `part` from `text`, and the space it leaves (copying
-/// the text only if `part` is in it).
-fn remove_once(text: &mut Cow<'_, str>, part: &str) {
-    if part.is_empty() {
-        return;
-    }
-    // memmem prepares its searcher faster than `str::find`, which costs
-    // more than the search itself on these short texts (~2% of a build).
-    let Some(at) = memchr::memmem::find(text.as_bytes(), part.as_bytes()) else {
-        return;
-    };
-    let text = text.to_mut();
-    let mut end = at + part.len();
-    if text[end..].starts_with(' ') {
-        end += 1;
-    } else if at > 0 && text[..at].ends_with(' ') {
-        text.replace_range(at - 1..end, "");
-        return;
-    }
-    text.replace_range(at..end, "");
-}
-
-#[cfg(test)]
-mod section_tests {
-    use super::*;
-
-    #[test]
-    fn steps_are_cut_out_of_their_section() {
-        let mut text = Cow::Borrowed("intro a step after");
-        remove_once(&mut text, "a step");
-        assert_eq!(text, "intro after");
-        let mut text = Cow::Borrowed("intro a step");
-        remove_once(&mut text, "a step");
-        assert_eq!(text, "intro");
-        let mut text = Cow::Borrowed("a step");
-        remove_once(&mut text, "a step");
-        assert_eq!(text, "");
-        let mut text = Cow::Borrowed("no steps here");
-        remove_once(&mut text, "a step");
-        assert!(matches!(text, Cow::Borrowed(_)), "nothing copied");
     }
 }
