@@ -263,20 +263,7 @@ impl State {
 
     /// The checks a build makes of the edited pages, then their HTML.
     fn check_and_render(&mut self, pages: &BTreeSet<usize>) -> Result<FileMap, Diagnostics> {
-        let SiteParts { site, rendered, .. } = &self.parts;
-        let anchors = self.anchors_seen_from(pages);
-        let mut problems = Diagnostics::default();
-        for &page in pages {
-            problems.extend(markdown_problems(&site.pages[page], &rendered[page]));
-            problems.extend(check_page_links(
-                site,
-                &self.index,
-                page,
-                &rendered[page].links,
-                &anchors,
-            ));
-        }
-        problems.into_result()?;
+        self.check_own_content(pages).into_result()?;
         let pages: Vec<usize> = pages.iter().copied().collect();
         let mut files = self.files.clone();
         let selection = Selection {
@@ -391,20 +378,8 @@ impl State {
         old: &[(usize, Page, Rendered)],
     ) -> Result<StepsEdit, Diagnostics> {
         let pages: Vec<usize> = old.iter().map(|(page, ..)| *page).collect();
-        let edited: BTreeSet<usize> = pages.iter().copied().collect();
-        let anchors = self.anchors_seen_from(&edited);
+        let mut problems = self.check_own_content(&pages.iter().copied().collect());
         let SiteParts { site, rendered, .. } = &self.parts;
-        let mut problems = Diagnostics::default();
-        for &page in &pages {
-            problems.extend(markdown_problems(&site.pages[page], &rendered[page]));
-            problems.extend(check_page_links(
-                site,
-                &self.index,
-                page,
-                &rendered[page].links,
-                &anchors,
-            ));
-        }
         let (resolved, step_problems) =
             crate::steps::resolve_pages(site, &self.index, rendered, &pages);
         problems.extend(step_problems);
@@ -435,6 +410,25 @@ impl State {
             Some(old_steps) => self.parts.steps = old_steps,
             None => self.swap_steps(&mut edit.replaced_steps),
         }
+    }
+
+    /// The Markdown problems and broken links of `pages` alone (what an edit
+    /// of their text can break when no other page sees a change).
+    fn check_own_content(&self, pages: &BTreeSet<usize>) -> Diagnostics {
+        let SiteParts { site, rendered, .. } = &self.parts;
+        let anchors = self.anchors_seen_from(pages);
+        let mut problems = Diagnostics::default();
+        for &page in pages {
+            problems.extend(markdown_problems(&site.pages[page], &rendered[page]));
+            problems.extend(check_page_links(
+                site,
+                &self.index,
+                page,
+                &rendered[page].links,
+                &anchors,
+            ));
+        }
+        problems
     }
 
     /// The anchors of the edited pages and of every page they link to; the
