@@ -4,6 +4,7 @@
 //! 404, sitemap, search index), and handing each to the output sink as it
 //! is made.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -14,9 +15,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile, OutputSink};
 use crate::render::{
-    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, RenderContext, SECTION_STEPS_FILE, checklist_parts,
-    render_checklist, render_checklist_part, render_manifest, render_not_found,
-    render_section_steps, sitemap,
+    CHECKLIST_URL, ChecklistPart, MANIFEST_URL, RenderContext, checklist_parts, render_checklist,
+    render_checklist_part, render_manifest, render_not_found, render_section_steps, sitemap,
 };
 use crate::templates::{ThemeFile, theme_static_files};
 use crate::{timings, urls};
@@ -48,6 +48,7 @@ pub(super) fn page_assets(site: &Site) -> Result<PageAssets, Diagnostics> {
 pub(super) fn overview_files(
     ctx: &RenderContext<'_>,
     parts: &[ChecklistPart],
+    only_details_of: Option<&HashSet<usize>>,
     files: &mut Vec<OutputFile>,
     problems: &mut Diagnostics,
 ) {
@@ -56,7 +57,7 @@ pub(super) fn overview_files(
         Err(problem) => problems.push(problem),
     }
     files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(ctx)));
-    for (path, text) in render_section_steps(ctx) {
+    for (path, text) in render_section_steps(ctx, only_details_of) {
         files.push(text_file(path, text));
     }
     match render_not_found(ctx) {
@@ -87,11 +88,6 @@ pub(super) fn checklist_part_files(
     Diagnostics(results.into_iter().flatten().collect())
 }
 
-/// Whether `path` is the step detail file of a top-level entry.
-pub(super) fn is_section_steps(path: &str) -> bool {
-    path != MANIFEST_URL && path.starts_with(CHECKLIST_URL) && path.ends_with(SECTION_STEPS_FILE)
-}
-
 /// The files that show the whole site (checklist overview and its parts,
 /// step manifests, 404, sitemap) and the search index, each handed to
 /// `sink` as it is made.
@@ -102,7 +98,7 @@ pub(super) fn site_wide_files(
     let parts = checklist_parts(ctx);
     let mut overview = Vec::new();
     let mut problems = Diagnostics::default();
-    overview_files(ctx, &parts, &mut overview, &mut problems);
+    overview_files(ctx, &parts, None, &mut overview, &mut problems);
     problems.into_result()?;
     put_all(sink, overview)?;
     timings::phase("checklist overview and step manifests");

@@ -20,8 +20,8 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    CHECKLIST_URL, Navigation, RenderContext, SPLIT_STEPS, checklist_parts, section_steps_url,
-    set_template_globals, top_level,
+    CHECKLIST_URL, Navigation, RenderContext, SPLIT_STEPS, checklist_parts, set_template_globals,
+    top_level,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::Templates;
@@ -31,8 +31,8 @@ mod files;
 
 pub use files::text_derived_files;
 use files::{
-    PageAssets, checklist_part_files, copied_files, is_section_steps, overview_files, page_assets,
-    put_all, site_wide_files, stream_pages, text_file,
+    PageAssets, checklist_part_files, copied_files, overview_files, page_assets, put_all,
+    site_wide_files, stream_pages, text_file,
 };
 
 /// What to build and where.
@@ -402,20 +402,17 @@ pub fn render_pages(
     }
     timings::phase("pages");
     if selection.overview {
-        let mut parts = checklist_parts(&ctx);
-        overview_files(&ctx, &parts, &mut files, &mut problems);
-        if selection.only_parts_of_pages {
-            let tops: HashSet<usize> = selection
+        let tops: Option<HashSet<usize>> = selection.only_parts_of_pages.then(|| {
+            selection
                 .pages
                 .iter()
                 .filter_map(|&page| top_level(site, page))
-                .collect();
+                .collect()
+        });
+        let mut parts = checklist_parts(&ctx);
+        overview_files(&ctx, &parts, tops.as_ref(), &mut files, &mut problems);
+        if let Some(tops) = &tops {
             parts.retain(|part| tops.contains(&part.page));
-            let details: HashSet<String> = tops
-                .iter()
-                .map(|&top| section_steps_url(&site.pages[top].url))
-                .collect();
-            files.retain(|file| !is_section_steps(&file.path) || details.contains(&file.path));
         }
         let made = std::sync::Mutex::new(Vec::new());
         problems.extend(

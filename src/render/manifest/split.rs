@@ -3,7 +3,7 @@
 //! each top-level entry (`checklist/<its folder>/steps.js`). Their shape is
 //! read back by `expandManifest` and `mergeDetails` in `checklist-store.js`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -101,21 +101,27 @@ fn part_of(site: &Site, page: usize, tops: &[usize]) -> Option<usize> {
 
 /// The step details files of a split manifest, as `(path, text)`: one per
 /// top-level entry, every one written (an entry without steps too, as its
-/// pages load it). None when the site is not split.
-pub fn render_section_steps(ctx: &RenderContext<'_>) -> Vec<(String, String)> {
+/// pages load it), or with `only` those of these top-level entries. None
+/// when the site is not split.
+pub fn render_section_steps(
+    ctx: &RenderContext<'_>,
+    only: Option<&HashSet<usize>>,
+) -> Vec<(String, String)> {
     if !ctx.split {
         return Vec::new();
     }
     let tops = top_levels(ctx.site);
+    let wanted = |top: usize| only.is_none_or(|only| only.contains(&top));
     let mut by_part: Vec<Vec<DetailPage<'_>>> = tops.iter().map(|_| Vec::new()).collect();
     for page in pages_with_steps(ctx) {
-        if let Some(part) = part_of(ctx.site, page, &tops) {
+        if let Some(part) = part_of(ctx.site, page, &tops).filter(|&part| wanted(tops[part])) {
             by_part[part].push(detail_page(ctx, page));
         }
     }
     tops.iter()
         .zip(by_part)
         .enumerate()
+        .filter(|(_, (top, _))| wanted(**top))
         .map(|(part, (&top, pages))| {
             let json = serde_json::to_string(&SectionSteps { part, pages })
                 .unwrap_or_else(|_| "{}".to_owned());
