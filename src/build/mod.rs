@@ -108,7 +108,7 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
 
 /// Frees a built site on another thread: a long-lived caller gets it freed
 /// in the background, and a one-off build exits without waiting for
-/// millions of small frees (some 0.1 s at 10,000 pages).
+/// millions of small frees.
 fn drop_in_background(parts: SiteParts) {
     // If no thread can be made, `spawn` drops the closure, and the site
     // with it, right here.

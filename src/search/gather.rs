@@ -494,16 +494,7 @@ type Fnv = BuildHasherDefault<FnvHasher>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
-        Block {
-            page,
-            kind,
-            anchor: "".into(),
-            title: title.into(),
-            text: text.into(),
-        }
-    }
+    use crate::search::index::block;
 
     #[test]
     fn titles_outweigh_text_and_text_counts_are_capped() {

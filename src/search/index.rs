@@ -36,6 +36,18 @@ pub struct Block<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// A block at the top of its page, for tests.
+#[cfg(test)]
+pub(crate) fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
+    Block {
+        page,
+        kind,
+        anchor: "".into(),
+        title: title.into(),
+        text: text.into(),
+    }
+}
+
 /// Where the index reads its blocks from: groups of blocks (a page's),
 /// one group at a time, so that text made for the index (a section with
 /// its steps cut out) lives only while its group is read.
@@ -210,16 +222,6 @@ pub fn shard_of(term: &str, shards: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block<'a>(page: usize, kind: BlockKind, title: &'a str, text: &'a str) -> Block<'a> {
-        Block {
-            page,
-            kind,
-            anchor: "".into(),
-            title: title.into(),
-            text: text.into(),
-        }
-    }
 
     fn pages(n: usize) -> Vec<PageRef> {
         (0..n)
