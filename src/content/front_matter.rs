@@ -28,6 +28,34 @@ pub struct StepMeta {
     pub link: Option<String>,
 }
 
+/// Each step's metadata by step id, sorted by id: a map as small as its
+/// entries (a `BTreeMap` node holds room for eleven, ~1.9 KB a page, 18 MB
+/// at 10,000 pages held for the whole build).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(from = "BTreeMap<String, StepMeta>")]
+pub struct StepMetas(Vec<(String, StepMeta)>);
+
+impl StepMetas {
+    /// The metadata given for step `id`.
+    pub fn get(&self, id: &str) -> Option<&StepMeta> {
+        self.0
+            .binary_search_by(|(key, _)| key.as_str().cmp(id))
+            .ok()
+            .map(|found| &self.0[found].1)
+    }
+
+    /// The step ids given, in sorted order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(id, _)| id)
+    }
+}
+
+impl From<BTreeMap<String, StepMeta>> for StepMetas {
+    fn from(map: BTreeMap<String, StepMeta>) -> Self {
+        Self(map.into_iter().collect())
+    }
+}
+
 /// The fields a page may set.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,7 +79,7 @@ pub struct FrontMatter {
     pub phase: Option<String>,
     /// Per-step metadata, by step id.
     #[serde(default)]
-    pub steps: BTreeMap<String, StepMeta>,
+    pub steps: StepMetas,
     /// Free-form values for themes.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -199,7 +227,13 @@ mod tests {
         assert_eq!(split.body, "\nbody\n");
         let front = parse(&split, TOML_PAGE).expect("valid");
         assert_eq!(front.title, "解绑");
-        assert_eq!(front.steps["unbind-phone"].estimate.as_deref(), Some("5m"));
+        assert_eq!(
+            front
+                .steps
+                .get("unbind-phone")
+                .and_then(|meta| meta.estimate.as_deref()),
+            Some("5m")
+        );
     }
 
     #[test]
