@@ -9,7 +9,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use front_matter::{FrontMatter, StepMeta};
+pub use front_matter::{FrontMatter, StepMeta, StepMetas};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
 
 use crate::config::Config;
@@ -31,7 +31,7 @@ pub struct Page {
     pub source: String,
     /// Path for messages, relative to the site root (`content/a/_index.md`).
     pub file: PathBuf,
-    /// Path on disk, to quote the file again after [`Page::release_body`].
+    /// Path on disk, to quote the file again after [`Page::release_body_of`].
     pub path: PathBuf,
     /// Stable identity for reader progress: `source` without `.md`.
     pub key: String,
@@ -47,7 +47,7 @@ pub struct Page {
     pub front_first_line: usize,
     /// Byte offset of the Markdown body inside `text`.
     pub body_start: usize,
-    /// The body was freed ([`Page::release_body`]): error excerpts are read
+    /// The body was freed ([`Page::release_body_of`]): error excerpts are read
     /// from the file again.
     pub body_released: bool,
     /// 1-based line where the body starts.
@@ -67,14 +67,15 @@ impl Page {
         &self.text[self.body_start..]
     }
 
-    /// Frees the Markdown body once it is rendered, for a build that will
-    /// not render it again (at 10,000 pages some 45 MB held through the
-    /// checks otherwise). Afterwards [`Page::body`] is empty, the front
-    /// matter stays, and [`Page::error_at`] quotes the file from disk.
-    pub fn release_body(&mut self) {
-        self.text.truncate(self.body_start);
-        self.text.shrink_to_fit();
-        self.body_released = true;
+    /// Frees the Markdown body in a page's text once it is rendered, for a
+    /// build that will not render it again (at 10,000 pages some 45 MB).
+    /// The build holds the text apart from its page while rendering (each
+    /// thread frees the body it finished) and then sets
+    /// [`Page::body_released`]: afterwards [`Page::body`] is empty, the
+    /// front matter stays, and [`Page::error_at`] quotes the file from disk.
+    pub fn release_body_of(text: &mut String, body_start: usize) {
+        text.truncate(body_start);
+        text.shrink_to_fit();
     }
 
     /// Frees the file's text once every check that quotes it has run (a
