@@ -104,6 +104,14 @@ pub(super) fn site_wide_files(
     timings::phase("checklist overview and step manifests");
     checklist_part_files(ctx, &parts, &|file| put(sink, file)).into_result()?;
     timings::phase("checklist overview sections");
+    Ok(())
+}
+
+/// The search index, each file handed to `sink` as it is made.
+pub(super) fn search_files(
+    ctx: &RenderContext<'_>,
+    sink: &dyn OutputSink,
+) -> Result<(), Diagnostics> {
     crate::search::try_for_each_file(ctx.site, ctx.rendered, &|path, text| {
         put(sink, text_file(path, text))
     })?;
