@@ -7,6 +7,15 @@ use clap::Parser;
 use offboard_site::cli::{Cli, run};
 use offboard_site::diagnostic::Diagnostics;
 
+/// jemalloc instead of the C library's allocator: a build makes millions
+/// of small strings on two threads and frees them on others, which glibc's
+/// malloc serves slowly and returns to the system late (see BENCHMARKS.md).
+/// Its options (return freed pages at once) are set at compile time in
+/// `.cargo/config.toml`.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
