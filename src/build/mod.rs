@@ -162,17 +162,26 @@ pub struct SiteParts {
 }
 
 impl SiteParts {
-    /// Drops what only the checks read (see [`Keep::WhatPagesNeed`]).
-    fn release_checked_sources(&mut self) {
-        for page in &mut self.site.pages {
-            page.release_text();
-        }
-        for rendered in &mut self.rendered {
-            rendered.links = Vec::new();
-            rendered.anchors = Vec::new();
-            rendered.errors = Vec::new();
-            rendered.steps = Vec::new();
-        }
+    /// Drops what only the checks read (see [`Keep::WhatPagesNeed`]) and
+    /// takes each page's Markdown HTML out, for the caller to free page by
+    /// page. In parallel: at 10,000 pages these are some 100,000 frees.
+    fn release_checked_sources(&mut self) -> Vec<String> {
+        let ((), markdown_html) = rayon::join(
+            || self.site.pages.par_iter_mut().for_each(Page::release_text),
+            || {
+                self.rendered
+                    .par_iter_mut()
+                    .map(|rendered| {
+                        rendered.links = Vec::new();
+                        rendered.anchors = Vec::new();
+                        rendered.errors = Vec::new();
+                        rendered.steps = Vec::new();
+                        std::mem::take(&mut rendered.html)
+                    })
+                    .collect()
+            },
+        );
+        markdown_html
     }
 
     /// The counts of the summary line (no output folder).
@@ -240,14 +249,7 @@ fn render_site_into(
     check_page_templates(&parts)?;
     // A one-off build frees each page's Markdown HTML once the page is
     // written (72 MB at 10,000 pages, all held until the end otherwise).
-    let markdown_html = (keep == Keep::WhatPagesNeed).then(|| {
-        parts.release_checked_sources();
-        parts
-            .rendered
-            .iter_mut()
-            .map(|rendered| std::mem::take(&mut rendered.html))
-            .collect()
-    });
+    let markdown_html = (keep == Keep::WhatPagesNeed).then(|| parts.release_checked_sources());
     render_output(&parts, markdown_html, sink)?;
     Ok(parts)
 }
