@@ -179,22 +179,49 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     let mut in_word = false;
     let mut word_chars = 0;
     let mut previous_cjk: Option<(usize, u64)> = None;
-    for (at, raw) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        // Most text is ASCII: one byte, no decoding, no case tables.
+        if byte.is_ascii() {
+            at += 1;
+            previous_cjk = None;
+            if byte.is_ascii_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    word.clear();
+                    word_chars = 0;
+                }
+                if word_chars < MAX_WORD {
+                    word_chars += 1;
+                    word.push(char::from(byte.to_ascii_lowercase()));
+                }
+            } else if in_word {
+                found(word, 0);
+                in_word = false;
+            }
+            continue;
+        }
+        let Some(raw) = text[at..].chars().next() else {
+            break;
+        };
+        let end = at + raw.len_utf8();
         // Normalizing neither makes nor unmakes a CJK character.
         if is_cjk(raw) {
             if in_word {
                 found(word, 0);
                 in_word = false;
             }
-            let end = at + raw.len_utf8();
             let code = u64::from(raw);
             found(&text[at..end], code);
             if let Some((before, previous)) = previous_cjk {
                 found(&text[before..end], 1 << 63 | previous << 21 | code);
             }
             previous_cjk = Some((at, code));
+            at = end;
             continue;
         }
+        at = end;
         previous_cjk = None;
         let c = normalize_char(raw);
         if c.is_alphanumeric() {
