@@ -59,9 +59,10 @@ impl Collapsed {
         }
     }
 
-    /// Adds the words of `text`: a byte scan that copies each word whole
-    /// and looks only at the bytes that can start whitespace (as
-    /// [`char::is_whitespace`] has it).
+    /// Adds the words of `text`: a byte scan that copies words together
+    /// with the single spaces between them in one piece (most prose is
+    /// already collapsed), looking only at the bytes that can start
+    /// whitespace (as [`char::is_whitespace`] has it).
     fn push_str(&mut self, text: &str) {
         let bytes = text.as_bytes();
         let mut at = 0;
@@ -72,10 +73,7 @@ impl Collapsed {
                 continue;
             }
             let start = at;
-            at += 1;
-            while at < bytes.len() && whitespace_len(bytes, at).is_none() {
-                at += 1;
-            }
+            at = collapsed_end(bytes, at);
             if self.space && !self.out.is_empty() {
                 self.out.push(' ');
             }
@@ -83,6 +81,25 @@ impl Collapsed {
             self.out.push_str(text.get(start..at).unwrap_or_default());
             self.space = false;
         }
+    }
+}
+
+/// Where the words from `bytes[at]` (not whitespace) stop being already
+/// collapsed: at the end, or at whitespace other than one space between
+/// two words.
+fn collapsed_end(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        at += 1;
+        while at < bytes.len() && whitespace_len(bytes, at).is_none() {
+            at += 1;
+        }
+        let one_space = bytes.get(at) == Some(&b' ')
+            && at + 1 < bytes.len()
+            && whitespace_len(bytes, at + 1).is_none();
+        if !one_space {
+            return at;
+        }
+        at += 1;
     }
 }
 
@@ -279,6 +296,31 @@ mod tests {
         );
         assert_eq!(collapse(&["", "   ", ""]), "");
         assert_eq!(plain_text(&events("a\n\n\nb")), "a b");
+    }
+
+    #[test]
+    fn collapsing_agrees_with_split_whitespace() {
+        let parts = [
+            "a b",
+            "a  b",
+            " a b ",
+            "甲 乙\u{3000}丙",
+            "x\u{a0}y z",
+            "p\n q",
+            "é b\t",
+            "",
+            " ",
+        ];
+        for first in parts {
+            for second in parts {
+                let mut text = Collapsed::default();
+                text.push_str(first);
+                text.push_str(second);
+                let joined = format!("{first}{second}");
+                let expected: Vec<&str> = joined.split_whitespace().collect();
+                assert_eq!(text.out, expected.join(" "), "{first:?} {second:?}");
+            }
+        }
     }
 
     #[test]
