@@ -182,6 +182,17 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
+        // A word of ASCII lower-case letters and digits that ends in ASCII
+        // (or at the end) is given as it stands: nothing to copy.
+        if !in_word
+            && byte.is_ascii_alphanumeric()
+            && let Some(end) = plain_word_end(bytes, at)
+        {
+            previous_cjk = None;
+            found(&text[at..end.min(at + MAX_WORD)], 0);
+            at = end;
+            continue;
+        }
         // Most text is ASCII: one byte, no decoding, no case tables.
         if byte.is_ascii() {
             at += 1;
@@ -242,6 +253,21 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     if in_word {
         found(word, 0);
     }
+}
+
+/// The end of the word of ASCII letters and digits at `bytes[at]`, if it
+/// has no capital letter and the byte after it is ASCII (so the word does
+/// not go on in other letters).
+fn plain_word_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut end = at;
+    while let Some(&byte) = bytes.get(end) {
+        match byte {
+            b'a'..=b'z' | b'0'..=b'9' => end += 1,
+            b'A'..=b'Z' | 0x80.. => return None,
+            _ => break,
+        }
+    }
+    Some(end)
 }
 
 /// Every term of `text` ([`for_each_term`]) as owned strings.
@@ -326,6 +352,8 @@ mod tests {
             "解绑个人 QQ号，ＱＱ号 ID：123 Ünïcode ÀB",
             &format!("{} 手机 b", "A".repeat(50)),
             "手　机 x\u{3000}y ｱｲ かな 한국어 İstanbul",
+            "abc, def9 abcé xyZ q手 éa a1b2 z",
+            &format!("{} {}é", "b".repeat(45), "c".repeat(41)),
             "",
         ];
         for text in texts {
