@@ -60,7 +60,7 @@ struct Terms {
     /// plus one (0: not seen), so most CJK terms need no hashing at all.
     unigrams: Vec<u32>,
     /// Other CJK terms by their key ([`scan_terms`]).
-    cjk: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    cjk: KeyIds,
     words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
@@ -71,7 +71,7 @@ impl Default for Terms {
     fn default() -> Self {
         Self {
             unigrams: vec![0; 0x1_0000],
-            cjk: HashMap::default(),
+            cjk: KeyIds::default(),
             words: HashMap::default(),
             text: String::new(),
             ends: Vec::new(),
@@ -100,7 +100,7 @@ impl Terms {
             }
             *slot - 1
         } else {
-            *self.cjk.entry(key).or_insert(next)
+            self.cjk.id(key, next)
         };
         if id == next {
             self.text.push_str(term);
@@ -463,23 +463,71 @@ pub fn postings(blocks: &[Block<'_>]) -> BTreeMap<String, Vec<(u32, u32)>> {
         .collect()
 }
 
-/// Hashes a CJK term's key: one multiplication, then the high bits folded
-/// down so that the bucket (low bits) depends on every character.
-#[derive(Default)]
-struct KeyHasher(u64);
+/// Ids of CJK terms by their key (never 0): a table of its own, open
+/// addressing, one multiplication to hash, since a pair of characters is
+/// looked up for almost every CJK character of the site.
+struct KeyIds {
+    /// `(key, id)`, key 0 where empty; a power of two long, at most half
+    /// full.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    /// 64 minus log2 of the length: the high bits of the product pick
+    /// the slot.
+    shift: u32,
+}
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl Default for KeyIds {
+    fn default() -> Self {
+        const START: u32 = 12;
+        Self {
+            slots: vec![(0, 0); 1 << START],
+            len: 0,
+            shift: 64 - START,
+        }
+    }
+}
+
+impl KeyIds {
+    /// The id of `key`, which gets `next` if it has none yet.
+    #[inline]
+    fn id(&mut self, key: u64, next: u32) -> u32 {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        loop {
+            let (known, id) = self.slots[at];
+            if known == key {
+                return id;
+            }
+            if known == 0 {
+                self.slots[at] = (key, next);
+                self.len += 1;
+                return next;
+            }
+            at = (at + 1) & mask;
+        }
     }
 
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed");
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    fn write_u64(&mut self, key: u64) {
-        let product = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = product ^ (product >> 29);
+    /// Doubles the table.
+    #[cold]
+    fn grow(&mut self) {
+        let doubled = vec![(0, 0); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.shift -= 1;
+        let mask = self.slots.len() - 1;
+        for (key, id) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let mut at = self.home(key);
+            while self.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (key, id);
+        }
     }
 }
 
@@ -527,6 +575,18 @@ mod tests {
         let heading = weight(BlockKind::Heading, "解绑", "", "解绑");
         let page = weight(BlockKind::Page, "解绑", "", "解绑");
         assert!(page > heading && heading > Some(STEP_TITLE));
+    }
+
+    #[test]
+    fn cjk_key_ids_survive_growing() {
+        let mut ids = KeyIds::default();
+        let keys: Vec<u64> = (1..20_000u64).map(|n| 1 << 63 | n << 21 | n).collect();
+        for (next, &key) in keys.iter().enumerate() {
+            assert_eq!(ids.id(key, next as u32), next as u32);
+        }
+        for (next, &key) in keys.iter().enumerate() {
+            assert_eq!(ids.id(key, u32::MAX), next as u32);
+        }
     }
 
     #[test]
