@@ -213,10 +213,9 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
             }
             continue;
         }
-        let Some(raw) = text[at..].chars().next() else {
+        let Some((raw, end)) = char_at(text, at) else {
             break;
         };
-        let end = at + raw.len_utf8();
         // Normalizing neither makes nor unmakes a CJK character.
         if is_cjk(raw) {
             if in_word {
@@ -253,6 +252,20 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     if in_word {
         found(word, 0);
     }
+}
+
+/// The character starting at byte `at` of `text` (not ASCII) and where
+/// it ends. Three-byte characters (all of Han, kana and Hangul in the
+/// Basic Multilingual Plane) are put together here directly.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    if let Some(&[lead @ 0xE0..=0xEF, second, third]) = text.as_bytes().get(at..at + 3) {
+        let code =
+            u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F);
+        return char::from_u32(code).map(|c| (c, at + 3));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, at + c.len_utf8()))
 }
 
 /// The end of the word of ASCII letters and digits at `bytes[at]`, if it
@@ -353,6 +366,7 @@ mod tests {
             &format!("{} 手机 b", "A".repeat(50)),
             "手　机 x\u{3000}y ｱｲ かな 한국어 İstanbul",
             "abc, def9 abcé xyZ q手 éa a1b2 z",
+            "\u{20000}\u{20001}手 \u{20002}x",
             &format!("{} {}é", "b".repeat(45), "c".repeat(41)),
             "",
         ];
