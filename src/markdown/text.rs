@@ -13,11 +13,11 @@ use super::{Ev, TextBlock};
 
 /// The plain text of `events`, with runs of whitespace collapsed to one space.
 pub(super) fn plain_text(events: &[Ev<'_>]) -> String {
-    let mut text = Collapsed::default();
+    let mut text = Collapsed::for_events(events);
     for (event, _) in events {
         text.push_event(event);
     }
-    text.out
+    text.finish()
 }
 
 /// Text written with every run of whitespace as one space and none at
@@ -30,6 +30,22 @@ struct Collapsed {
 }
 
 impl Collapsed {
+    /// Room for the text of `events` at most, so that the text is not
+    /// grown (and copied) as it is written.
+    fn for_events(events: &[Ev<'_>]) -> Self {
+        Self {
+            out: String::with_capacity(longest_text(events)),
+            space: false,
+        }
+    }
+
+    /// The text, its spare room given back: every page's search text is
+    /// held until the index is made.
+    fn finish(mut self) -> String {
+        self.out.shrink_to_fit();
+        self.out
+    }
+
     /// Adds the words of one event.
     fn push_event(&mut self, event: &Event<'_>) {
         match event {
@@ -43,22 +59,87 @@ impl Collapsed {
         }
     }
 
+    /// Adds the words of `text`: a byte scan that copies words together
+    /// with the single spaces between them in one piece (most prose is
+    /// already collapsed), looking only at the bytes that can start
+    /// whitespace (as [`char::is_whitespace`] has it).
     fn push_str(&mut self, text: &str) {
-        if text.starts_with(char::is_whitespace) {
-            self.space = true;
-        }
-        let mut words = text.split_whitespace().peekable();
-        while let Some(word) = words.next() {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if let Some(len) = whitespace_len(bytes, at) {
+                self.space = true;
+                at += len;
+                continue;
+            }
+            let start = at;
+            at = collapsed_end(bytes, at);
             if self.space && !self.out.is_empty() {
                 self.out.push(' ');
             }
-            self.out.push_str(word);
-            self.space = words.peek().is_some();
-        }
-        if text.ends_with(char::is_whitespace) {
-            self.space = true;
+            // Whitespace is whole characters, so `start..at` is too.
+            self.out.push_str(text.get(start..at).unwrap_or_default());
+            self.space = false;
         }
     }
+}
+
+/// Where the words from `bytes[at]` (not whitespace) stop being already
+/// collapsed: at the end, or at whitespace other than one space between
+/// two words.
+fn collapsed_end(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        at += 1;
+        while at < bytes.len() && whitespace_len(bytes, at).is_none() {
+            at += 1;
+        }
+        let one_space = bytes.get(at) == Some(&b' ')
+            && at + 1 < bytes.len()
+            && whitespace_len(bytes, at + 1).is_none();
+        if !one_space {
+            return at;
+        }
+        at += 1;
+    }
+}
+
+/// The length of the whitespace character at `bytes[at]`, if one starts
+/// there: `char::is_whitespace` on UTF-8. Continuation bytes and all lead
+/// bytes but four never start one.
+fn whitespace_len(bytes: &[u8], at: usize) -> Option<usize> {
+    let byte = bytes[at];
+    if byte.is_ascii() {
+        return matches!(byte, b'\t'..=b'\r' | b' ').then_some(1);
+    }
+    let next = |n: usize| bytes.get(at + n).copied().unwrap_or(0);
+    let two = (next(1), next(2));
+    let len = match byte {
+        // U+0085, U+00A0
+        0xC2 if matches!(two.0, 0x85 | 0xA0) => 2,
+        // U+1680
+        0xE1 if two == (0x9A, 0x80) => 3,
+        // U+2000..=U+200A, U+2028, U+2029, U+202F
+        0xE2 if two.0 == 0x80 && matches!(two.1, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        // U+205F
+        0xE2 if two == (0x81, 0x9F) => 3,
+        // U+3000
+        0xE3 if two == (0x80, 0x80) => 3,
+        _ => return None,
+    };
+    Some(len)
+}
+
+/// The most bytes [`Collapsed`] writes for `events`: their words, the
+/// whitespace between them (at most one byte for each it replaces) and a
+/// space before each event's first word.
+fn longest_text(events: &[Ev<'_>]) -> usize {
+    events
+        .iter()
+        .map(|(event, _)| match event {
+            Event::Text(words) | Event::Code(words) => words.len() + 1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether a tag is inline (inside a paragraph) rather than a block.
@@ -107,7 +188,7 @@ pub(super) fn text_blocks(
 ) -> Vec<TextBlock> {
     let text_of = |from: usize, to: usize| plain_text(events.get(from..to).unwrap_or_default());
     let outside_steps = |from: usize, to: usize| text_outside_steps(events, from..to, steps);
-    let mut blocks: Vec<(usize, TextBlock)> = Vec::new();
+    let mut blocks: Vec<(usize, TextBlock)> = Vec::with_capacity(1 + sections.len() + steps.len());
     let first_heading = sections
         .first()
         .map_or(events.len(), |section| section.start);
@@ -132,13 +213,17 @@ pub(super) fn text_blocks(
         ));
     }
     blocks.sort_by_key(|(at, _)| *at);
-    blocks.into_iter().map(|(_, block)| block).collect()
+    // Held until the index is made: a list of exactly its length, not the
+    // larger slots of the one it was sorted in.
+    let mut ordered = Vec::with_capacity(blocks.len());
+    ordered.extend(blocks.into_iter().map(|(_, block)| block));
+    ordered
 }
 
 /// The plain text of `events[range]` without the steps in it: each step
 /// has a block of its own, and one sentence should not be two results.
 fn text_outside_steps(events: &[Ev<'_>], range: Range<usize>, steps: &[StepMark<'_>]) -> String {
-    let mut text = Collapsed::default();
+    let mut text = Collapsed::for_events(events.get(range.clone()).unwrap_or_default());
     let mut at = range.start;
     let push = |text: &mut Collapsed, from: usize, to: usize| {
         for (event, _) in events.get(from..to).unwrap_or_default() {
@@ -155,7 +240,7 @@ fn text_outside_steps(events: &[Ev<'_>], range: Range<usize>, steps: &[StepMark<
         at = step.end + 1;
     }
     push(&mut text, at, range.end.max(at));
-    text.out
+    text.finish()
 }
 
 fn top_block(text: String) -> TextBlock {
@@ -211,6 +296,40 @@ mod tests {
         );
         assert_eq!(collapse(&["", "   ", ""]), "");
         assert_eq!(plain_text(&events("a\n\n\nb")), "a b");
+    }
+
+    #[test]
+    fn collapsing_agrees_with_split_whitespace() {
+        let parts = [
+            "a b",
+            "a  b",
+            " a b ",
+            "甲 乙\u{3000}丙",
+            "x\u{a0}y z",
+            "p\n q",
+            "é b\t",
+            "",
+            " ",
+        ];
+        for first in parts {
+            for second in parts {
+                let mut text = Collapsed::default();
+                text.push_str(first);
+                text.push_str(second);
+                let joined = format!("{first}{second}");
+                let expected: Vec<&str> = joined.split_whitespace().collect();
+                assert_eq!(text.out, expected.join(" "), "{first:?} {second:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn whitespace_bytes_agree_with_char_is_whitespace() {
+        for c in (0..=0x3_0000).filter_map(char::from_u32) {
+            let text = format!("{c}x");
+            let expected = c.is_whitespace().then_some(c.len_utf8());
+            assert_eq!(whitespace_len(text.as_bytes(), 0), expected, "{c:?}");
+        }
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! pages are gathered in parallel, each with its own term ids: a term's
 //! text is hashed once per occurrence (CJK terms as a number, not a
 //! string), a block's weights live in an array indexed by term id, and a
-//! run's postings are encoded before they are kept (about two bytes a
-//! posting instead of eight). The runs are then indexed in order, looking
+//! term's postings are encoded as each block ends (about two bytes a
+//! posting, never a list of them all to sort). The runs are then indexed in order, looking
 //! each distinct term of a run up once, and a term's postings are copied
 //! out of the runs only into its shard's file ([`Postings::write`]).
 
@@ -35,6 +35,8 @@ const STEP_TITLE: u32 = 6;
 const TEXT_CAP: u32 = 3;
 /// Most blocks gathered in one run (see [`gather`]).
 const RUN_BLOCKS: usize = 8192;
+/// Bytes first set aside for a term's postings after its first.
+const LIST_START: usize = 32;
 /// A block's own weight counts this many times its page's.
 const OWN_FACTOR: u32 = 4;
 
@@ -58,7 +60,7 @@ struct Terms {
     /// plus one (0: not seen), so most CJK terms need no hashing at all.
     unigrams: Vec<u32>,
     /// Other CJK terms by their key ([`scan_terms`]).
-    cjk: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    cjk: KeyIds,
     words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
@@ -69,7 +71,7 @@ impl Default for Terms {
     fn default() -> Self {
         Self {
             unigrams: vec![0; 0x1_0000],
-            cjk: HashMap::default(),
+            cjk: KeyIds::default(),
             words: HashMap::default(),
             text: String::new(),
             ends: Vec::new(),
@@ -98,7 +100,7 @@ impl Terms {
             }
             *slot - 1
         } else {
-            *self.cjk.entry(key).or_insert(next)
+            self.cjk.id(key, next)
         };
         if id == next {
             self.text.push_str(term);
@@ -119,8 +121,39 @@ struct Weights {
     /// Term ids with a weight in the block, and in the page.
     touched: Vec<u32>,
     page_touched: Vec<u32>,
-    /// (term id, block id, stored weight), in block order.
-    found: Vec<(u32, u32, u32)>,
+    /// By term id: its postings so far.
+    lists: Vec<List>,
+}
+
+/// One term's postings in a run, encoded as they are found: about two
+/// bytes a posting, where a list of all the run's (term, block, weight)
+/// sorted afterwards took twenty, twice over, while two runs were read.
+#[derive(Default)]
+struct List {
+    /// The first posting (block id, stored weight); 0 as the weight while
+    /// there is none (a stored weight is at least [`OWN_FACTOR`]).
+    first: (u32, u32),
+    /// The last block id.
+    last: u32,
+    /// The postings after the first, encoded.
+    rest: String,
+}
+
+impl List {
+    /// Adds the posting of block `id`, the highest so far.
+    fn push(&mut self, id: u32, stored: u32) {
+        if self.first.1 == 0 {
+            self.first = (id, stored);
+        } else {
+            if self.rest.capacity() == 0 {
+                // Fewer, larger steps of growth: a term with a second
+                // posting mostly has more.
+                self.rest.reserve(LIST_START);
+            }
+            encode_into(&mut self.rest, self.last, &[(id, stored)]);
+        }
+        self.last = id;
+    }
 }
 
 impl Weights {
@@ -131,6 +164,7 @@ impl Weights {
         if new {
             self.block.push(0);
             self.page.push(0);
+            self.lists.push(List::default());
         }
         let slot = &mut self.block[id as usize];
         if *slot == 0 {
@@ -166,7 +200,7 @@ impl Weights {
         for &term in &self.touched {
             let own = std::mem::take(&mut self.block[term as usize]);
             let stored = OWN_FACTOR * own + self.page[term as usize];
-            self.found.push((term, id, stored));
+            self.lists[term as usize].push(id, stored);
         }
         self.touched.clear();
     }
@@ -247,40 +281,24 @@ fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> R
             ends,
             ..
         },
-        found,
+        lists,
         ..
     } = weights;
-
-    // Postings by term id, block order kept (a counting sort).
-    let mut starts = vec![0u32; ends.len() + 1];
-    for &(term, _, _) in &found {
-        starts[term as usize + 1] += 1;
-    }
-    for n in 1..starts.len() {
-        starts[n] += starts[n - 1];
-    }
-    let mut next = starts.clone();
-    let mut sorted = vec![(0u32, 0u32); found.len()];
-    for &(term, id, weight) in &found {
-        sorted[next[term as usize] as usize] = (id, weight);
-        next[term as usize] += 1;
-    }
-    drop(found);
-
-    let mut entries = Vec::with_capacity(ends.len());
-    let mut rest = String::with_capacity(sorted.len() * 2);
-    for (term, &term_end) in ends.iter().enumerate() {
-        let list = &sorted[starts[term] as usize..starts[term + 1] as usize];
-        encode_into(&mut rest, list[0].0, &list[1..]);
-        entries.push(Entry {
-            term_end,
-            first: list[0],
-            last: list[list.len() - 1].0,
-            rest_end: rest.len() as u32,
-        });
-    }
-    // Kept until the shards are written.
-    rest.shrink_to_fit();
+    // Kept until the shards are written: exactly as long as it need be.
+    let mut rest = String::with_capacity(lists.iter().map(|list| list.rest.len()).sum());
+    let entries = ends
+        .iter()
+        .zip(lists)
+        .map(|(&term_end, list)| {
+            rest.push_str(&list.rest);
+            Entry {
+                term_end,
+                first: list.first,
+                last: list.last,
+                rest_end: rest.len() as u32,
+            }
+        })
+        .collect();
     Run {
         terms: term_text,
         entries,
@@ -445,23 +463,71 @@ pub fn postings(blocks: &[Block<'_>]) -> BTreeMap<String, Vec<(u32, u32)>> {
         .collect()
 }
 
-/// Hashes a CJK term's key: one multiplication, then the high bits folded
-/// down so that the bucket (low bits) depends on every character.
-#[derive(Default)]
-struct KeyHasher(u64);
+/// Ids of CJK terms by their key (never 0): a table of its own, open
+/// addressing, one multiplication to hash, since a pair of characters is
+/// looked up for almost every CJK character of the site.
+struct KeyIds {
+    /// `(key, id)`, key 0 where empty; a power of two long, at most half
+    /// full.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    /// 64 minus log2 of the length: the high bits of the product pick
+    /// the slot.
+    shift: u32,
+}
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl Default for KeyIds {
+    fn default() -> Self {
+        const START: u32 = 12;
+        Self {
+            slots: vec![(0, 0); 1 << START],
+            len: 0,
+            shift: 64 - START,
+        }
+    }
+}
+
+impl KeyIds {
+    /// The id of `key`, which gets `next` if it has none yet.
+    #[inline]
+    fn id(&mut self, key: u64, next: u32) -> u32 {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        loop {
+            let (known, id) = self.slots[at];
+            if known == key {
+                return id;
+            }
+            if known == 0 {
+                self.slots[at] = (key, next);
+                self.len += 1;
+                return next;
+            }
+            at = (at + 1) & mask;
+        }
     }
 
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed");
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    fn write_u64(&mut self, key: u64) {
-        let product = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = product ^ (product >> 29);
+    /// Doubles the table.
+    #[cold]
+    fn grow(&mut self) {
+        let doubled = vec![(0, 0); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.shift -= 1;
+        let mask = self.slots.len() - 1;
+        for (key, id) in old.into_iter().filter(|&(key, _)| key != 0) {
+            let mut at = self.home(key);
+            while self.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (key, id);
+        }
     }
 }
 
@@ -509,6 +575,18 @@ mod tests {
         let heading = weight(BlockKind::Heading, "解绑", "", "解绑");
         let page = weight(BlockKind::Page, "解绑", "", "解绑");
         assert!(page > heading && heading > Some(STEP_TITLE));
+    }
+
+    #[test]
+    fn cjk_key_ids_survive_growing() {
+        let mut ids = KeyIds::default();
+        let keys: Vec<u64> = (1..20_000u64).map(|n| 1 << 63 | n << 21 | n).collect();
+        for (next, &key) in keys.iter().enumerate() {
+            assert_eq!(ids.id(key, next as u32), next as u32);
+        }
+        for (next, &key) in keys.iter().enumerate() {
+            assert_eq!(ids.id(key, u32::MAX), next as u32);
+        }
     }
 
     #[test]

@@ -179,22 +179,59 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     let mut in_word = false;
     let mut word_chars = 0;
     let mut previous_cjk: Option<(usize, u64)> = None;
-    for (at, raw) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        // A word of ASCII lower-case letters and digits that ends in ASCII
+        // (or at the end) is given as it stands: nothing to copy.
+        if !in_word
+            && byte.is_ascii_alphanumeric()
+            && let Some(end) = plain_word_end(bytes, at)
+        {
+            previous_cjk = None;
+            found(&text[at..end.min(at + MAX_WORD)], 0);
+            at = end;
+            continue;
+        }
+        // Most text is ASCII: one byte, no decoding, no case tables.
+        if byte.is_ascii() {
+            at += 1;
+            previous_cjk = None;
+            if byte.is_ascii_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    word.clear();
+                    word_chars = 0;
+                }
+                if word_chars < MAX_WORD {
+                    word_chars += 1;
+                    word.push(char::from(byte.to_ascii_lowercase()));
+                }
+            } else if in_word {
+                found(word, 0);
+                in_word = false;
+            }
+            continue;
+        }
+        let Some((raw, end)) = char_at(text, at) else {
+            break;
+        };
         // Normalizing neither makes nor unmakes a CJK character.
         if is_cjk(raw) {
             if in_word {
                 found(word, 0);
                 in_word = false;
             }
-            let end = at + raw.len_utf8();
             let code = u64::from(raw);
             found(&text[at..end], code);
             if let Some((before, previous)) = previous_cjk {
                 found(&text[before..end], 1 << 63 | previous << 21 | code);
             }
             previous_cjk = Some((at, code));
+            at = end;
             continue;
         }
+        at = end;
         previous_cjk = None;
         let c = normalize_char(raw);
         if c.is_alphanumeric() {
@@ -215,6 +252,35 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
     if in_word {
         found(word, 0);
     }
+}
+
+/// The character starting at byte `at` of `text` (not ASCII) and where
+/// it ends. Three-byte characters (all of Han, kana and Hangul in the
+/// Basic Multilingual Plane) are put together here directly.
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    if let Some(&[lead @ 0xE0..=0xEF, second, third]) = text.as_bytes().get(at..at + 3) {
+        let code =
+            u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F);
+        return char::from_u32(code).map(|c| (c, at + 3));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, at + c.len_utf8()))
+}
+
+/// The end of the word of ASCII letters and digits at `bytes[at]`, if it
+/// has no capital letter and the byte after it is ASCII (so the word does
+/// not go on in other letters).
+fn plain_word_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut end = at;
+    while let Some(&byte) = bytes.get(end) {
+        match byte {
+            b'a'..=b'z' | b'0'..=b'9' => end += 1,
+            b'A'..=b'Z' | 0x80.. => return None,
+            _ => break,
+        }
+    }
+    Some(end)
 }
 
 /// Every term of `text` ([`for_each_term`]) as owned strings.
@@ -299,6 +365,9 @@ mod tests {
             "解绑个人 QQ号，ＱＱ号 ID：123 Ünïcode ÀB",
             &format!("{} 手机 b", "A".repeat(50)),
             "手　机 x\u{3000}y ｱｲ かな 한국어 İstanbul",
+            "abc, def9 abcé xyZ q手 éa a1b2 z",
+            "\u{20000}\u{20001}手 \u{20002}x",
+            &format!("{} {}é", "b".repeat(45), "c".repeat(41)),
             "",
         ];
         for text in texts {
