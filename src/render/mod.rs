@@ -89,6 +89,10 @@ fn mark_current(html: &str, key: &str) -> String {
     marked
 }
 
+/// Room for what a page has besides its content and sidebar (head, header,
+/// table of contents, pager, footer), so that its text is rarely regrown.
+const PAGE_FRAME_BYTES: usize = 8 * 1024;
+
 /// What marks the current page's sidebar entry.
 const CURRENT: &str = " aria-current=\"page\"";
 
@@ -167,10 +171,8 @@ impl RenderContext<'_> {
         let mut context = self.base_context(&data.url, kind, detail.as_deref());
         let shared = self.navigation.shared(page);
         let site_nav = self.site_nav(&shared, &data.url, kind)?;
-        context.insert_value(
-            "site_nav",
-            tera::Value::safe_string(&mark_current(site_nav, &data.key)),
-        );
+        let site_nav = tera::Value::safe_string(&mark_current(site_nav, &data.key));
+        context.insert_value("site_nav", site_nav.clone());
         context.insert_value("nav", shared.nav);
         context.insert("nav_hidden", &shared.nav_hidden);
         context.insert_value("breadcrumbs", shared.breadcrumbs);
@@ -179,7 +181,13 @@ impl RenderContext<'_> {
         context.insert("page", &self.page_value(page, &content));
         context.insert("pages", &self.children(page));
         context.insert("groups", &Vec::<()>::new());
-        self.templates.render(self.template_for(page), &context)
+        let site_nav = site_nav.as_str().unwrap_or_default();
+        self.templates.render_sized(
+            self.template_for(page),
+            &context,
+            content.len() + site_nav.len() + PAGE_FRAME_BYTES,
+            &[&content, site_nav],
+        )
     }
 
     /// The sidebar of the group `shared` belongs to, rendered from
