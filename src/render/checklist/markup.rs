@@ -163,7 +163,7 @@ fn pill(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("</li>");
 }
 
-fn write_materials(out: &mut String, materials: &[String], words: &Words) {
+fn write_materials(out: &mut String, materials: &[Box<str>], words: &Words) {
     if materials.is_empty() {
         return;
     }
