@@ -114,8 +114,21 @@ fn find_exact(haystack: &str, finder: &Finder<'_>, needle: &str) -> Option<usize
 
 /// Appends `text` escaped for an HTML attribute or text.
 fn esc(out: &mut String, text: &str) {
-    // Writing to a String cannot fail.
-    let _ = escape_html(&mut *out, text);
+    if needs_escape(text) {
+        // Writing to a String cannot fail.
+        let _ = escape_html(&mut *out, text);
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// Whether `text` has a character HTML escaping replaces (`& < > " '`).
+/// Most text has none, and this looks at every byte without stopping early
+/// so that the compiler can check many at once.
+pub fn needs_escape(text: &str) -> bool {
+    text.bytes().fold(false, |found, byte| {
+        found | matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
+    })
 }
 
 /// Appends `number` in decimal.
@@ -283,4 +296,17 @@ fn push_materials(out: &mut String, step: &Step, words: &Words) {
         out.push_str("</li>");
     }
     out.push_str("</ul></div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_escape;
+
+    #[test]
+    fn finds_each_character_escaping_replaces() {
+        for text in ["&", "a<b", "中>", "\"x", "it's"] {
+            assert!(needs_escape(text), "{text}");
+        }
+        assert!(!needs_escape("plain 中文 text / # = ?"));
+    }
 }
