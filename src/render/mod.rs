@@ -76,10 +76,10 @@ fn mark_current(html: &str, key: &str) -> String {
     // Writing into a Vec cannot fail.
     let _ = tera::escape_html(key, &mut needle);
     needle.push(b'"');
-    let at = std::str::from_utf8(&needle)
-        .ok()
-        .and_then(|needle| html.find(needle).map(|at| at + needle.len()));
-    let Some(at) = at else {
+    // memmem finds it several times faster than `str::find` (the sidebar
+    // is a few kilobytes, searched once per page).
+    let at = memchr::memmem::find(html.as_bytes(), &needle).map(|at| at + needle.len());
+    let Some(at) = at.filter(|&at| html.is_char_boundary(at)) else {
         return html.to_owned();
     };
     let mut marked = String::with_capacity(html.len() + CURRENT.len());
