@@ -7,9 +7,10 @@
 //! turn into `file:line:col`, and rendering is faster.
 
 use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use tera::{ErrorKind, Tera};
+use tera::{ErrorKind, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
@@ -80,6 +81,7 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("safe", safe);
         let mut ordered: Vec<(&String, &Source)> = sources.iter().collect();
         ordered.sort_by_key(|(name, _)| name.as_str());
         tera.add_raw_templates(
@@ -104,9 +106,115 @@ impl Templates {
 
     /// Renders a template.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.render_sized(name, context, SMALL_PAGE_BYTES, &[])
+    }
+
+    /// Renders a template into a string of `capacity` bytes to start with.
+    /// Text the template writes that is one of the `known` strings (a page's
+    /// content, its sidebar) is taken as it is; the rest is checked to be
+    /// UTF-8 in runs, where [`Tera::render`] checks all of it at the end.
+    pub fn render_sized(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+        known: &[&str],
+    ) -> Result<String, Diagnostic> {
+        let mut out = if known.is_empty() {
+            TextWriter {
+                text: String::new(),
+                run: Vec::with_capacity(capacity),
+                known,
+            }
+        } else {
+            TextWriter {
+                text: String::with_capacity(capacity),
+                run: Vec::with_capacity(RUN_CAPACITY.min(capacity)),
+                known,
+            }
+        };
         self.tera
-            .render(name, context)
+            .render_to(name, context, &mut out)
+            .and_then(|()| Ok(out.finish()?))
             .map_err(|error| template_error(&self.sources, &error))
+    }
+}
+
+/// Tera's `safe` filter, except that a string already marked safe is passed
+/// on as it is instead of copied (the sidebar and page content are large).
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    match value.as_str() {
+        Some(_) if value.is_safe() => value.clone(),
+        Some(text) => Value::safe_string(text),
+        None => Value::safe_string(&value.to_string()),
+    }
+}
+
+/// Where a template renders to: a string, grown from the bytes Tera writes.
+struct TextWriter<'k> {
+    text: String,
+    /// Bytes written since the last known string, not yet checked.
+    run: Vec<u8>,
+    known: &'k [&'k str],
+}
+
+/// Room for a template rendered with [`Templates::render`].
+const SMALL_PAGE_BYTES: usize = 8 * 1024;
+
+/// Writes shorter than this are not compared with the known strings.
+const KNOWN_MIN_LEN: usize = 64;
+
+/// Room for the bytes between two known strings.
+const RUN_CAPACITY: usize = 8 * 1024;
+
+impl<'k> TextWriter<'k> {
+    /// The known string that `bytes` is (by address, or else by content:
+    /// comparing is much cheaper than decoding).
+    fn known_text(&self, bytes: &[u8]) -> Option<&'k str> {
+        if bytes.len() < KNOWN_MIN_LEN {
+            return None;
+        }
+        self.known.iter().copied().find(|text| {
+            text.len() == bytes.len()
+                && (std::ptr::eq(text.as_ptr(), bytes.as_ptr()) || text.as_bytes() == bytes)
+        })
+    }
+
+    /// Checks that the bytes written since the last known string are UTF-8
+    /// and appends them to the text.
+    fn end_run(&mut self) -> io::Result<()> {
+        let run = std::str::from_utf8(&self.run)
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?;
+        self.text.push_str(run);
+        self.run.clear();
+        Ok(())
+    }
+
+    /// The whole text, checked.
+    fn finish(mut self) -> io::Result<String> {
+        if self.text.is_empty() {
+            // Nothing known was written: the run is all of it, used as it is.
+            return String::from_utf8(self.run)
+                .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error));
+        }
+        self.end_run()?;
+        Ok(self.text)
+    }
+}
+
+impl io::Write for TextWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if let Some(text) = self.known_text(bytes) {
+            self.end_run()?;
+            self.text.push_str(text);
+        } else {
+            self.run.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -213,4 +321,37 @@ fn template_error(sources: &HashMap<String, Source>, error: &tera::Error) -> Dia
 /// The names of the built-in templates.
 pub fn builtin_template_names() -> impl Iterator<Item = &'static str> {
     embedded::TEMPLATES.iter().map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TextWriter, safe};
+
+    #[test]
+    fn known_strings_and_the_rest_make_the_text_tera_makes() {
+        let source = "<p>{{ a | safe }}</p>{{ b }}{{ n | safe }}{{ c | safe }}·";
+        let mut builtin = tera::Tera::default();
+        builtin.autoescape_on(vec![".html"]);
+        builtin
+            .add_raw_template("t.html", source)
+            .expect("a valid template");
+        let mut tera = builtin.clone();
+        tera.register_filter("safe", safe);
+        let long = "正文 <b>".repeat(20);
+        let mut context = tera::Context::new();
+        context.insert("a", &long);
+        context.insert("b", "<中>");
+        context.insert("n", &7);
+        context.insert_value("c", tera::Value::safe_string(&long));
+        let expected = builtin.render("t.html", &context).expect("renders");
+        let mut out = TextWriter {
+            text: String::new(),
+            run: Vec::new(),
+            known: &[&long],
+        };
+        tera.render_to("t.html", &context, &mut out)
+            .expect("renders");
+        assert_eq!(out.finish().expect("UTF-8"), expected);
+        assert!(expected.contains("&lt;中&gt;"), "{expected}");
+    }
 }

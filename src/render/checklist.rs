@@ -197,8 +197,18 @@ fn render(
             "extra": {},
         }),
     );
-    ctx.templates.render("checklist.html", &context)
+    let steps_html: Vec<&str> = groups
+        .iter()
+        .flat_map(|group| &group.pages)
+        .map(|page| page.steps_html.as_str())
+        .collect();
+    let capacity = steps_html.iter().map(|html| html.len()).sum::<usize>() + FRAME_BYTES;
+    ctx.templates
+        .render_sized("checklist.html", &context, capacity, &steps_html)
 }
+
+/// Room for what an overview page has besides its steps.
+const FRAME_BYTES: usize = 32 * 1024;
 
 /// Phase ids in order, then `""` for steps without a declared phase; each
 /// with the steps of `pages` and the links to `parts`, seen from `from`.

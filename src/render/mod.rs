@@ -26,7 +26,7 @@ pub use manifest::{
     MANIFEST_URL, SECTION_STEPS_FILE, render_manifest, render_section_steps, section_steps_url,
     site_key,
 };
-pub use nav::{Link, NavItem, Navigation, PageLink, SharedNav};
+pub use nav::{AssetValues, Link, NavItem, Navigation, PageLink, SharedNav};
 
 /// Everything page rendering reads.
 pub struct RenderContext<'a> {
@@ -76,10 +76,10 @@ fn mark_current(html: &str, key: &str) -> String {
     // Writing into a Vec cannot fail.
     let _ = tera::escape_html(key, &mut needle);
     needle.push(b'"');
-    let at = std::str::from_utf8(&needle)
-        .ok()
-        .and_then(|needle| html.find(needle).map(|at| at + needle.len()));
-    let Some(at) = at else {
+    // memmem finds it several times faster than `str::find` (the sidebar
+    // is a few kilobytes, searched once per page).
+    let at = memchr::memmem::find(html.as_bytes(), &needle).map(|at| at + needle.len());
+    let Some(at) = at.filter(|&at| html.is_char_boundary(at)) else {
         return html.to_owned();
     };
     let mut marked = String::with_capacity(html.len() + CURRENT.len());
@@ -88,6 +88,10 @@ fn mark_current(html: &str, key: &str) -> String {
     marked.push_str(&html[at..]);
     marked
 }
+
+/// Room for what a page has besides its content and sidebar (head, header,
+/// table of contents, pager, footer), so that its text is rarely regrown.
+const PAGE_FRAME_BYTES: usize = 8 * 1024;
 
 /// What marks the current page's sidebar entry.
 const CURRENT: &str = " aria-current=\"page\"";
@@ -108,6 +112,14 @@ struct ChildLink<'a> {
     description: &'a str,
     kind: &'static str,
     step_count: usize,
+}
+
+/// Puts the variables of [`RenderContext::base_context`] into `context`.
+fn insert_base(context: &mut tera::Context, kind: &str, assets: &AssetValues) {
+    context.insert("kind", kind);
+    context.insert_value("stylesheets", assets.stylesheets.clone());
+    context.insert_value("scripts", assets.scripts.clone());
+    context.insert("root", &assets.root);
 }
 
 impl RenderContext<'_> {
@@ -164,13 +176,11 @@ impl RenderContext<'_> {
         };
         let detail = checklist::top_level(self.site, page)
             .map(|top| section_steps_url(&self.site.pages[top].url));
-        let mut context = self.base_context(&data.url, kind, detail.as_deref());
         let shared = self.navigation.shared(page);
+        let mut context = self.page_context(&data.url, kind, detail.as_deref(), &shared);
         let site_nav = self.site_nav(&shared, &data.url, kind)?;
-        context.insert_value(
-            "site_nav",
-            tera::Value::safe_string(&mark_current(site_nav, &data.key)),
-        );
+        let site_nav = tera::Value::safe_string(&mark_current(site_nav, &data.key));
+        context.insert_value("site_nav", site_nav.clone());
         context.insert_value("nav", shared.nav);
         context.insert("nav_hidden", &shared.nav_hidden);
         context.insert_value("breadcrumbs", shared.breadcrumbs);
@@ -179,7 +189,13 @@ impl RenderContext<'_> {
         context.insert("page", &self.page_value(page, &content));
         context.insert("pages", &self.children(page));
         context.insert("groups", &Vec::<()>::new());
-        self.templates.render(self.template_for(page), &context)
+        let site_nav = site_nav.as_str().unwrap_or_default();
+        self.templates.render_sized(
+            self.template_for(page),
+            &context,
+            content.len() + site_nav.len() + PAGE_FRAME_BYTES,
+            &[&content, site_nav],
+        )
     }
 
     /// The sidebar of the group `shared` belongs to, rendered from
@@ -219,24 +235,52 @@ impl RenderContext<'_> {
     /// (see [`section_steps_url`]), loaded after the manifest when the site
     /// is split.
     pub fn base_context(&self, from: &str, kind: &str, detail: Option<&str>) -> tera::Context {
-        let root = root_prefix(from);
+        let assets = self.asset_values(root_prefix(from), detail);
         let mut context = tera::Context::new();
+        insert_base(&mut context, kind, &assets);
+        context
+    }
+
+    /// [`RenderContext::base_context`] for a page, with the stylesheets and
+    /// scripts converted once for its group (`shared`).
+    fn page_context(
+        &self,
+        from: &str,
+        kind: &str,
+        detail: Option<&str>,
+        shared: &SharedNav,
+    ) -> tera::Context {
+        let root = root_prefix(from);
+        let made = shared
+            .assets
+            .get_or_init(|| self.asset_values(root.clone(), detail));
+        let mut context = tera::Context::new();
+        if made.root == root && made.detail.as_deref() == detail {
+            insert_base(&mut context, kind, made);
+        } else {
+            insert_base(&mut context, kind, &self.asset_values(root, detail));
+        }
+        context
+    }
+
+    /// The stylesheets and scripts of a page `root` away from the output
+    /// root, with the step details file `detail`.
+    fn asset_values(&self, root: String, detail: Option<&str>) -> AssetValues {
         let mut scripts: Vec<String> = self.scripts.iter().map(|s| format!("{root}{s}")).collect();
         if let Some(detail) = detail.filter(|_| self.split) {
             scripts.insert(1.min(scripts.len()), format!("{root}{detail}"));
         }
-        context.insert("kind", kind);
-        context.insert(
-            "stylesheets",
-            &self
-                .stylesheets
-                .iter()
-                .map(|s| format!("{root}{s}"))
-                .collect::<Vec<_>>(),
-        );
-        context.insert("scripts", &scripts);
-        context.insert("root", &root);
-        context
+        let stylesheets: Vec<String> = self
+            .stylesheets
+            .iter()
+            .map(|s| format!("{root}{s}"))
+            .collect();
+        AssetValues {
+            stylesheets: tera::Value::from_serializable(&stylesheets),
+            scripts: tera::Value::from_serializable(&scripts),
+            detail: detail.map(str::to_owned),
+            root,
+        }
     }
 
     fn page_value<'p>(&'p self, page: usize, content: &'p str) -> PageValue<'p> {

@@ -82,6 +82,25 @@ pub struct SharedNav {
     /// The sidebar rendered once for the group, without a current entry
     /// (filled by the first page of the group that renders it).
     pub html: Arc<OnceLock<String>>,
+    /// The group's stylesheets and scripts as template values (filled by
+    /// the first page of the group that renders; see
+    /// `RenderContext::asset_values`).
+    pub assets: Arc<OnceLock<AssetValues>>,
+}
+
+/// A page's stylesheets and scripts (`stylesheets`, `scripts`) as template
+/// values, with what they were made for: the page's way to the output root
+/// and its step details file.
+#[derive(Debug)]
+pub struct AssetValues {
+    /// The way to the output root (`root`).
+    pub root: String,
+    /// The step details file loaded (see `RenderContext::base_context`).
+    pub detail: Option<String>,
+    /// The stylesheets.
+    pub stylesheets: tera::Value,
+    /// The scripts.
+    pub scripts: tera::Value,
 }
 
 /// What makes the sidebar of an ordinary page: its section, where the
@@ -219,6 +238,7 @@ impl<'a> Navigation<'a> {
             nav_hidden: self.top_hidden(&path),
             breadcrumbs: tera::Value::from_serializable(&crumbs),
             html: Arc::default(),
+            assets: Arc::default(),
         }
     }
 
@@ -408,6 +428,7 @@ mod tests {
             nav_hidden: 0,
             breadcrumbs: tera::Value::none(),
             html: std::sync::Arc::default(),
+            assets: std::sync::Arc::default(),
         };
         // The first of three pages made the values and left two uses.
         let mut cache = HashMap::from([("group", (shared, 2))]);

@@ -5,30 +5,36 @@
 mod render;
 mod resolve;
 
-pub use render::{StepHtml, splice_step_meta};
+use std::sync::Arc;
+
+pub use render::{StepHtml, needs_escape, splice_step_meta};
 pub use resolve::{find_cycles, resolve_pages, resolve_steps};
 
-/// A step, resolved.
+/// A step, resolved. A large site holds ~100,000 of these for the whole
+/// build, so the text is boxed rather than in growable strings, roles and
+/// phases are shared with the site's declarations, and a label that is
+/// plain text is not kept twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// Stable id, unique on its page.
-    pub id: String,
+    pub id: Box<str>,
     /// Plain text of the step.
-    pub text: String,
-    /// Inline HTML of the step's label.
-    pub label_html: String,
+    pub text: Box<str>,
+    /// Inline HTML of the step's label; empty when it is only `text`
+    /// escaped (as templates escape).
+    pub label_html: Box<str>,
     /// Who does it.
-    pub role: Option<String>,
+    pub role: Option<Arc<str>>,
     /// When.
-    pub phase: Option<String>,
+    pub phase: Option<Arc<str>>,
     /// How long, already worded for readers ("约 5 分钟").
-    pub estimate: Option<String>,
+    pub estimate: Option<Box<str>>,
     /// Steps to do first.
-    pub requires: Vec<StepRef>,
+    pub requires: Box<[StepRef]>,
     /// What the reader needs at hand.
-    pub materials: Vec<String>,
+    pub materials: Box<[Box<str>]>,
     /// Console URL.
-    pub link: Option<String>,
+    pub link: Option<Box<str>>,
     /// 1-based line of the step in its file.
     pub line: usize,
 }

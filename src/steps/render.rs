@@ -2,18 +2,17 @@
 //! script, and a metadata block (role, phase, estimate, console link,
 //! requirements as links, materials) that reads fully without JavaScript.
 
-use std::fmt::{self, Write as _};
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
-use pulldown_cmark_escape::{FmtWriter, escape_href, escape_html};
+use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::content::Site;
 use crate::i18n::Language;
 use crate::markdown::STEP_META_MARKER_PREFIX;
 use crate::urls::page_href;
 
-use super::{Step, progress_key};
+use super::Step;
 
 /// What is needed to write the metadata of one page's steps.
 pub struct StepHtml<'a> {
@@ -36,19 +35,22 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     if steps.is_empty() {
         return html.to_owned();
     }
+    let words = Words::new(ctx.language);
     let mut out = String::with_capacity(html.len() + steps.len() * 400);
     let mut rest = html;
     // Reused for every step: the exact opening tag and marker to find.
     let (mut opening, mut marker) = (String::new(), String::new());
     for (index, step) in steps.iter().enumerate() {
         opening.clear();
-        let _ = write!(
-            opening,
-            "<li class=\"step\" id=\"{0}\" data-step=\"{0}\">",
-            Attr(&step.id)
-        );
+        opening.push_str("<li class=\"step\" id=\"");
+        esc(&mut opening, &step.id);
+        opening.push_str("\" data-step=\"");
+        esc(&mut opening, &step.id);
+        opening.push_str("\">");
         marker.clear();
-        let _ = write!(marker, "{STEP_META_MARKER_PREFIX}{index}-->");
+        marker.push_str(STEP_META_MARKER_PREFIX);
+        push_number(&mut marker, index);
+        marker.push_str("-->");
         let (Some(open_at), Some(marker_at)) = (
             find_exact(rest, &OPENING, &opening),
             find_exact(rest, &MARKER, &marker),
@@ -63,11 +65,36 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
         push_data_attributes(&mut out, page, step, ctx);
         out.push('>');
         out.push_str(&rest[open_at + opening.len()..marker_at]);
-        push_meta(&mut out, page, step, ctx);
+        push_meta(&mut out, page, step, ctx, &words);
         rest = &rest[marker_at + marker.len()..];
     }
     out.push_str(rest);
     out
+}
+
+/// The interface words of the metadata, looked up once per page.
+struct Words {
+    role: &'static str,
+    phase: &'static str,
+    estimate: &'static str,
+    console_link: &'static str,
+    external_link_hidden: &'static str,
+    requires: &'static str,
+    materials: &'static str,
+}
+
+impl Words {
+    fn new(language: Language) -> Self {
+        Self {
+            role: language.word("role"),
+            phase: language.word("phase"),
+            estimate: language.word("estimate"),
+            console_link: language.word("console_link"),
+            external_link_hidden: language.word("external_link_hidden"),
+            requires: language.word("requires"),
+            materials: language.word("materials"),
+        }
+    }
 }
 
 /// Where `needle` first occurs in `haystack` (as `str::find`), found by a
@@ -85,32 +112,64 @@ fn find_exact(haystack: &str, finder: &Finder<'_>, needle: &str) -> Option<usize
     None
 }
 
-/// Text written escaped for an HTML attribute or text, without a copy.
-struct Attr<'a>(&'a str);
-
-impl fmt::Display for Attr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        escape_html(FmtWriter(f), self.0)
+/// Appends `text` escaped for an HTML attribute or text.
+fn esc(out: &mut String, text: &str) {
+    if needs_escape(text) {
+        // Writing to a String cannot fail.
+        let _ = escape_html(&mut *out, text);
+    } else {
+        out.push_str(text);
     }
 }
 
-/// A step's progress key (`page-key#step-id`), escaped, without a copy.
-struct KeyAttr<'a>(&'a str, &'a str);
+/// Whether `text` has a character HTML escaping replaces (`& < > " '`).
+/// Most text has none, and this looks at every byte without stopping early
+/// so that the compiler can check many at once.
+pub fn needs_escape(text: &str) -> bool {
+    text.bytes().fold(false, |found, byte| {
+        found | matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
+    })
+}
 
-impl fmt::Display for KeyAttr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}", Attr(self.0), Attr(self.1))
+/// Appends `number` in decimal.
+fn push_number(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        // A digit is below 10, so the cast keeps it whole.
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
     }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends a step's progress key (`page-key#step-id`), escaped.
+fn push_key(out: &mut String, page_key: &str, step_id: &str) {
+    esc(out, page_key);
+    out.push('#');
+    esc(out, step_id);
 }
 
 fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
-    let key = &ctx.site.pages[page].key;
-    let _ = write!(out, " data-key=\"{}\"", KeyAttr(key, &step.id));
+    out.push_str(" data-key=\"");
+    push_key(out, &ctx.site.pages[page].key, &step.id);
+    out.push('"');
     if let Some(role) = &step.role {
-        let _ = write!(out, " data-role=\"{}\"", Attr(role));
+        out.push_str(" data-role=\"");
+        esc(out, role);
+        out.push('"');
     }
     if let Some(phase) = &step.phase {
-        let _ = write!(out, " data-phase=\"{}\"", Attr(phase));
+        out.push_str(" data-phase=\"");
+        esc(out, phase);
+        out.push('"');
     }
     if !step.requires.is_empty() {
         out.push_str(" data-requires=\"");
@@ -120,115 +179,134 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
             }
             let key = &ctx.site.pages[required.page].key;
             let id = &ctx.steps[required.page][required.step].id;
-            let _ = write!(out, "{}", KeyAttr(key, id));
+            push_key(out, key, id);
         }
         out.push('"');
     }
 }
 
-fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
-    let words = ctx.language;
+fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
     let config = &ctx.site.config;
-    let mut items = String::new();
-    if let Some(label) = step
+    let role = step
         .role
         .as_deref()
-        .and_then(|role| config.role_label(role))
-    {
-        meta_item(&mut items, "step-role", words.word("role"), label);
-    }
-    if let Some(label) = step
+        .and_then(|role| config.role_label(role));
+    let phase = step
         .phase
         .as_deref()
-        .and_then(|phase| config.phase_label(phase))
-    {
-        meta_item(&mut items, "step-phase", words.word("phase"), label);
+        .and_then(|phase| config.phase_label(phase));
+    if role.is_some() || phase.is_some() || step.estimate.is_some() || step.link.is_some() {
+        out.push_str("<ul class=\"step-meta\">");
+        if let Some(label) = role {
+            meta_item(out, "step-role", words.role, label);
+        }
+        if let Some(label) = phase {
+            meta_item(out, "step-phase", words.phase, label);
+        }
+        if let Some(estimate) = &step.estimate {
+            meta_item(out, "step-estimate", words.estimate, estimate);
+        }
+        if let Some(link) = &step.link {
+            push_link(out, link, words);
+        }
+        out.push_str("</ul>");
     }
-    if let Some(estimate) = &step.estimate {
-        meta_item(
-            &mut items,
-            "step-estimate",
-            words.word("estimate"),
-            estimate,
-        );
-    }
-    if let Some(link) = &step.link {
-        let mut href = String::new();
-        let _ = escape_href(&mut href, link);
-        let _ = write!(
-            items,
-            "<li class=\"step-link\"><a class=\"external\" href=\"{}\" rel=\"external noopener\">{}<span class=\"visually-hidden\">{}</span></a></li>",
-            Attr(&href),
-            words.word("console_link"),
-            words.word("external_link_hidden")
-        );
-    }
-    if !items.is_empty() {
-        let _ = write!(out, "<ul class=\"step-meta\">{items}</ul>");
-    }
-    push_requires(out, page, step, ctx);
+    push_requires(out, page, step, ctx, words);
     push_materials(out, step, words);
 }
 
-fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
-    let _ = write!(
-        out,
-        "<li class=\"{class}\"><span class=\"meta-key\">{key}</span> {}</li>",
-        Attr(value)
-    );
+fn push_link(out: &mut String, link: &str, words: &Words) {
+    let mut href = String::new();
+    let _ = escape_href(&mut href, link);
+    out.push_str("<li class=\"step-link\"><a class=\"external\" href=\"");
+    esc(out, &href);
+    out.push_str("\" rel=\"external noopener\">");
+    out.push_str(words.console_link);
+    out.push_str("<span class=\"visually-hidden\">");
+    out.push_str(words.external_link_hidden);
+    out.push_str("</span></a></li>");
 }
 
-fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>) {
+fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
+    out.push_str("<li class=\"");
+    out.push_str(class);
+    out.push_str("\"><span class=\"meta-key\">");
+    out.push_str(key);
+    out.push_str("</span> ");
+    esc(out, value);
+    out.push_str("</li>");
+}
+
+fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
     if step.requires.is_empty() {
         return;
     }
     let from = &ctx.site.pages[page];
-    let links: Vec<String> = step
-        .requires
-        .iter()
-        .map(|required| {
-            let target_page = &ctx.site.pages[required.page];
-            let target = &ctx.steps[required.page][required.step];
-            let href = if required.page == page {
-                String::new()
-            } else {
-                page_href(&from.url, &target_page.url)
-            };
-            let place = if required.page == page {
-                String::new()
-            } else {
-                ctx.language
-                    .parenthesize(&Attr(&target_page.front.title).to_string())
-            };
-            let key = progress_key(&target_page.key, &target.id);
-            format!(
-                "<a href=\"{}#{}\" data-requires-key=\"{}\">{}</a>{place}",
-                Attr(&href),
-                Attr(&target.id),
-                Attr(&key),
-                Attr(&target.text)
-            )
-        })
-        .collect();
-    let _ = write!(
-        out,
-        "<div class=\"step-requires\"><span class=\"meta-key\">{}</span> {}</div>",
-        ctx.language.word("requires"),
-        links.join(ctx.language.list_separator())
-    );
+    out.push_str("<div class=\"step-requires\"><span class=\"meta-key\">");
+    out.push_str(words.requires);
+    out.push_str("</span> ");
+    for (n, required) in step.requires.iter().enumerate() {
+        if n > 0 {
+            out.push_str(ctx.language.list_separator());
+        }
+        let target_page = &ctx.site.pages[required.page];
+        let target = &ctx.steps[required.page][required.step];
+        let elsewhere = required.page != page;
+        out.push_str("<a href=\"");
+        if elsewhere {
+            esc(out, &page_href(&from.url, &target_page.url));
+        }
+        out.push('#');
+        esc(out, &target.id);
+        out.push_str("\" data-requires-key=\"");
+        push_key(out, &target_page.key, &target.id);
+        out.push_str("\">");
+        esc(out, &target.text);
+        out.push_str("</a>");
+        if elsewhere {
+            push_parenthesized_title(out, &target_page.front.title, ctx.language);
+        }
+    }
+    out.push_str("</div>");
 }
 
-fn push_materials(out: &mut String, step: &Step, words: Language) {
+/// The title of a page a requirement is on, escaped, in brackets as
+/// [`Language::parenthesize`] puts them.
+fn push_parenthesized_title(out: &mut String, title: &str, language: Language) {
+    let (open, close) = if language == Language::Chinese {
+        ("（", "）")
+    } else {
+        (" (", ")")
+    };
+    out.push_str(open);
+    esc(out, title);
+    out.push_str(close);
+}
+
+fn push_materials(out: &mut String, step: &Step, words: &Words) {
     if step.materials.is_empty() {
         return;
     }
-    let _ = write!(
-        out,
-        "<div class=\"step-materials\"><span class=\"meta-key\">{}</span><ul>",
-        words.word("materials")
-    );
+    out.push_str("<div class=\"step-materials\"><span class=\"meta-key\">");
+    out.push_str(words.materials);
+    out.push_str("</span><ul>");
     for material in &step.materials {
-        let _ = write!(out, "<li>{}</li>", Attr(material));
+        out.push_str("<li>");
+        esc(out, material);
+        out.push_str("</li>");
     }
     out.push_str("</ul></div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_escape;
+
+    #[test]
+    fn finds_each_character_escaping_replaces() {
+        for text in ["&", "a<b", "中>", "\"x", "it's"] {
+            assert!(needs_escape(text), "{text}");
+        }
+        assert!(!needs_escape("plain 中文 text / # = ?"));
+    }
 }

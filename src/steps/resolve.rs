@@ -2,6 +2,8 @@
 //! checking it: unknown step ids, roles and phases, estimates, requirements
 //! that lead nowhere, and requirement cycles, each at its file and line.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::content::{Page, Site, StepMeta};
@@ -21,6 +23,7 @@ pub fn resolve_steps(
     rendered: &[Rendered],
 ) -> (Vec<Vec<Step>>, Vec<Diagnostic>) {
     let language = Language::from_tag(&site.config.language);
+    let declared = Declared::new(site);
     // Pages resolve independently (in parallel); problems keep page order.
     let resolved: Vec<(Vec<Step>, Vec<Diagnostic>)> = site
         .pages
@@ -34,6 +37,7 @@ pub fn resolve_steps(
                 page_index,
                 page,
                 language,
+                declared: &declared,
             }
             .resolve()
         })
@@ -55,6 +59,55 @@ struct PageContext<'a> {
     page_index: usize,
     page: &'a Page,
     language: Language,
+    declared: &'a Declared,
+}
+
+/// The site's role and phase ids, shared by every step that names them.
+struct Declared {
+    roles: Vec<Arc<str>>,
+    phases: Vec<Arc<str>>,
+}
+
+impl Declared {
+    fn new(site: &Site) -> Self {
+        let config = &site.config;
+        Self {
+            roles: config.roles.iter().map(|r| r.id.as_str().into()).collect(),
+            phases: config.phases.iter().map(|p| p.id.as_str().into()).collect(),
+        }
+    }
+
+    fn role(&self, id: &str) -> Arc<str> {
+        shared(&self.roles, id)
+    }
+
+    fn phase(&self, id: &str) -> Arc<str> {
+        shared(&self.phases, id)
+    }
+}
+
+/// `id` from `declared` when it is there (an undeclared id is an error,
+/// reported elsewhere), else a copy.
+fn shared(declared: &[Arc<str>], id: &str) -> Arc<str> {
+    declared
+        .iter()
+        .find(|known| ***known == *id)
+        .cloned()
+        .unwrap_or_else(|| id.into())
+}
+
+/// A step's label HTML, or nothing when it is only `text` escaped as the
+/// templates escape it (the overview writes it so from `text`), the usual
+/// case. `escaped` is scratch space.
+fn label_unless_plain(label_html: &str, text: &str, escaped: &mut Vec<u8>) -> Box<str> {
+    escaped.clear();
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, escaped);
+    if escaped.as_slice() == label_html.as_bytes() {
+        Box::default()
+    } else {
+        label_html.into()
+    }
 }
 
 impl PageContext<'_> {
@@ -64,20 +117,26 @@ impl PageContext<'_> {
         self.check_unknown_ids(&mut problems);
         let default = StepMeta::default();
         let items = &self.rendered[self.page_index].steps;
+        // Reused for every step: its text escaped.
+        let mut escaped = Vec::new();
         let steps = items
             .iter()
             .map(|item| {
                 let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
                 Step {
-                    id: item.id.clone(),
-                    text: item.text.clone(),
-                    label_html: item.label_html.clone(),
+                    id: item.id.as_str().into(),
+                    text: item.text.as_str().into(),
+                    label_html: label_unless_plain(&item.label_html, &item.text, &mut escaped),
                     role: self.role(meta, &item.id, &mut problems),
                     phase: self.phase(meta, &item.id, &mut problems),
-                    estimate: self.estimate(meta, &item.id, &mut problems),
-                    requires: self.requires(meta, &item.id, &mut problems),
-                    materials: meta.materials.clone(),
-                    link: self.link(meta, &item.id, &mut problems),
+                    estimate: self
+                        .estimate(meta, &item.id, &mut problems)
+                        .map(String::into_boxed_str),
+                    requires: self.requires(meta, &item.id, &mut problems).into(),
+                    materials: meta.materials.iter().map(|m| m.as_str().into()).collect(),
+                    link: self
+                        .link(meta, &item.id, &mut problems)
+                        .map(String::into_boxed_str),
                     line: item.position.line,
                 }
             })
@@ -126,20 +185,22 @@ impl PageContext<'_> {
     /// A step's role, checked; where it is written is looked up only for
     /// an error (most steps have none, and looking costs a scan of the
     /// front matter).
-    fn role(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    fn role(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
         if let Some(role) = &meta.role {
             let at = || self.page.locate_in_front("role", self.meta_line(id).0);
             self.check_role(role, at, problems);
         }
-        meta.role.clone().or_else(|| self.page.front.role.clone())
+        let role = meta.role.as_deref().or(self.page.front.role.as_deref())?;
+        Some(self.declared.role(role))
     }
 
-    fn phase(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    fn phase(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
         if let Some(phase) = &meta.phase {
             let at = || self.page.locate_in_front("phase", self.meta_line(id).0);
             self.check_phase(phase, at, problems);
         }
-        meta.phase.clone().or_else(|| self.page.front.phase.clone())
+        let phase = meta.phase.as_deref().or(self.page.front.phase.as_deref())?;
+        Some(self.declared.phase(phase))
     }
 
     fn check_role(
@@ -319,6 +380,7 @@ pub fn resolve_pages(
     pages: &[usize],
 ) -> (Vec<(usize, Vec<Step>)>, Vec<Diagnostic>) {
     let language = Language::from_tag(&site.config.language);
+    let declared = Declared::new(site);
     let mut problems = Vec::new();
     let mut resolved = Vec::with_capacity(pages.len());
     for &page_index in pages {
@@ -329,6 +391,7 @@ pub fn resolve_pages(
             page_index,
             page: &site.pages[page_index],
             language,
+            declared: &declared,
         }
         .resolve();
         resolved.push((page_index, steps));

@@ -163,7 +163,7 @@ fn pill(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("</li>");
 }
 
-fn write_materials(out: &mut String, materials: &[String], words: &Words) {
+fn write_materials(out: &mut String, materials: &[Box<str>], words: &Words) {
     if materials.is_empty() {
         return;
     }
@@ -181,6 +181,10 @@ fn write_materials(out: &mut String, materials: &[String], words: &Words) {
 /// Appends `text` escaped as Tera escapes (`& < > " '`), a run of plain
 /// text at a time (Tera's own `escape_html` writes a byte at a time).
 fn esc(out: &mut String, text: &str) {
+    if !crate::steps::needs_escape(text) {
+        out.push_str(text);
+        return;
+    }
     let mut start = 0;
     for (at, byte) in text.bytes().enumerate() {
         let entity = match byte {

@@ -142,10 +142,7 @@ fn detail_page<'a>(ctx: &RenderContext<'a>, page: usize) -> DetailPage<'a> {
         key: &data.key,
         title: &data.front.title,
         // The summary's runs keep the page's order, so its texts do too.
-        texts: ctx.steps[page]
-            .iter()
-            .map(|step| step.text.as_str())
-            .collect(),
+        texts: ctx.steps[page].iter().map(|step| &*step.text).collect(),
         url: (url != url_from_key(&data.key)).then_some(url),
     }
 }
