@@ -193,7 +193,7 @@ mod tests {
         let mut edits_ = Edits::default();
         edits(&found, &ids, &mut edits_);
         let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, edits_.apply(events).into_iter());
+        pulldown_cmark::html::push_html(&mut out, edits_.apply(events));
         assert_eq!(
             out,
             "<h2 id=\"离职前相关操作\">离职前相关操作<a class=\"heading-anchor\" href=\"#离职前相关操作\" \

@@ -118,6 +118,7 @@ fn read_task(events: &mut [Ev<'_>], source: &str, found: &Found) -> TaskItem {
         .find(|&at| matches!(events[at].0, Event::SoftBreak | Event::HardBreak))
         .unwrap_or(label.end);
     let explicit = take_explicit_id(events, label.start, line_end);
+    let (first_line, text) = first_line_and_text(events, &label, line_end);
     let item_start = events[item].1.start;
     TaskItem {
         item,
@@ -130,10 +131,24 @@ fn read_task(events: &mut [Ev<'_>], source: &str, found: &Found) -> TaskItem {
             .as_deref()
             .map_or(item_start, |id| explicit_offset(source, item_start, id)),
         explicit,
-        first_line: plain_text(&events[label.start..line_end]),
-        text: plain_text(&events[label.clone()]),
+        first_line,
+        text,
         label,
     }
+}
+
+/// Plain text of the label's first line and of the whole label; a label of
+/// one line (the usual step) is read once.
+fn first_line_and_text(
+    events: &[Ev<'_>],
+    label: &Range<usize>,
+    line_end: usize,
+) -> (String, String) {
+    let first_line = plain_text(&events[label.start..line_end]);
+    if line_end == label.end {
+        return (first_line.clone(), first_line);
+    }
+    (first_line, plain_text(&events[label.clone()]))
 }
 
 /// The inline events after the marker, up to the first block or the end of
@@ -170,8 +185,17 @@ fn explicit_offset(source: &str, item_start: usize, id: &str) -> usize {
         .lines()
         .next()
         .unwrap_or_default();
-    line.rfind(&format!("{{#{id}}}"))
-        .map_or(item_start, |at| item_start + at)
+    rfind_explicit_id(line, id).map_or(item_start, |at| item_start + at)
+}
+
+/// Where the last `{#id}` is written in `line`.
+fn rfind_explicit_id(line: &str, id: &str) -> Option<usize> {
+    // Built by hand: `format!` costs several times more, once per step.
+    let mut written = String::with_capacity(id.len() + 3);
+    written.push_str("{#");
+    written.push_str(id);
+    written.push('}');
+    line.rfind(&written)
 }
 
 #[cfg(test)]
