@@ -228,7 +228,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     // avoids growing (and copying) the string several times, and the
     // trimmed string is kept until the page is written.
     out.html.reserve(input.source.len() * 2);
-    push_html(&mut out.html, edits.apply(events).into_iter());
+    push_html(&mut out.html, edits.apply(events));
     out.html.shrink_to_fit();
 
     out.anchors.extend(heading_ids.into_iter().chain(step_ids));
@@ -332,6 +332,14 @@ fn text_blocks(
 
 /// Removes repeated strings, keeping the first of each.
 fn dedup_in_place(items: &mut Vec<String>) {
-    let mut seen = HashSet::new();
-    items.retain(|item| seen.insert(item.clone()));
+    let mut seen = HashSet::with_capacity(items.len());
+    let keep: Vec<bool> = items
+        .iter()
+        .map(|item| seen.insert(item.as_str()))
+        .collect();
+    if keep.iter().all(|&keep| keep) {
+        return;
+    }
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }
