@@ -117,9 +117,12 @@ impl<'a> Iterator for Applied<'a> {
     fn next(&mut self) -> Option<Event<'a>> {
         while self.events.len() > 0 {
             let at = self.at;
-            let Some(edit) = self.edits.next_if(|edit| edit.at == at) else {
+            // `peek` leaves the next edit where it is (`next_if` would move
+            // it out and back for every event).
+            if self.edits.peek().is_none_or(|edit| edit.at != at) {
                 return self.take_event();
-            };
+            }
+            let edit = self.edits.next()?;
             match edit.what {
                 What::Insert(event) => return Some(event),
                 // A later replacement of the same event wins.
