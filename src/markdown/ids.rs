@@ -26,14 +26,15 @@ impl IdKind {
     }
 }
 
-/// One element that needs an id, in document order.
+/// One element that needs an id, in document order (borrowing from the
+/// element, so that asking costs no copy).
 #[derive(Debug, Clone)]
-pub(super) struct IdRequest {
+pub(super) struct IdRequest<'r> {
     pub kind: IdKind,
     /// The `{#id}` the author wrote, if any.
-    pub explicit: Option<String>,
+    pub explicit: Option<&'r str>,
     /// Plain text to derive an id from when there is no explicit one.
-    pub text: String,
+    pub text: &'r str,
     /// Byte offset where the explicit id is written (for errors).
     pub offset: usize,
 }
@@ -116,7 +117,7 @@ pub(super) fn split_explicit_id(text: &str) -> Option<(&str, &str)> {
 /// Gives every request an id. `reserved` are ids already taken on the page
 /// by other means (raw HTML `id="…"`, `[](id:…)`, footnotes): derived ids
 /// avoid them, explicit ids may equal them.
-pub(super) fn assign(requests: &[IdRequest], reserved: &[String]) -> Assignment {
+pub(super) fn assign<'r>(requests: &[IdRequest<'r>], reserved: &'r [String]) -> Assignment {
     let mut taken = Taken::default();
     for id in reserved {
         taken.ids.insert(Cow::Borrowed(id));
@@ -124,10 +125,10 @@ pub(super) fn assign(requests: &[IdRequest], reserved: &[String]) -> Assignment 
     let mut explicit = HashSet::new();
     let mut duplicates = Vec::new();
     for request in requests {
-        if let Some(id) = &request.explicit {
-            if !explicit.insert(id.as_str()) {
+        if let Some(id) = request.explicit {
+            if !explicit.insert(id) {
                 duplicates.push(DuplicateId {
-                    id: id.clone(),
+                    id: id.to_owned(),
                     offset: request.offset,
                 });
             }
@@ -136,8 +137,8 @@ pub(super) fn assign(requests: &[IdRequest], reserved: &[String]) -> Assignment 
     }
     let ids = requests
         .iter()
-        .map(|request| match &request.explicit {
-            Some(id) => id.clone(),
+        .map(|request| match request.explicit {
+            Some(id) => id.to_owned(),
             None => derive(request, &mut taken),
         })
         .collect();
@@ -181,8 +182,8 @@ impl<'r> Taken<'r> {
 
 /// A free id from the request's text: the slug, else the slug with the
 /// first free suffix `-1`, `-2`….
-fn derive(request: &IdRequest, taken: &mut Taken<'_>) -> String {
-    let slug = slugify(&request.text);
+fn derive(request: &IdRequest<'_>, taken: &mut Taken<'_>) -> String {
+    let slug = slugify(request.text);
     let base = if slug.is_empty() {
         request.kind.fallback().to_owned()
     } else {
@@ -216,11 +217,11 @@ pub(super) fn checkbox_id(step_id: &str) -> String {
 mod tests {
     use super::*;
 
-    fn request(kind: IdKind, explicit: Option<&str>, text: &str) -> IdRequest {
+    fn request<'r>(kind: IdKind, explicit: Option<&'r str>, text: &'r str) -> IdRequest<'r> {
         IdRequest {
             kind,
-            explicit: explicit.map(str::to_owned),
-            text: text.to_owned(),
+            explicit,
+            text,
             offset: 0,
         }
     }

@@ -276,7 +276,7 @@ fn assign_ids(
         )
         .collect();
     order.sort_unstable_by_key(|&(at, _, _)| at);
-    let requests: Vec<IdRequest> = order
+    let requests: Vec<IdRequest<'_>> = order
         .iter()
         .map(|&(_, kind, n)| match kind {
             IdKind::Heading => headings[n].id_request(),

@@ -43,11 +43,11 @@ pub(super) struct TaskItem {
 impl TaskItem {
     /// What [`super::ids::assign`] needs to give this step its id: derived
     /// ids come from the first line only, so editing later lines keeps them.
-    pub(super) fn id_request(&self) -> IdRequest {
+    pub(super) fn id_request(&self) -> IdRequest<'_> {
         IdRequest {
             kind: IdKind::Step,
-            explicit: self.explicit.clone(),
-            text: self.first_line.clone(),
+            explicit: self.explicit.as_deref(),
+            text: &self.first_line,
             offset: self.offset,
         }
     }
