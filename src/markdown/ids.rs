@@ -118,11 +118,19 @@ pub(super) fn split_explicit_id(text: &str) -> Option<(&str, &str)> {
 /// by other means (raw HTML `id="…"`, `[](id:…)`, footnotes): derived ids
 /// avoid them, explicit ids may equal them.
 pub(super) fn assign<'r>(requests: &[IdRequest<'r>], reserved: &'r [String]) -> Assignment {
-    let mut taken = Taken::default();
+    // Sized once: growing a set rehashes everything in it.
+    let steps = requests
+        .iter()
+        .filter(|request| request.kind == IdKind::Step)
+        .count();
+    let mut taken = Taken {
+        ids: HashSet::with_capacity(reserved.len() + requests.len()),
+        steps: HashSet::with_capacity(steps),
+    };
     for id in reserved {
         taken.ids.insert(Cow::Borrowed(id));
     }
-    let mut explicit = HashSet::new();
+    let mut explicit = HashSet::with_capacity(requests.len());
     let mut duplicates = Vec::new();
     for request in requests {
         if let Some(id) = request.explicit {
@@ -147,7 +155,6 @@ pub(super) fn assign<'r>(requests: &[IdRequest<'r>], reserved: &'r [String]) -> 
 
 /// Ids taken on the page. A step also takes its checkbox id `step-ID`,
 /// which is not built: `steps` holds the step ids instead.
-#[derive(Default)]
 struct Taken<'r> {
     /// Ids taken as they are (reserved, explicit and derived ones).
     ids: HashSet<Cow<'r, str>>,
