@@ -37,12 +37,20 @@ pub(super) fn items(
                 id: id.clone(),
                 explicit: task.explicit.is_some(),
                 text: task.text.clone(),
-                label_html: label_html.trim().to_owned(),
+                label_html: trimmed(label_html),
                 checked: task.checked,
                 position: lines.position(events.get(task.item).map_or(0, |(_, range)| range.start)),
             }
         })
         .collect()
+}
+
+/// `text` without leading and trailing whitespace, trimmed in place.
+fn trimmed(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    let leading = text.len() - text.trim_start().len();
+    text.drain(..leading);
+    text
 }
 
 /// Writes step lists, step items and their heads; step `n` gets marker `n`.

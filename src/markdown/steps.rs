@@ -168,13 +168,23 @@ fn take_explicit_id(events: &mut [Ev<'_>], label_start: usize, line_end: usize) 
     let last = line_end
         .checked_sub(1)
         .filter(|&last| last >= label_start)?;
-    let Event::Text(text) = &events[last].0 else {
+    let Event::Text(text) = &mut events[last].0 else {
         return None;
     };
     let (rest, id) = split_explicit_id(text)?;
-    let (rest, id) = (rest.to_owned(), id.to_owned());
-    events[last].0 = Event::Text(CowStr::from(rest));
+    let (rest_len, id) = (rest.len(), id.to_owned());
+    // `rest` is where the text starts: cutting the text keeps its start.
+    *text = shortened(std::mem::replace(text, CowStr::Borrowed("")), rest_len);
     Some(id)
+}
+
+/// The first `len` bytes of `text` (a character boundary), without a copy
+/// when the text is borrowed from the source.
+fn shortened(text: CowStr<'_>, len: usize) -> CowStr<'_> {
+    match text {
+        CowStr::Borrowed(text) => CowStr::Borrowed(&text[..len]),
+        other => CowStr::from(other[..len].to_owned()),
+    }
 }
 
 /// Where `{#id}` is written on the item's first line, else the item start.
@@ -188,14 +198,15 @@ fn explicit_offset(source: &str, item_start: usize, id: &str) -> usize {
     rfind_explicit_id(line, id).map_or(item_start, |at| item_start + at)
 }
 
-/// Where the last `{#id}` is written in `line`.
+/// Where the last `{#id}` is written in `line`: tried at each `{` from
+/// the end (a byte search), which needs no searcher or string built.
 fn rfind_explicit_id(line: &str, id: &str) -> Option<usize> {
-    // Built by hand: `format!` costs several times more, once per step.
-    let mut written = String::with_capacity(id.len() + 3);
-    written.push_str("{#");
-    written.push_str(id);
-    written.push('}');
-    line.rfind(&written)
+    line.rmatch_indices('{').map(|(at, _)| at).find(|&at| {
+        line[at + 1..]
+            .strip_prefix('#')
+            .and_then(|rest| rest.strip_prefix(id))
+            .is_some_and(|rest| rest.starts_with('}'))
+    })
 }
 
 #[cfg(test)]
@@ -256,6 +267,14 @@ mod tests {
             tasks[2].offset,
             source.find("- [ ] 企业").unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn the_last_written_explicit_id_is_found() {
+        assert_eq!(rfind_explicit_id("a {#x} b {#x}", "x"), Some(9));
+        assert_eq!(rfind_explicit_id("a {#x} b {#xy} {x}", "x"), Some(2));
+        assert_eq!(rfind_explicit_id("第一步 {#第一步}", "第一步"), Some(10));
+        assert_eq!(rfind_explicit_id("{#xy} #x}", "x"), None);
     }
 
     #[test]
