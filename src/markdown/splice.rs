@@ -29,6 +29,8 @@ pub(super) struct Edits<'a> {
 struct Edit<'a> {
     /// Index of the event it applies to.
     at: usize,
+    /// How many edits were recorded before this one.
+    seq: usize,
     what: What<'a>,
 }
 
@@ -59,6 +61,7 @@ impl<'a> Edits<'a> {
     pub(super) fn insert_before(&mut self, at: usize, event: Event<'a>) {
         self.edits.push(Edit {
             at,
+            seq: self.edits.len(),
             what: What::Insert(event),
         });
     }
@@ -68,6 +71,7 @@ impl<'a> Edits<'a> {
     pub(super) fn replace(&mut self, at: usize, event: Event<'a>) {
         self.edits.push(Edit {
             at,
+            seq: self.edits.len(),
             what: What::Replace(Some(event)),
         });
     }
@@ -76,6 +80,7 @@ impl<'a> Edits<'a> {
     pub(super) fn remove(&mut self, at: usize) {
         self.edits.push(Edit {
             at,
+            seq: self.edits.len(),
             what: What::Replace(None),
         });
     }
@@ -84,8 +89,10 @@ impl<'a> Edits<'a> {
     /// (left behind by adapters that strip markers in place), produced as
     /// it is read: no second vector of events is built.
     pub(super) fn apply(mut self, events: Vec<Ev<'a>>) -> impl Iterator<Item = Event<'a>> {
-        // Stable: insertions at one index keep the order they were made in.
-        self.edits.sort_by_key(|edit| (edit.at, edit.what.kind()));
+        // Insertions at one index keep the order they were made in (`seq`);
+        // with it, an unstable sort (no scratch buffer) gives one order.
+        self.edits
+            .sort_unstable_by_key(|edit| (edit.at, edit.what.kind(), edit.seq));
         Applied {
             events: events.into_iter(),
             at: 0,
