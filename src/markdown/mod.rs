@@ -233,7 +233,17 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
 
     out.anchors.extend(heading_ids.into_iter().chain(step_ids));
     dedup_in_place(&mut out.anchors);
+    shrink_lists(&mut out);
     out
+}
+
+/// Gives back the room the lists grew into: every page's result is kept
+/// until the site is written, so slack in them adds up over a large site.
+fn shrink_lists(out: &mut Rendered) {
+    out.anchors.shrink_to_fit();
+    out.links.shrink_to_fit();
+    out.errors.shrink_to_fit();
+    out.text_blocks.shrink_to_fit();
 }
 
 /// One event with its byte range in the body.
