@@ -2,6 +2,7 @@
 //! working relative URL while rendering, and checking afterwards that every
 //! link, anchor and local image leads somewhere.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -9,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{LinkRef, LinkResolver, Rendered};
-use crate::urls::{file_href, join_normalized, page_href, split_fragment};
+use crate::urls::{file_href, join_normalized, split_fragment};
 
 /// Lookup tables from content paths to pages and assets.
 #[derive(Debug, Default)]
@@ -78,9 +79,9 @@ impl SiteIndex {
 
 /// Decodes `%XX` escapes so `%E6%89%8B.md` finds `手.md`; invalid escapes
 /// are kept as written.
-fn percent_decode(path: &str) -> String {
+fn percent_decode(path: &str) -> Cow<'_, str> {
     if !path.contains('%') {
-        return path.to_owned();
+        return Cow::Borrowed(path);
     }
     let bytes = path.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -101,7 +102,7 @@ fn percent_decode(path: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_owned())
+    String::from_utf8(out).map_or(Cow::Borrowed(path), Cow::Owned)
 }
 
 /// Rewrites the links of one page while it is rendered.
@@ -117,26 +118,26 @@ pub struct PageLinks<'a> {
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, destination: &str) -> Option<String> {
         let page = &self.site.pages[self.page];
-        let fragment = |anchor: Option<&str>| anchor.map(|a| format!("#{a}")).unwrap_or_default();
-        match self.index.target(page.source_dir(), destination) {
+        // Built in one string, without `format!`: this runs for every link
+        // of the site.
+        let (mut href, anchor) = match self.index.target(page.source_dir(), destination) {
+            Target::Page(target, anchor) if target == self.page && anchor.is_some() => {
+                (String::new(), anchor)
+            }
             Target::Page(target, anchor) => {
-                let href = if target == self.page && anchor.is_some() {
-                    String::new()
-                } else {
-                    page_href(&page.url, &self.site.pages[target].url)
-                };
-                Some(format!("{href}{}", fragment(anchor)))
+                // `page_href`, appended to in place.
+                let mut href = file_href(&page.url, &self.site.pages[target].url);
+                href.push_str("index.html");
+                (href, anchor)
             }
-            Target::Asset(output) => {
-                let (_, anchor) = split_fragment(destination);
-                Some(format!(
-                    "{}{}",
-                    file_href(&page.url, output),
-                    fragment(anchor)
-                ))
-            }
-            Target::Missing(_) => None,
+            Target::Asset(output) => (file_href(&page.url, output), split_fragment(destination).1),
+            Target::Missing(_) => return None,
+        };
+        if let Some(anchor) = anchor {
+            href.push('#');
+            href.push_str(anchor);
         }
+        Some(href)
     }
 }
 

@@ -120,7 +120,7 @@ mod tests {
         let mut edits = Edits::default();
         super::edits(&found, &labels(), &mut edits);
         let mut out = String::new();
-        push_html(&mut out, edits.apply(events).into_iter());
+        push_html(&mut out, edits.apply(events));
         out
     }
 

@@ -7,7 +7,7 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::escape::escape_html;
+use super::escape::push_escaped_html;
 use super::ids::{IdKind, IdRequest};
 use super::splice::{Edits, html};
 use super::text::plain_text;
@@ -30,11 +30,11 @@ pub(super) struct Heading {
 
 impl Heading {
     /// What [`super::ids::assign`] needs to give this heading its id.
-    pub(super) fn id_request(&self) -> IdRequest {
+    pub(super) fn id_request(&self) -> IdRequest<'_> {
         IdRequest {
             kind: IdKind::Heading,
-            explicit: self.explicit.clone(),
-            text: self.text.clone(),
+            explicit: self.explicit.as_deref(),
+            text: &self.text,
             offset: self.offset,
         }
     }
@@ -91,12 +91,18 @@ pub(super) fn set_ids(events: &mut [Ev<'_>], headings: &[Heading], ids: &[String
 /// Adds the `#` self-link at the end of each heading.
 pub(super) fn edits(headings: &[Heading], ids: &[String], edits: &mut Edits<'_>) {
     for (heading, id) in headings.iter().zip(ids) {
-        let link = format!(
-            "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
-            escape_html(id)
-        );
-        edits.insert_before(heading.end, html(link));
+        edits.insert_before(heading.end, html(self_link(id)));
     }
+}
+
+/// The link a heading gets to itself (written with `push_str`: this runs
+/// for every heading of the site, and `format!` costs several times more).
+fn self_link(id: &str) -> String {
+    let mut link = String::with_capacity(96 + id.len());
+    link.push_str("<a class=\"heading-anchor\" href=\"#");
+    push_escaped_html(&mut link, id);
+    link.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+    link
 }
 
 /// The table of contents: level-2 headings, each with the level-3 headings
@@ -193,7 +199,7 @@ mod tests {
         let mut edits_ = Edits::default();
         edits(&found, &ids, &mut edits_);
         let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, edits_.apply(events).into_iter());
+        pulldown_cmark::html::push_html(&mut out, edits_.apply(events));
         assert_eq!(
             out,
             "<h2 id=\"离职前相关操作\">离职前相关操作<a class=\"heading-anchor\" href=\"#离职前相关操作\" \

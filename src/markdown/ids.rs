@@ -6,6 +6,7 @@
 //! down never renames a derived id above it; a derived id that collides gets
 //! `-1`, `-2`…; two equal explicit ids are the author's mistake, reported.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// What an id is for; steps also own `step-ID`, the id of their checkbox.
@@ -25,14 +26,15 @@ impl IdKind {
     }
 }
 
-/// One element that needs an id, in document order.
+/// One element that needs an id, in document order (borrowing from the
+/// element, so that asking costs no copy).
 #[derive(Debug, Clone)]
-pub(super) struct IdRequest {
+pub(super) struct IdRequest<'r> {
     pub kind: IdKind,
     /// The `{#id}` the author wrote, if any.
-    pub explicit: Option<String>,
+    pub explicit: Option<&'r str>,
     /// Plain text to derive an id from when there is no explicit one.
-    pub text: String,
+    pub text: &'r str,
     /// Byte offset where the explicit id is written (for errors).
     pub offset: usize,
 }
@@ -54,20 +56,51 @@ pub(super) struct Assignment {
 /// Turns text into an id: lower-case; letters and digits of any script are
 /// kept; every run of other characters becomes one `-`; no `-` at the ends.
 pub(super) fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    let mut gap = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if gap && !slug.is_empty() {
-                slug.push('-');
-            }
-            gap = false;
-            slug.push(c);
+    let mut slug = Slug {
+        out: String::with_capacity(text.len()),
+        gap: false,
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            slug.push(c.to_ascii_lowercase(), c.is_ascii_alphanumeric());
+        } else if is_cjk_ideograph(c) {
+            // No case, always a letter: the Unicode tables need not be read.
+            slug.push(c, true);
         } else {
-            gap = true;
+            for lower in c.to_lowercase() {
+                slug.push(lower, lower.is_alphanumeric());
+            }
         }
     }
-    slug
+    slug.out
+}
+
+/// A slug being written.
+struct Slug {
+    out: String,
+    /// Characters that are not kept were seen since the last kept one.
+    gap: bool,
+}
+
+impl Slug {
+    /// Adds one (lower-case) character: kept if `kept`, else part of a gap.
+    fn push(&mut self, c: char, kept: bool) {
+        if !kept {
+            self.gap = true;
+            return;
+        }
+        if self.gap && !self.out.is_empty() {
+            self.out.push('-');
+        }
+        self.gap = false;
+        self.out.push(c);
+    }
+}
+
+/// The CJK Unified Ideographs block (most Chinese text): letters without
+/// case.
+fn is_cjk_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// Splits a trailing `{#id}` off a line of text: returns the text before it
@@ -84,75 +117,118 @@ pub(super) fn split_explicit_id(text: &str) -> Option<(&str, &str)> {
 /// Gives every request an id. `reserved` are ids already taken on the page
 /// by other means (raw HTML `id="…"`, `[](id:…)`, footnotes): derived ids
 /// avoid them, explicit ids may equal them.
-pub(super) fn assign(requests: &[IdRequest], reserved: &[String]) -> Assignment {
-    let mut used: HashSet<String> = reserved.iter().cloned().collect();
-    let mut explicit = HashSet::new();
+pub(super) fn assign<'r>(requests: &[IdRequest<'r>], reserved: &'r [String]) -> Assignment {
+    // Sized once: growing a set rehashes everything in it.
+    let steps = requests
+        .iter()
+        .filter(|request| request.kind == IdKind::Step)
+        .count();
+    let mut taken = Taken {
+        ids: HashSet::with_capacity(reserved.len() + requests.len()),
+        steps: HashSet::with_capacity(steps),
+    };
+    for id in reserved {
+        taken.ids.insert(Cow::Borrowed(id));
+    }
+    let mut explicit = HashSet::with_capacity(requests.len());
     let mut duplicates = Vec::new();
     for request in requests {
-        if let Some(id) = &request.explicit {
-            if !explicit.insert(id.as_str()) {
+        if let Some(id) = request.explicit {
+            if !explicit.insert(id) {
                 duplicates.push(DuplicateId {
-                    id: id.clone(),
+                    id: id.to_owned(),
                     offset: request.offset,
                 });
             }
-            claim(&mut used, request.kind, id);
+            taken.claim(request.kind, Cow::Borrowed(id));
         }
     }
     let ids = requests
         .iter()
-        .map(|request| match &request.explicit {
-            Some(id) => id.clone(),
-            None => derive(request, &mut used),
+        .map(|request| match request.explicit {
+            Some(id) => id.to_owned(),
+            None => derive(request, &mut taken),
         })
         .collect();
     Assignment { ids, duplicates }
 }
 
+/// Ids taken on the page. A step also takes its checkbox id `step-ID`,
+/// which is not built: `steps` holds the step ids instead.
+struct Taken<'r> {
+    /// Ids taken as they are (reserved, explicit and derived ones).
+    ids: HashSet<Cow<'r, str>>,
+    /// Ids of steps, whose checkbox ids are taken too.
+    steps: HashSet<Cow<'r, str>>,
+}
+
+impl<'r> Taken<'r> {
+    /// Whether `id` is taken, as an id or as a step's checkbox id.
+    fn has(&self, id: &str) -> bool {
+        self.ids.contains(id)
+            || id
+                .strip_prefix(CHECKBOX_PREFIX)
+                .is_some_and(|step| self.steps.contains(step))
+    }
+
+    /// Whether an element of `kind` may take `id` (a step needs its
+    /// checkbox id free too).
+    fn is_free(&self, kind: IdKind, id: &str) -> bool {
+        !self.has(id)
+            && (kind == IdKind::Heading
+                || !self.steps.contains(id) && !self.ids.contains(checkbox_id(id).as_str()))
+    }
+
+    fn claim(&mut self, kind: IdKind, id: Cow<'r, str>) {
+        if kind == IdKind::Step {
+            self.steps.insert(id.clone());
+        }
+        self.ids.insert(id);
+    }
+}
+
 /// A free id from the request's text: the slug, else the slug with the
 /// first free suffix `-1`, `-2`….
-fn derive(request: &IdRequest, used: &mut HashSet<String>) -> String {
-    let slug = slugify(&request.text);
+fn derive(request: &IdRequest<'_>, taken: &mut Taken<'_>) -> String {
+    let slug = slugify(request.text);
     let base = if slug.is_empty() {
         request.kind.fallback().to_owned()
     } else {
         slug
     };
-    let mut candidate = base.clone();
-    let mut suffix = 0_usize;
-    while !is_free(used, request.kind, &candidate) {
+    let kind = request.kind;
+    if taken.is_free(kind, &base) {
+        taken.claim(kind, Cow::Owned(base.clone()));
+        return base;
+    }
+    let mut suffix = 1_usize;
+    loop {
+        let candidate = format!("{base}-{suffix}");
+        if taken.is_free(kind, &candidate) {
+            taken.claim(kind, Cow::Owned(candidate.clone()));
+            return candidate;
+        }
         suffix += 1;
-        candidate = format!("{base}-{suffix}");
-    }
-    claim(used, request.kind, &candidate);
-    candidate
-}
-
-fn is_free(used: &HashSet<String>, kind: IdKind, id: &str) -> bool {
-    !used.contains(id) && (kind == IdKind::Heading || !used.contains(&checkbox_id(id)))
-}
-
-fn claim(used: &mut HashSet<String>, kind: IdKind, id: &str) {
-    used.insert(id.to_owned());
-    if kind == IdKind::Step {
-        used.insert(checkbox_id(id));
     }
 }
+
+/// What a step's id is prefixed with to make its checkbox's id.
+pub(super) const CHECKBOX_PREFIX: &str = "step-";
 
 /// The id of a step's checkbox.
 pub(super) fn checkbox_id(step_id: &str) -> String {
-    format!("step-{step_id}")
+    format!("{CHECKBOX_PREFIX}{step_id}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn request(kind: IdKind, explicit: Option<&str>, text: &str) -> IdRequest {
+    fn request<'r>(kind: IdKind, explicit: Option<&'r str>, text: &'r str) -> IdRequest<'r> {
         IdRequest {
             kind,
-            explicit: explicit.map(str::to_owned),
-            text: text.to_owned(),
+            explicit,
+            text,
             offset: 0,
         }
     }

@@ -91,8 +91,17 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
     let mut closing = Vec::new();
     let (mut read, mut write) = (0, 0);
     while read < events.len() {
-        let (event, range) = take_event(&mut events, read);
+        let at = read;
         read += 1;
+        if !is_link_or_image(&events[at].0) {
+            // Most events stay where they are, untouched.
+            if write != at {
+                events.swap(write, at);
+            }
+            write += 1;
+            continue;
+        }
+        let (event, range) = take_event(&mut events, at);
         let event = match event {
             Event::Start(tag @ Tag::Link { .. }) => {
                 let (event, close) = rewriter.open_link(tag, range.start);
@@ -121,6 +130,14 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
     }
     events.truncate(write);
     (events, rewriter.found)
+}
+
+/// Whether [`apply`] rewrites this event.
+fn is_link_or_image(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link)
+    )
 }
 
 /// Moves the event at `at` out of the stream, leaving a placeholder that

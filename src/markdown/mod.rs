@@ -228,12 +228,22 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     // avoids growing (and copying) the string several times, and the
     // trimmed string is kept until the page is written.
     out.html.reserve(input.source.len() * 2);
-    push_html(&mut out.html, edits.apply(events).into_iter());
+    push_html(&mut out.html, edits.apply(events));
     out.html.shrink_to_fit();
 
     out.anchors.extend(heading_ids.into_iter().chain(step_ids));
     dedup_in_place(&mut out.anchors);
+    shrink_lists(&mut out);
     out
+}
+
+/// Gives back the room the lists grew into: every page's result is kept
+/// until the site is written, so slack in them adds up over a large site.
+fn shrink_lists(out: &mut Rendered) {
+    out.anchors.shrink_to_fit();
+    out.links.shrink_to_fit();
+    out.errors.shrink_to_fit();
+    out.text_blocks.shrink_to_fit();
 }
 
 /// One event with its byte range in the body.
@@ -276,7 +286,7 @@ fn assign_ids(
         )
         .collect();
     order.sort_unstable_by_key(|&(at, _, _)| at);
-    let requests: Vec<IdRequest> = order
+    let requests: Vec<IdRequest<'_>> = order
         .iter()
         .map(|&(_, kind, n)| match kind {
             IdKind::Heading => headings[n].id_request(),
@@ -332,6 +342,14 @@ fn text_blocks(
 
 /// Removes repeated strings, keeping the first of each.
 fn dedup_in_place(items: &mut Vec<String>) {
-    let mut seen = HashSet::new();
-    items.retain(|item| seen.insert(item.clone()));
+    let mut seen = HashSet::with_capacity(items.len());
+    let keep: Vec<bool> = items
+        .iter()
+        .map(|item| seen.insert(item.as_str()))
+        .collect();
+    if keep.iter().all(|&keep| keep) {
+        return;
+    }
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }

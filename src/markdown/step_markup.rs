@@ -9,8 +9,8 @@
 
 use pulldown_cmark::{Event, Tag, html::push_html};
 
-use super::escape::escape_html;
-use super::ids::checkbox_id;
+use super::escape::push_escaped_html;
+use super::ids::CHECKBOX_PREFIX;
 use super::positions::LineIndex;
 use super::splice::{Edits, html};
 use super::steps::TaskItem;
@@ -37,7 +37,7 @@ pub(super) fn items(
                 id: id.clone(),
                 explicit: task.explicit.is_some(),
                 text: task.text.clone(),
-                label_html: label_html.trim().to_owned(),
+                label_html: trimmed(label_html),
                 checked: task.checked,
                 position: lines.position(events.get(task.item).map_or(0, |(_, range)| range.start)),
             }
@@ -45,15 +45,28 @@ pub(super) fn items(
         .collect()
 }
 
+/// `text` without leading and trailing whitespace, trimmed in place.
+fn trimmed(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    let leading = text.len() - text.trim_start().len();
+    text.drain(..leading);
+    text
+}
+
 /// Writes step lists, step items and their heads; step `n` gets marker `n`.
 pub(super) fn edits(events: &[Ev<'_>], tasks: &[TaskItem], ids: &[String], edits: &mut Edits<'_>) {
+    let mut opened_list = None;
     for (n, (task, id)) in tasks.iter().zip(ids).enumerate() {
-        if let Some((Event::Start(Tag::List(first)), _)) = events.get(task.list) {
+        // Steps of one list follow each other: its opening is written once.
+        if opened_list != Some(task.list)
+            && let Some((Event::Start(Tag::List(first)), _)) = events.get(task.list)
+        {
             edits.replace(task.list, html(list_open(*first)));
+            opened_list = Some(task.list);
         }
         edits.replace(task.item, html(item_open(id, task.checked)));
         edits.remove(task.marker);
-        let close = html(format!("</label></div>\n{STEP_META_MARKER_PREFIX}{n}-->\n"));
+        let close = html(head_close(n));
         match task.paragraph {
             Some(paragraph) => {
                 edits.remove(paragraph);
@@ -75,14 +88,40 @@ fn list_open(first: Option<u64>) -> String {
 /// The start of a step item up to the opening of its label. The build
 /// relies on the exact `<li class="step" id="ID" data-step="ID">`.
 fn item_open(id: &str, checked: bool) -> String {
-    let checkbox = escape_html(&checkbox_id(id));
-    let id = escape_html(id);
-    let checked = if checked { " checked" } else { "" };
-    format!(
-        "<li class=\"step\" id=\"{id}\" data-step=\"{id}\">\n<div class=\"step-head\">\
-         <input type=\"checkbox\" class=\"step-check\" id=\"{checkbox}\"{checked}>\
-         <label class=\"step-label\" for=\"{checkbox}\">"
-    )
+    // Written piece by piece into one string sized up front: this runs for
+    // every step of the site, and `format!` costs several times more.
+    let mut escaped = String::with_capacity(id.len());
+    push_escaped_html(&mut escaped, id);
+    let id = escaped.as_str();
+    let mut open = String::with_capacity(200 + 4 * id.len());
+    for piece in [
+        "<li class=\"step\" id=\"",
+        id,
+        "\" data-step=\"",
+        id,
+        "\">\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"",
+        CHECKBOX_PREFIX,
+        id,
+        "\"",
+        if checked { " checked" } else { "" },
+        "><label class=\"step-label\" for=\"",
+        CHECKBOX_PREFIX,
+        id,
+        "\">",
+    ] {
+        open.push_str(piece);
+    }
+    open
+}
+
+/// The end of a step's head, with the marker for step `n`'s metadata.
+fn head_close(n: usize) -> String {
+    let mut close = String::with_capacity(64);
+    close.push_str("</label></div>\n");
+    close.push_str(STEP_META_MARKER_PREFIX);
+    close.push_str(&n.to_string());
+    close.push_str("-->\n");
+    close
 }
 
 /// Steps with an empty label (e.g. `- [ ]` alone or `- [ ] {#id}`).
@@ -133,7 +172,7 @@ mod tests {
         let mut edits_ = Edits::default();
         edits(&events, &tasks, &ids, &mut edits_);
         let mut out = String::new();
-        push_html(&mut out, edits_.apply(events).into_iter());
+        push_html(&mut out, edits_.apply(events));
         (out, tasks)
     }
 

@@ -43,11 +43,11 @@ pub(super) struct TaskItem {
 impl TaskItem {
     /// What [`super::ids::assign`] needs to give this step its id: derived
     /// ids come from the first line only, so editing later lines keeps them.
-    pub(super) fn id_request(&self) -> IdRequest {
+    pub(super) fn id_request(&self) -> IdRequest<'_> {
         IdRequest {
             kind: IdKind::Step,
-            explicit: self.explicit.clone(),
-            text: self.first_line.clone(),
+            explicit: self.explicit.as_deref(),
+            text: &self.first_line,
             offset: self.offset,
         }
     }
@@ -118,6 +118,7 @@ fn read_task(events: &mut [Ev<'_>], source: &str, found: &Found) -> TaskItem {
         .find(|&at| matches!(events[at].0, Event::SoftBreak | Event::HardBreak))
         .unwrap_or(label.end);
     let explicit = take_explicit_id(events, label.start, line_end);
+    let (first_line, text) = first_line_and_text(events, &label, line_end);
     let item_start = events[item].1.start;
     TaskItem {
         item,
@@ -130,10 +131,24 @@ fn read_task(events: &mut [Ev<'_>], source: &str, found: &Found) -> TaskItem {
             .as_deref()
             .map_or(item_start, |id| explicit_offset(source, item_start, id)),
         explicit,
-        first_line: plain_text(&events[label.start..line_end]),
-        text: plain_text(&events[label.clone()]),
+        first_line,
+        text,
         label,
     }
+}
+
+/// Plain text of the label's first line and of the whole label; a label of
+/// one line (the usual step) is read once.
+fn first_line_and_text(
+    events: &[Ev<'_>],
+    label: &Range<usize>,
+    line_end: usize,
+) -> (String, String) {
+    let first_line = plain_text(&events[label.start..line_end]);
+    if line_end == label.end {
+        return (first_line.clone(), first_line);
+    }
+    (first_line, plain_text(&events[label.clone()]))
 }
 
 /// The inline events after the marker, up to the first block or the end of
@@ -153,13 +168,23 @@ fn take_explicit_id(events: &mut [Ev<'_>], label_start: usize, line_end: usize) 
     let last = line_end
         .checked_sub(1)
         .filter(|&last| last >= label_start)?;
-    let Event::Text(text) = &events[last].0 else {
+    let Event::Text(text) = &mut events[last].0 else {
         return None;
     };
     let (rest, id) = split_explicit_id(text)?;
-    let (rest, id) = (rest.to_owned(), id.to_owned());
-    events[last].0 = Event::Text(CowStr::from(rest));
+    let (rest_len, id) = (rest.len(), id.to_owned());
+    // `rest` is where the text starts: cutting the text keeps its start.
+    *text = shortened(std::mem::replace(text, CowStr::Borrowed("")), rest_len);
     Some(id)
+}
+
+/// The first `len` bytes of `text` (a character boundary), without a copy
+/// when the text is borrowed from the source.
+fn shortened(text: CowStr<'_>, len: usize) -> CowStr<'_> {
+    match text {
+        CowStr::Borrowed(text) => CowStr::Borrowed(&text[..len]),
+        other => CowStr::from(other[..len].to_owned()),
+    }
 }
 
 /// Where `{#id}` is written on the item's first line, else the item start.
@@ -170,8 +195,18 @@ fn explicit_offset(source: &str, item_start: usize, id: &str) -> usize {
         .lines()
         .next()
         .unwrap_or_default();
-    line.rfind(&format!("{{#{id}}}"))
-        .map_or(item_start, |at| item_start + at)
+    rfind_explicit_id(line, id).map_or(item_start, |at| item_start + at)
+}
+
+/// Where the last `{#id}` is written in `line`: tried at each `{` from
+/// the end (a byte search), which needs no searcher or string built.
+fn rfind_explicit_id(line: &str, id: &str) -> Option<usize> {
+    line.rmatch_indices('{').map(|(at, _)| at).find(|&at| {
+        line[at + 1..]
+            .strip_prefix('#')
+            .and_then(|rest| rest.strip_prefix(id))
+            .is_some_and(|rest| rest.starts_with('}'))
+    })
 }
 
 #[cfg(test)]
@@ -232,6 +267,14 @@ mod tests {
             tasks[2].offset,
             source.find("- [ ] 企业").unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn the_last_written_explicit_id_is_found() {
+        assert_eq!(rfind_explicit_id("a {#x} b {#x}", "x"), Some(9));
+        assert_eq!(rfind_explicit_id("a {#x} b {#xy} {x}", "x"), Some(2));
+        assert_eq!(rfind_explicit_id("第一步 {#第一步}", "第一步"), Some(10));
+        assert_eq!(rfind_explicit_id("{#xy} #x}", "x"), None);
     }
 
     #[test]
