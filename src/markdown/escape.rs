@@ -12,9 +12,14 @@ pub(super) fn escape_html(text: &str) -> String {
     out
 }
 
-/// Appends `text` to `out`, escaped as [`escape_html`] does, copying the
-/// runs between special characters whole.
-pub(super) fn push_escaped_html(out: &mut String, text: &str) {
+/// Appends `text` to `out`, escaped as [`escape_html`] does (and as Tera
+/// escapes), copying the runs between special characters whole. Text
+/// without any (most text) is copied after one quick scan.
+pub(crate) fn push_escaped_html(out: &mut String, text: &str) {
+    if !crate::steps::needs_escape(text) {
+        out.push_str(text);
+        return;
+    }
     let mut done = 0;
     for (at, byte) in text.bytes().enumerate() {
         let entity = match byte {

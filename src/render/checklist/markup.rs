@@ -181,26 +181,7 @@ fn write_materials(out: &mut String, materials: &[Box<str>], words: &Words) {
 /// Appends `text` escaped as Tera escapes (`& < > " '`), a run of plain
 /// text at a time (Tera's own `escape_html` writes a byte at a time).
 fn esc(out: &mut String, text: &str) {
-    if !crate::steps::needs_escape(text) {
-        out.push_str(text);
-        return;
-    }
-    let mut start = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // `at` is an ASCII byte, so both slices end on a char boundary.
-        out.push_str(&text[start..at]);
-        out.push_str(entity);
-        start = at + 1;
-    }
-    out.push_str(&text[start..]);
+    crate::markdown::push_escaped_html(out, text);
 }
 
 #[cfg(test)]
