@@ -70,6 +70,29 @@ pub fn encode_into(out: &mut String, mut previous: u32, postings: &[(u32, u32)])
     }
 }
 
+/// Writes one posting `gap` after the previous, with this weight, at the
+/// start of `out` (at least [`encoded_len`] bytes long), as
+/// [`encode_into`] would; returns how many bytes it wrote.
+#[inline]
+pub fn write_posting(out: &mut [u8], gap: u32, weight: u32) -> usize {
+    let (mut value, explicit) = head(gap, weight);
+    let mut len = 0;
+    for byte in out.iter_mut() {
+        let more = value >= 32;
+        *byte = ALPHABET[(value % 32 + if more { 32 } else { 0 }) as usize];
+        value /= 32;
+        len += 1;
+        if !more {
+            break;
+        }
+    }
+    if explicit && let Some(byte) = out.get_mut(len) {
+        *byte = ALPHABET[weight.min(MAX_WEIGHT) as usize];
+        len += 1;
+    }
+    len
+}
+
 /// How many bytes [`encode_into`] writes for one posting `gap` after the
 /// previous, with this weight.
 pub fn encoded_len(gap: u32, weight: u32) -> usize {
@@ -129,6 +152,9 @@ mod tests {
             let mut one = String::new();
             encode_into(&mut one, 0, &[(gap, weight)]);
             assert_eq!(one.len(), encoded_len(gap, weight), "{gap} {weight}");
+            let mut bytes = [0; 8];
+            let len = write_posting(&mut bytes, gap, weight);
+            assert_eq!(&bytes[..len], one.as_bytes(), "{gap} {weight}");
         }
     }
 
