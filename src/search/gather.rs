@@ -66,8 +66,10 @@ struct Terms {
     /// CJK characters of the Basic Multilingual Plane by code: their id
     /// plus one (0: not seen), so most CJK terms need no hashing at all.
     unigrams: Vec<u32>,
-    /// Other CJK terms by their key ([`scan_terms`]).
+    /// Other CJK terms by their key ([`scan_terms`]), and words of at
+    /// most seven bytes by theirs ([`short_word_key`]).
     cjk: KeyIds,
+    /// Longer words.
     words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
@@ -87,34 +89,32 @@ impl Default for Terms {
 }
 
 impl Terms {
-    /// The id of `term` (whose key is `key`, 0 for a word), and whether it
-    /// is new.
-    #[inline]
-    fn id(&mut self, term: &str, key: u64) -> (u32, bool) {
-        let next = self.ends.len() as u32;
-        let id = if key == 0 {
-            match self.words.get(term) {
-                Some(&id) => id,
-                None => {
-                    self.words.insert(term.to_owned(), next);
-                    next
-                }
-            }
-        } else if key < 0x1_0000 {
-            let slot = &mut self.unigrams[key as usize];
-            if *slot == 0 {
-                *slot = next + 1;
-            }
-            *slot - 1
-        } else {
-            self.cjk.id(key, next)
-        };
-        if id == next {
-            self.text.push_str(term);
-            self.ends.push(self.text.len() as u32);
-        }
-        (id, id == next)
+    /// Gives `term` the next id, and returns it.
+    fn add(&mut self, term: &str) -> u32 {
+        let id = self.ends.len() as u32;
+        self.text.push_str(term);
+        self.ends.push(self.text.len() as u32);
+        id
     }
+}
+
+/// A key standing for word `word` alone if it is at most seven bytes
+/// long (its bytes and its length), so that most words are looked up as
+/// CJK terms are, without hashing their text; 0 if it is longer. Such a key
+/// is at least 2^56 and below 2^63, so it is neither a CJK character's nor
+/// a pair's ([`scan_terms`]).
+#[inline(always)]
+#[expect(clippy::inline_always, reason = "as for `Weights::slot`")]
+fn short_word_key(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > 7 {
+        return 0;
+    }
+    let mut key = (bytes.len() as u64) << 56;
+    for (n, &byte) in bytes.iter().enumerate() {
+        key |= u64::from(byte) << (8 * n);
+    }
+    key
 }
 
 /// The weights of a run's terms while its blocks are read, and the
@@ -139,13 +139,36 @@ struct Weights {
 }
 
 impl Weights {
-    /// The weight slot of `term` in the block being read.
-    #[inline]
+    /// The weight slot of `term` (whose key is `key`, 0 for a word; see
+    /// [`scan_terms`]) in the block being read. CJK terms, most of them,
+    /// are looked up here; words, which hash their text, apart
+    /// ([`Self::word_id`]), so that this stays small enough to inline.
+    #[inline(always)]
+    #[expect(
+        clippy::inline_always,
+        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
+    )]
     fn slot(&mut self, term: &str, key: u64) -> &mut u32 {
-        let (id, new) = self.terms.id(term, key);
-        if new {
-            self.add_term(id);
-        }
+        let key = if key == 0 { short_word_key(term) } else { key };
+        let id = if key == 0 {
+            self.word_id(term)
+        } else if key < 0x1_0000 {
+            match self.terms.unigrams[key as usize] {
+                0 => {
+                    let id = self.add_term(term);
+                    self.terms.unigrams[key as usize] = id + 1;
+                    id
+                }
+                known => known - 1,
+            }
+        } else {
+            let next = self.terms.ends.len() as u32;
+            let id = self.terms.cjk.id(key, next);
+            if id == next {
+                self.add_term(term);
+            }
+            id
+        };
         let slot = &mut self.block[id as usize];
         if *slot == 0 {
             self.touched.push(id);
@@ -153,24 +176,47 @@ impl Weights {
         slot
     }
 
-    /// Makes room for the weights of new term `id`.
+    /// The id of word `term`.
+    #[inline(never)]
+    fn word_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.terms.words.get(term) {
+            return id;
+        }
+        let id = self.add_term(term);
+        self.terms.words.insert(term.to_owned(), id);
+        id
+    }
+
+    /// Gives `term` the next id, with room for its weights, and returns it.
     #[cold]
-    fn add_term(&mut self, id: u32) {
+    fn add_term(&mut self, term: &str) -> u32 {
+        let id = self.terms.add(term);
         assert!(
             id < MAX_RUN_TERMS,
             "a run of pages has more than {MAX_RUN_TERMS} distinct terms"
         );
         self.block.push(0);
         self.page.push(0);
+        id
     }
 
     /// A term of running text: one more repeat, up to the cap.
+    #[inline(always)]
+    #[expect(
+        clippy::inline_always,
+        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
+    )]
     fn in_text(&mut self, term: &str, key: u64) {
         let slot = self.slot(term, key);
         *slot = (*slot + 1).min(TEXT_CAP);
     }
 
     /// A term of a title: the title's weight.
+    #[inline(always)]
+    #[expect(
+        clippy::inline_always,
+        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
+    )]
     fn in_title(&mut self, term: &str, key: u64, weight: u32) {
         *self.slot(term, key) = weight;
     }
