@@ -12,6 +12,8 @@
 //! queries with the same rules; `tests/search-cases.json` keeps the two in
 //! step.
 
+use std::ops::Range;
+
 /// Longest word kept in the index, in characters (longer words are cut).
 const MAX_WORD: usize = 40;
 /// Shortest word being typed that also matches longer words: the index is
@@ -175,7 +177,12 @@ pub fn keyed_terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str, u6
 /// copy of it: CJK characters are the same normalized, so their terms are
 /// slices of `text`; a word is normalized into `word` (a buffer the caller
 /// keeps, so it is allocated once) and given from there.
-pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64)) {
+///
+/// Each term is given as `(source, key, range)`, the term being
+/// `&source[range]`: `source` is `text` or `word`. The caller slices only
+/// what it needs: an index that knows a CJK term by its key needs its text
+/// only the first time.
+pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64, Range<usize>)) {
     let mut in_word = false;
     let mut word_chars = 0;
     let mut previous_cjk: Option<(usize, u64)> = None;
@@ -189,7 +196,7 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
             && let Some(end) = plain_word_end(bytes, at)
         {
             previous_cjk = None;
-            found(&text[at..end.min(at + MAX_WORD)], 0);
+            found(text, 0, at..end.min(at + MAX_WORD));
             at = end;
             continue;
         }
@@ -208,7 +215,7 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
                     word.push(char::from(byte.to_ascii_lowercase()));
                 }
             } else if in_word {
-                found(word, 0);
+                found(word, 0, 0..word.len());
                 in_word = false;
             }
             continue;
@@ -219,13 +226,13 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
         // Normalizing neither makes nor unmakes a CJK character.
         if is_cjk(raw) {
             if in_word {
-                found(word, 0);
+                found(word, 0, 0..word.len());
                 in_word = false;
             }
             let code = u64::from(raw);
-            found(&text[at..end], code);
+            found(text, code, at..end);
             if let Some((before, previous)) = previous_cjk {
-                found(&text[before..end], 1 << 63 | previous << 21 | code);
+                found(text, 1 << 63 | previous << 21 | code, before..end);
             }
             previous_cjk = Some((at, code));
             at = end;
@@ -245,12 +252,12 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
                 word.push(c);
             }
         } else if in_word {
-            found(word, 0);
+            found(word, 0, 0..word.len());
             in_word = false;
         }
     }
     if in_word {
-        found(word, 0);
+        found(word, 0, 0..word.len());
     }
 }
 
@@ -377,8 +384,8 @@ mod tests {
             });
             let mut found = Vec::new();
             let mut word = String::new();
-            scan_terms(text, &mut word, |term, key| {
-                found.push((term.to_owned(), key));
+            scan_terms(text, &mut word, |source, key, range| {
+                found.push((source[range].to_owned(), key));
             });
             assert_eq!(found, expected, "{text}");
         }
