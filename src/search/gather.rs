@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use super::index::{Block, BlockKind, BlockList, BlockSource, PageRef};
 use super::postings::{encode_into, encoded_len, write_posting};
-use super::tokens::scan_terms;
+use super::tokens::{TermSink, scan_terms};
 
 /// Weight of a term found in a page title.
 const PAGE_TITLE: u32 = 12;
@@ -139,42 +139,58 @@ struct Weights {
 }
 
 impl Weights {
-    /// The weight slot in the block being read of the term
-    /// `&source[range]`, whose key is `key` (0 for a word; see
-    /// [`scan_terms`]). CJK terms and short words are looked up by key, and
-    /// their text is sliced only when new; longer words, which hash their
-    /// text, apart ([`Self::word_id`]), so that this stays small enough to
-    /// inline.
+    /// The weight slot in the block being read of CJK term
+    /// `&text[range]`, whose key is `key` ([`scan_terms`]): looked up by
+    /// key, its text sliced only when it is new.
     #[inline(always)]
     #[expect(
         clippy::inline_always,
-        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
+        reason = "measured: fewer instructions than #[inline], most terms being CJK"
     )]
-    fn slot(&mut self, source: &str, key: u64, range: Range<usize>) -> &mut u32 {
-        let key = if key == 0 {
-            short_word_key(&source[range.clone()])
-        } else {
-            key
-        };
-        let id = if key == 0 {
-            self.word_id(&source[range])
-        } else if key < 0x1_0000 {
+    fn cjk_slot(&mut self, text: &str, key: u64, range: Range<usize>) -> &mut u32 {
+        let id = if key < 0x1_0000 {
             match self.terms.unigrams[key as usize] {
                 0 => {
-                    let id = self.add_term(&source[range]);
+                    let id = self.add_term(&text[range]);
                     self.terms.unigrams[key as usize] = id + 1;
                     id
                 }
                 known => known - 1,
             }
         } else {
-            let next = self.terms.ends.len() as u32;
-            let id = self.terms.cjk.id(key, next);
-            if id == next {
-                self.add_term(&source[range]);
-            }
-            id
+            self.keyed_id(key, &text[range])
         };
+        self.slot_of(id)
+    }
+
+    /// The weight slot in the block being read of word `word`: a short
+    /// word is looked up by key ([`short_word_key`]), a longer one by its
+    /// text ([`Self::word_id`]).
+    #[inline]
+    fn word_slot(&mut self, word: &str) -> &mut u32 {
+        let id = match short_word_key(word) {
+            0 => self.word_id(word),
+            key => self.keyed_id(key, word),
+        };
+        self.slot_of(id)
+    }
+
+    /// The id of `term`, whose key is `key`, not a BMP character's.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Self::cjk_slot`")]
+    fn keyed_id(&mut self, key: u64, term: &str) -> u32 {
+        let next = self.terms.ends.len() as u32;
+        let id = self.terms.cjk.id(key, next);
+        if id == next {
+            self.add_term(term);
+        }
+        id
+    }
+
+    /// The weight slot of term `id` in the block being read.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Self::cjk_slot`")]
+    fn slot_of(&mut self, id: u32) -> &mut u32 {
         let slot = &mut self.block[id as usize];
         if *slot == 0 {
             self.touched.push(id);
@@ -204,27 +220,6 @@ impl Weights {
         self.block.push(0);
         self.page.push(0);
         id
-    }
-
-    /// A term of running text: one more repeat, up to the cap.
-    #[inline(always)]
-    #[expect(
-        clippy::inline_always,
-        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
-    )]
-    fn in_text(&mut self, source: &str, key: u64, range: Range<usize>) {
-        let slot = self.slot(source, key, range);
-        *slot = (*slot + 1).min(TEXT_CAP);
-    }
-
-    /// A term of a title: the title's weight.
-    #[inline(always)]
-    #[expect(
-        clippy::inline_always,
-        reason = "measured: 10 M fewer instructions at 1k than #[inline]"
-    )]
-    fn in_title(&mut self, source: &str, key: u64, range: Range<usize>, weight: u32) {
-        *self.slot(source, key, range) = weight;
     }
 
     /// Ends the block being read: its postings are logged, and a page
@@ -359,6 +354,39 @@ impl Run {
     }
 }
 
+/// The terms of one part of a block, as [`scan_terms`] finds them: its
+/// running text (`title` 0: each repeat counts, up to a cap) or its title
+/// (every term weighs `title`).
+struct Part<'w> {
+    weights: &'w mut Weights,
+    title: u32,
+}
+
+impl Part<'_> {
+    /// Weighs a term found in this part.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
+    fn weigh(slot: &mut u32, title: u32) {
+        *slot = if title == 0 {
+            (*slot + 1).min(TEXT_CAP)
+        } else {
+            title
+        };
+    }
+}
+
+impl TermSink for Part<'_> {
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
+    fn cjk(&mut self, text: &str, key: u64, range: Range<usize>) {
+        Self::weigh(self.weights.cjk_slot(text, key, range), self.title);
+    }
+
+    fn word(&mut self, word: &str) {
+        Self::weigh(self.weights.word_slot(word), self.title);
+    }
+}
+
 /// Gathers the blocks of `groups`, whose first block has id `first`.
 fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> Run {
     let mut weights = Weights::default();
@@ -369,13 +397,16 @@ fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> R
         blocks.clear();
         source.blocks(group, &mut blocks);
         for block in &blocks {
-            scan_terms(&block.text, &mut word, |source, key, range| {
-                weights.in_text(source, key, range);
-            });
-            let title = block.kind.title_weight();
-            scan_terms(&block.title, &mut word, |source, key, range| {
-                weights.in_title(source, key, range, title);
-            });
+            let mut text = Part {
+                weights: &mut weights,
+                title: 0,
+            };
+            scan_terms(&block.text, &mut word, &mut text);
+            let mut title = Part {
+                weights: &mut weights,
+                title: block.kind.title_weight(),
+            };
+            scan_terms(&block.title, &mut word, &mut title);
             weights.finish(block.kind);
         }
         sizes.push(blocks.iter().map(stored_size).sum());
