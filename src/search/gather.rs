@@ -104,7 +104,7 @@ impl Terms {
 /// is at least 2^56 and below 2^63, so it is neither a CJK character's nor
 /// a pair's ([`scan_terms`]).
 #[inline(always)]
-#[expect(clippy::inline_always, reason = "as for `Weights::slot`")]
+#[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
 fn short_word_key(word: &str) -> u64 {
     let bytes = word.as_bytes();
     if bytes.is_empty() || bytes.len() > 7 {
@@ -145,7 +145,7 @@ impl Weights {
     #[inline(always)]
     #[expect(
         clippy::inline_always,
-        reason = "measured: fewer instructions than #[inline], most terms being CJK"
+        reason = "measured: 30 M fewer instructions at 1k than #[inline] (most terms are CJK)"
     )]
     fn cjk_slot(&mut self, text: &str, key: u64, range: Range<usize>) -> &mut u32 {
         let id = if key < 0x1_0000 {
