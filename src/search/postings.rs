@@ -24,9 +24,6 @@ pub const MAX_WEIGHT: u32 = 63;
 /// of the postings of the benchmark corpus.
 pub const COMMON: [u32; 3] = [4, 5, 24];
 
-// `head` spells COMMON out.
-const _: () = assert!(COMMON[0] == 4 && COMMON[1] == 5 && COMMON[2] == 24);
-
 /// `w` of a weight written in a character of its own.
 const OTHER: u64 = 3;
 
@@ -37,16 +34,23 @@ pub fn encode(postings: &[(u32, u32)]) -> String {
     out
 }
 
-/// The number a posting starts with, and whether its weight follows.
-fn head(gap: u32, weight: u32) -> (u64, bool) {
-    let gap = u64::from(gap) * 4;
-    // COMMON, spelled out: this runs for every posting.
-    match weight {
-        4 => (gap, false),
-        5 => (gap + 1, false),
-        24 => (gap + 2, false),
-        _ => (gap + OTHER, true),
+/// `w` of each weight up to [`MAX_WEIGHT`]: its place in [`COMMON`], or
+/// [`OTHER`]. A table, since this is looked up for every posting.
+const W: [u8; MAX_WEIGHT as usize + 1] = {
+    let mut table = [OTHER as u8; MAX_WEIGHT as usize + 1];
+    let mut n = 0;
+    while n < COMMON.len() {
+        table[COMMON[n] as usize] = n as u8;
+        n += 1;
     }
+    table
+};
+
+/// The number a posting starts with, and whether its weight follows.
+#[inline]
+fn head(gap: u32, weight: u32) -> (u64, bool) {
+    let w = W.get(weight as usize).map_or(OTHER, |&w| u64::from(w));
+    (u64::from(gap) * 4 + w, w == OTHER)
 }
 
 /// Appends postings sorted by block id to `out`, the first as a gap from
