@@ -8,9 +8,12 @@
 //! This is the costly part of the index on a large site, so runs of whole
 //! pages are gathered in parallel, each with its own term ids: a term's
 //! text is hashed once per occurrence (CJK terms as a number, not a
-//! string), a block's weights live in an array indexed by term id, and a
-//! term's postings are encoded as each block ends (about two bytes a
-//! posting, never a list of them all to sort). The runs are then indexed in order, looking
+//! string), a block's weights live in an array indexed by term id, each
+//! posting is logged in one buffer as its block ends (four bytes, term id
+//! and weight: the block is where it is in the log), and at the end of
+//! the run the log is encoded into one string, each term's postings
+//! together (never a list of them all to sort, nor a string per term to
+//! grow). The runs are then indexed in order, looking
 //! each distinct term of a run up once, and a term's postings are copied
 //! out of the runs only into its shard's file ([`Postings::write`]).
 
@@ -22,8 +25,8 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 use super::index::{Block, BlockKind, BlockList, BlockSource, PageRef};
-use super::postings::{encode_into, encoded_len};
-use super::tokens::scan_terms;
+use super::postings::{encode_into, encoded_len, write_posting};
+use super::tokens::{TermSink, scan_terms};
 
 /// Weight of a term found in a page title.
 const PAGE_TITLE: u32 = 12;
@@ -35,14 +38,18 @@ const STEP_TITLE: u32 = 6;
 const TEXT_CAP: u32 = 3;
 /// Most blocks gathered in one run (see [`gather`]).
 const RUN_BLOCKS: usize = 8192;
-/// Bytes first set aside for a term's postings after its first.
-const LIST_START: usize = 32;
+/// Bits of a logged posting that hold its stored weight; the term id is
+/// above them.
+const WEIGHT_BITS: u32 = 6;
+/// Most distinct terms one run can log.
+const MAX_RUN_TERMS: u32 = 1 << (32 - WEIGHT_BITS);
 /// A block's own weight counts this many times its page's.
 const OWN_FACTOR: u32 = 4;
 
 // The heaviest stored weight (a page title, inherited from itself) must fit
-// in the one character the postings give it.
+// in the one character the postings give it, and in a logged posting.
 const _: () = assert!((OWN_FACTOR + 1) * PAGE_TITLE <= super::postings::MAX_WEIGHT);
+const _: () = assert!(super::postings::MAX_WEIGHT < 1 << WEIGHT_BITS);
 
 impl BlockKind {
     fn title_weight(self) -> u32 {
@@ -59,8 +66,10 @@ struct Terms {
     /// CJK characters of the Basic Multilingual Plane by code: their id
     /// plus one (0: not seen), so most CJK terms need no hashing at all.
     unigrams: Vec<u32>,
-    /// Other CJK terms by their key ([`scan_terms`]).
+    /// Other CJK terms by their key ([`scan_terms`]), and words of at
+    /// most seven bytes by theirs ([`short_word_key`]).
     cjk: KeyIds,
+    /// Longer words.
     words: HashMap<String, u32, Fnv>,
     /// Every term's text, one after another; `ends[id]` is where each ends.
     text: String,
@@ -80,37 +89,36 @@ impl Default for Terms {
 }
 
 impl Terms {
-    /// The id of `term` (whose key is `key`, 0 for a word), and whether it
-    /// is new.
-    #[inline]
-    fn id(&mut self, term: &str, key: u64) -> (u32, bool) {
-        let next = self.ends.len() as u32;
-        let id = if key == 0 {
-            match self.words.get(term) {
-                Some(&id) => id,
-                None => {
-                    self.words.insert(term.to_owned(), next);
-                    next
-                }
-            }
-        } else if key < 0x1_0000 {
-            let slot = &mut self.unigrams[key as usize];
-            if *slot == 0 {
-                *slot = next + 1;
-            }
-            *slot - 1
-        } else {
-            self.cjk.id(key, next)
-        };
-        if id == next {
-            self.text.push_str(term);
-            self.ends.push(self.text.len() as u32);
-        }
-        (id, id == next)
+    /// Gives `term` the next id, and returns it.
+    fn add(&mut self, term: &str) -> u32 {
+        let id = self.ends.len() as u32;
+        self.text.push_str(term);
+        self.ends.push(self.text.len() as u32);
+        id
     }
 }
 
-/// The weights of a run's terms while its blocks are read.
+/// A key standing for word `word` alone if it is at most seven bytes
+/// long (its bytes and its length), so that most words are looked up as
+/// CJK terms are, without hashing their text; 0 if it is longer. Such a key
+/// is at least 2^56 and below 2^63, so it is neither a CJK character's nor
+/// a pair's ([`scan_terms`]).
+#[inline(always)]
+#[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
+fn short_word_key(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || bytes.len() > 7 {
+        return 0;
+    }
+    let mut key = (bytes.len() as u64) << 56;
+    for (n, &byte) in bytes.iter().enumerate() {
+        key |= u64::from(byte) << (8 * n);
+    }
+    key
+}
+
+/// The weights of a run's terms while its blocks are read, and the
+/// postings of the blocks read so far.
 #[derive(Default)]
 struct Weights {
     terms: Terms,
@@ -121,51 +129,68 @@ struct Weights {
     /// Term ids with a weight in the block, and in the page.
     touched: Vec<u32>,
     page_touched: Vec<u32>,
-    /// By term id: its postings so far.
-    lists: Vec<List>,
-}
-
-/// One term's postings in a run, encoded as they are found: about two
-/// bytes a posting, where a list of all the run's (term, block, weight)
-/// sorted afterwards took twenty, twice over, while two runs were read.
-#[derive(Default)]
-struct List {
-    /// The first posting (block id, stored weight); 0 as the weight while
-    /// there is none (a stored weight is at least [`OWN_FACTOR`]).
-    first: (u32, u32),
-    /// The last block id.
-    last: u32,
-    /// The postings after the first, encoded.
-    rest: String,
-}
-
-impl List {
-    /// Adds the posting of block `id`, the highest so far.
-    fn push(&mut self, id: u32, stored: u32) {
-        if self.first.1 == 0 {
-            self.first = (id, stored);
-        } else {
-            if self.rest.capacity() == 0 {
-                // Fewer, larger steps of growth: a term with a second
-                // posting mostly has more.
-                self.rest.reserve(LIST_START);
-            }
-            encode_into(&mut self.rest, self.last, &[(id, stored)]);
-        }
-        self.last = id;
-    }
+    /// Every posting of the run, block after block: `term id <<
+    /// WEIGHT_BITS | stored weight`. Four bytes a posting, appended to one
+    /// buffer, where a growing string per term cost an allocation or two
+    /// per term and most of the time of gathering.
+    log: Vec<u32>,
+    /// Where each block's postings end in `log`.
+    block_ends: Vec<u32>,
 }
 
 impl Weights {
-    /// The weight slot of `term` in the block being read.
+    /// The weight slot in the block being read of CJK term
+    /// `&text[range]`, whose key is `key` ([`scan_terms`]): looked up by
+    /// key, its text sliced only when it is new.
+    #[inline(always)]
+    #[expect(
+        clippy::inline_always,
+        reason = "measured: 30 M fewer instructions at 1k than #[inline] (most terms are CJK)"
+    )]
+    fn cjk_slot(&mut self, text: &str, key: u64, range: Range<usize>) -> &mut u32 {
+        let id = if key < 0x1_0000 {
+            match self.terms.unigrams[key as usize] {
+                0 => {
+                    let id = self.add_term(&text[range]);
+                    self.terms.unigrams[key as usize] = id + 1;
+                    id
+                }
+                known => known - 1,
+            }
+        } else {
+            self.keyed_id(key, &text[range])
+        };
+        self.slot_of(id)
+    }
+
+    /// The weight slot in the block being read of word `word`: a short
+    /// word is looked up by key ([`short_word_key`]), a longer one by its
+    /// text ([`Self::word_id`]).
     #[inline]
-    fn slot(&mut self, term: &str, key: u64) -> &mut u32 {
-        let (id, new) = self.terms.id(term, key);
-        if new {
-            self.block.push(0);
-            self.page.push(0);
-            self.lists.push(List::default());
+    fn word_slot(&mut self, word: &str) -> &mut u32 {
+        let id = match short_word_key(word) {
+            0 => self.word_id(word),
+            key => self.keyed_id(key, word),
+        };
+        self.slot_of(id)
+    }
+
+    /// The id of `term`, whose key is `key`, not a BMP character's.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Self::cjk_slot`")]
+    fn keyed_id(&mut self, key: u64, term: &str) -> u32 {
+        let next = self.terms.ends.len() as u32;
+        let id = self.terms.cjk.id(key, next);
+        if id == next {
+            self.add_term(term);
         }
+        id
+    }
+
+    /// The weight slot of term `id` in the block being read.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Self::cjk_slot`")]
+    fn slot_of(&mut self, id: u32) -> &mut u32 {
         let slot = &mut self.block[id as usize];
         if *slot == 0 {
             self.touched.push(id);
@@ -173,20 +198,33 @@ impl Weights {
         slot
     }
 
-    /// A term of running text: one more repeat, up to the cap.
-    fn in_text(&mut self, term: &str, key: u64) {
-        let slot = self.slot(term, key);
-        *slot = (*slot + 1).min(TEXT_CAP);
+    /// The id of word `term`.
+    #[inline(never)]
+    fn word_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.terms.words.get(term) {
+            return id;
+        }
+        let id = self.add_term(term);
+        self.terms.words.insert(term.to_owned(), id);
+        id
     }
 
-    /// A term of a title: the title's weight.
-    fn in_title(&mut self, term: &str, key: u64, weight: u32) {
-        *self.slot(term, key) = weight;
+    /// Gives `term` the next id, with room for its weights, and returns it.
+    #[cold]
+    fn add_term(&mut self, term: &str) -> u32 {
+        let id = self.terms.add(term);
+        assert!(
+            id < MAX_RUN_TERMS,
+            "a run of pages has more than {MAX_RUN_TERMS} distinct terms"
+        );
+        self.block.push(0);
+        self.page.push(0);
+        id
     }
 
-    /// Ends block `id`: its postings are kept, and a page block's weights
-    /// become the ones its blocks inherit.
-    fn finish(&mut self, id: u32, kind: BlockKind) {
+    /// Ends the block being read: its postings are logged, and a page
+    /// block's weights become the ones its blocks inherit.
+    fn finish(&mut self, kind: BlockKind) {
         if kind == BlockKind::Page {
             for &term in &self.page_touched {
                 self.page[term as usize] = 0;
@@ -197,12 +235,76 @@ impl Weights {
             }
             self.page_touched.extend_from_slice(&self.touched);
         }
-        for &term in &self.touched {
-            let own = std::mem::take(&mut self.block[term as usize]);
-            let stored = OWN_FACTOR * own + self.page[term as usize];
-            self.lists[term as usize].push(id, stored);
-        }
+        let (block, page) = (&mut self.block, &self.page);
+        self.log.extend(self.touched.iter().map(|&term| {
+            let own = std::mem::take(&mut block[term as usize]);
+            term << WEIGHT_BITS | (OWN_FACTOR * own + page[term as usize])
+        }));
         self.touched.clear();
+        self.block_ends.push(self.log.len() as u32);
+    }
+
+    /// Calls `posting` with each logged posting as `(block id, term id,
+    /// stored weight)`, in order, the run's first block having id `first`.
+    #[inline]
+    fn for_each_posting(&self, first: u32, mut posting: impl FnMut(u32, usize, u32)) {
+        let mut start = 0;
+        for (id, &end) in (first..).zip(&self.block_ends) {
+            for &logged in &self.log[start..end as usize] {
+                let weight = logged & ((1 << WEIGHT_BITS) - 1);
+                posting(id, (logged >> WEIGHT_BITS) as usize, weight);
+            }
+            start = end as usize;
+        }
+    }
+
+    /// Encodes the logged postings, the run's first block having id
+    /// `first`: each term's entry, and the postings after each term's
+    /// first, one term after another. Two passes over the log: the first
+    /// finds where each term's postings go, the second writes them there.
+    fn encode(&self, first: u32) -> (Vec<Entry>, String) {
+        let terms = self.block.len();
+        let mut firsts = vec![(0u32, 0u32); terms];
+        let mut last = vec![0u32; terms];
+        let mut at = vec![0u32; terms];
+        self.for_each_posting(first, |id, term, weight| {
+            if firsts[term].1 == 0 {
+                firsts[term] = (id, weight);
+            } else {
+                at[term] += encoded_len(id - last[term], weight) as u32;
+            }
+            last[term] = id;
+        });
+        // Each term's length becomes where its postings start.
+        let mut total = 0;
+        for len in &mut at {
+            (*len, total) = (total, total + *len);
+        }
+        let mut rest = vec![0; total as usize];
+        let mut previous: Vec<u32> = firsts.iter().map(|&(id, _)| id).collect();
+        self.for_each_posting(first, |id, term, weight| {
+            if id != firsts[term].0 {
+                let start = at[term] as usize;
+                at[term] += write_posting(&mut rest[start..], id - previous[term], weight) as u32;
+                previous[term] = id;
+            }
+        });
+        // Now each term's postings end where `at` is.
+        let entries = self
+            .terms
+            .ends
+            .iter()
+            .zip(firsts.into_iter().zip(last))
+            .zip(at)
+            .map(|((&term_end, (first, last)), rest_end)| Entry {
+                term_end,
+                first,
+                last,
+                rest_end,
+            })
+            .collect();
+        let rest = String::from_utf8(rest).expect("postings are base64url");
+        (entries, rest)
     }
 }
 
@@ -252,55 +354,66 @@ impl Run {
     }
 }
 
+/// The terms of one part of a block, as [`scan_terms`] finds them: its
+/// running text (`title` 0: each repeat counts, up to a cap) or its title
+/// (every term weighs `title`).
+struct Part<'w> {
+    weights: &'w mut Weights,
+    title: u32,
+}
+
+impl Part<'_> {
+    /// Weighs a term found in this part.
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
+    fn weigh(slot: &mut u32, title: u32) {
+        *slot = if title == 0 {
+            (*slot + 1).min(TEXT_CAP)
+        } else {
+            title
+        };
+    }
+}
+
+impl TermSink for Part<'_> {
+    #[inline(always)]
+    #[expect(clippy::inline_always, reason = "as for `Weights::cjk_slot`")]
+    fn cjk(&mut self, text: &str, key: u64, range: Range<usize>) {
+        Self::weigh(self.weights.cjk_slot(text, key, range), self.title);
+    }
+
+    fn word(&mut self, word: &str) {
+        Self::weigh(self.weights.word_slot(word), self.title);
+    }
+}
+
 /// Gathers the blocks of `groups`, whose first block has id `first`.
 fn gather_run(source: &dyn BlockSource, groups: Range<usize>, first: usize) -> Run {
     let mut weights = Weights::default();
     let mut word = String::new();
     let mut blocks = Vec::new();
-    let mut id = first as u32;
     let mut sizes = Vec::with_capacity(groups.len());
     for group in groups {
         blocks.clear();
         source.blocks(group, &mut blocks);
         for block in &blocks {
-            scan_terms(&block.text, &mut word, |term, key| {
-                weights.in_text(term, key);
-            });
-            let title = block.kind.title_weight();
-            scan_terms(&block.title, &mut word, |term, key| {
-                weights.in_title(term, key, title);
-            });
-            weights.finish(id, block.kind);
-            id += 1;
+            let mut text = Part {
+                weights: &mut weights,
+                title: 0,
+            };
+            scan_terms(&block.text, &mut word, &mut text);
+            let mut title = Part {
+                weights: &mut weights,
+                title: block.kind.title_weight(),
+            };
+            scan_terms(&block.title, &mut word, &mut title);
+            weights.finish(block.kind);
         }
         sizes.push(blocks.iter().map(stored_size).sum());
     }
-    let Weights {
-        terms: Terms {
-            text: term_text,
-            ends,
-            ..
-        },
-        lists,
-        ..
-    } = weights;
-    // Kept until the shards are written: exactly as long as it need be.
-    let mut rest = String::with_capacity(lists.iter().map(|list| list.rest.len()).sum());
-    let entries = ends
-        .iter()
-        .zip(lists)
-        .map(|(&term_end, list)| {
-            rest.push_str(&list.rest);
-            Entry {
-                term_end,
-                first: list.first,
-                last: list.last,
-                rest_end: rest.len() as u32,
-            }
-        })
-        .collect();
+    let (entries, rest) = weights.encode(first as u32);
     Run {
-        terms: term_text,
+        terms: weights.terms.text,
         entries,
         rest,
         sizes,

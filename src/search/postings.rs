@@ -24,9 +24,6 @@ pub const MAX_WEIGHT: u32 = 63;
 /// of the postings of the benchmark corpus.
 pub const COMMON: [u32; 3] = [4, 5, 24];
 
-// `head` spells COMMON out.
-const _: () = assert!(COMMON[0] == 4 && COMMON[1] == 5 && COMMON[2] == 24);
-
 /// `w` of a weight written in a character of its own.
 const OTHER: u64 = 3;
 
@@ -37,16 +34,23 @@ pub fn encode(postings: &[(u32, u32)]) -> String {
     out
 }
 
-/// The number a posting starts with, and whether its weight follows.
-fn head(gap: u32, weight: u32) -> (u64, bool) {
-    let gap = u64::from(gap) * 4;
-    // COMMON, spelled out: this runs for every posting.
-    match weight {
-        4 => (gap, false),
-        5 => (gap + 1, false),
-        24 => (gap + 2, false),
-        _ => (gap + OTHER, true),
+/// `w` of each weight up to [`MAX_WEIGHT`]: its place in [`COMMON`], or
+/// [`OTHER`]. A table, since this is looked up for every posting.
+const W: [u8; MAX_WEIGHT as usize + 1] = {
+    let mut table = [OTHER as u8; MAX_WEIGHT as usize + 1];
+    let mut n = 0;
+    while n < COMMON.len() {
+        table[COMMON[n] as usize] = n as u8;
+        n += 1;
     }
+    table
+};
+
+/// The number a posting starts with, and whether its weight follows.
+#[inline]
+fn head(gap: u32, weight: u32) -> (u64, bool) {
+    let w = W.get(weight as usize).map_or(OTHER, |&w| u64::from(w));
+    (u64::from(gap) * 4 + w, w == OTHER)
 }
 
 /// Appends postings sorted by block id to `out`, the first as a gap from
@@ -68,6 +72,29 @@ pub fn encode_into(out: &mut String, mut previous: u32, postings: &[(u32, u32)])
             out.push(char::from(ALPHABET[weight.min(MAX_WEIGHT) as usize]));
         }
     }
+}
+
+/// Writes one posting `gap` after the previous, with this weight, at the
+/// start of `out` (at least [`encoded_len`] bytes long), as
+/// [`encode_into`] would; returns how many bytes it wrote.
+#[inline]
+pub fn write_posting(out: &mut [u8], gap: u32, weight: u32) -> usize {
+    let (mut value, explicit) = head(gap, weight);
+    let mut len = 0;
+    for byte in out.iter_mut() {
+        let more = value >= 32;
+        *byte = ALPHABET[(value % 32 + if more { 32 } else { 0 }) as usize];
+        value /= 32;
+        len += 1;
+        if !more {
+            break;
+        }
+    }
+    if explicit && let Some(byte) = out.get_mut(len) {
+        *byte = ALPHABET[weight.min(MAX_WEIGHT) as usize];
+        len += 1;
+    }
+    len
 }
 
 /// How many bytes [`encode_into`] writes for one posting `gap` after the
@@ -129,6 +156,9 @@ mod tests {
             let mut one = String::new();
             encode_into(&mut one, 0, &[(gap, weight)]);
             assert_eq!(one.len(), encoded_len(gap, weight), "{gap} {weight}");
+            let mut bytes = [0; 8];
+            let len = write_posting(&mut bytes, gap, weight);
+            assert_eq!(&bytes[..len], one.as_bytes(), "{gap} {weight}");
         }
     }
 

@@ -12,6 +12,8 @@
 //! queries with the same rules; `tests/search-cases.json` keeps the two in
 //! step.
 
+use std::ops::Range;
+
 /// Longest word kept in the index, in characters (longer words are cut).
 const MAX_WORD: usize = 40;
 /// Shortest word being typed that also matches longer words: the index is
@@ -171,11 +173,23 @@ pub fn keyed_terms_in<'a>(normalized: &'a str, mut found: impl FnMut(&'a str, u6
     }
 }
 
+/// Where [`scan_terms`] puts the terms it finds.
+pub trait TermSink {
+    /// A CJK term, `&text[range]`, whose key is `key` (see
+    /// [`keyed_terms_in`]).
+    fn cjk(&mut self, text: &str, key: u64, range: Range<usize>);
+    /// A word, normalized.
+    fn word(&mut self, word: &str);
+}
+
 /// [`keyed_terms_in`] on text not yet normalized, without a normalized
 /// copy of it: CJK characters are the same normalized, so their terms are
 /// slices of `text`; a word is normalized into `word` (a buffer the caller
 /// keeps, so it is allocated once) and given from there.
-pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64)) {
+///
+/// A CJK term is given as its key and its range in `text`, so that an
+/// index that knows it by its key slices its text only the first time.
+pub fn scan_terms(text: &str, word: &mut String, found: &mut impl TermSink) {
     let mut in_word = false;
     let mut word_chars = 0;
     let mut previous_cjk: Option<(usize, u64)> = None;
@@ -189,7 +203,7 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
             && let Some(end) = plain_word_end(bytes, at)
         {
             previous_cjk = None;
-            found(&text[at..end.min(at + MAX_WORD)], 0);
+            found.word(&text[at..end.min(at + MAX_WORD)]);
             at = end;
             continue;
         }
@@ -208,7 +222,7 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
                     word.push(char::from(byte.to_ascii_lowercase()));
                 }
             } else if in_word {
-                found(word, 0);
+                found.word(word);
                 in_word = false;
             }
             continue;
@@ -219,13 +233,13 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
         // Normalizing neither makes nor unmakes a CJK character.
         if is_cjk(raw) {
             if in_word {
-                found(word, 0);
+                found.word(word);
                 in_word = false;
             }
             let code = u64::from(raw);
-            found(&text[at..end], code);
+            found.cjk(text, code, at..end);
             if let Some((before, previous)) = previous_cjk {
-                found(&text[before..end], 1 << 63 | previous << 21 | code);
+                found.cjk(text, 1 << 63 | previous << 21 | code, before..end);
             }
             previous_cjk = Some((at, code));
             at = end;
@@ -245,12 +259,12 @@ pub fn scan_terms(text: &str, word: &mut String, mut found: impl FnMut(&str, u64
                 word.push(c);
             }
         } else if in_word {
-            found(word, 0);
+            found.word(word);
             in_word = false;
         }
     }
     if in_word {
-        found(word, 0);
+        found.word(word);
     }
 }
 
@@ -358,6 +372,19 @@ mod tests {
         terms.iter().map(|term| term.text.as_str()).collect()
     }
 
+    /// The terms [`scan_terms`] finds, with their keys (0 for words).
+    struct Found(Vec<(String, u64)>);
+
+    impl TermSink for Found {
+        fn cjk(&mut self, text: &str, key: u64, range: Range<usize>) {
+            self.0.push((text[range].to_owned(), key));
+        }
+
+        fn word(&mut self, word: &str) {
+            self.0.push((word.to_owned(), 0));
+        }
+    }
+
     #[test]
     fn scanning_raw_text_finds_what_normalized_text_has() {
         let texts = [
@@ -375,12 +402,10 @@ mod tests {
             keyed_terms_in(&normalize(text), |term, key| {
                 expected.push((term.to_owned(), key));
             });
-            let mut found = Vec::new();
+            let mut found = Found(Vec::new());
             let mut word = String::new();
-            scan_terms(text, &mut word, |term, key| {
-                found.push((term.to_owned(), key));
-            });
-            assert_eq!(found, expected, "{text}");
+            scan_terms(text, &mut word, &mut found);
+            assert_eq!(found.0, expected, "{text}");
         }
     }
 
