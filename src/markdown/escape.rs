@@ -12,11 +12,20 @@ pub(super) fn escape_html(text: &str) -> String {
     out
 }
 
+/// Whether `text` has a character HTML escaping replaces (`& < > " '`).
+/// Most text has none, and this looks at every byte without stopping early
+/// so that the compiler can check many at once.
+pub(crate) fn needs_escape(text: &str) -> bool {
+    text.bytes().fold(false, |found, byte| {
+        found | matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
+    })
+}
+
 /// Appends `text` to `out`, escaped as [`escape_html`] does (and as Tera
 /// escapes), copying the runs between special characters whole. Text
 /// without any (most text) is copied after one quick scan.
 pub(crate) fn push_escaped_html(out: &mut String, text: &str) {
-    if !crate::steps::needs_escape(text) {
+    if !needs_escape(text) {
         out.push_str(text);
         return;
     }
@@ -72,6 +81,14 @@ mod tests {
     fn html_escapes_markup_and_quotes() {
         assert_eq!(escape_html(r#"a<b>&"c'"#), "a&lt;b&gt;&amp;&quot;c&#39;");
         assert_eq!(escape_html("说明"), "说明");
+    }
+
+    #[test]
+    fn finds_each_character_escaping_replaces() {
+        for text in ["&", "a<b", "中>", "\"x", "it's"] {
+            assert!(needs_escape(text), "{text}");
+        }
+        assert!(!needs_escape("plain 中文 text / # = ?"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod admonitions;
 mod anchors;
 mod autolinks;
 mod escape;
-pub(crate) use escape::push_escaped_html;
+pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
 mod ids;
 mod links;

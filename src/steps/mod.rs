@@ -7,7 +7,7 @@ mod resolve;
 
 use std::sync::Arc;
 
-pub use render::{StepHtml, needs_escape, splice_step_meta};
+pub use render::{StepHtml, splice_step_meta};
 pub use resolve::{find_cycles, resolve_pages, resolve_steps};
 
 /// A step, resolved. A large site holds ~100,000 of these for the whole

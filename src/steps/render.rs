@@ -9,7 +9,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::content::Site;
 use crate::i18n::Language;
-use crate::markdown::STEP_META_MARKER_PREFIX;
+use crate::markdown::{STEP_META_MARKER_PREFIX, needs_escape};
 use crate::urls::page_href;
 
 use super::Step;
@@ -120,15 +120,6 @@ fn esc(out: &mut String, text: &str) {
     } else {
         out.push_str(text);
     }
-}
-
-/// Whether `text` has a character HTML escaping replaces (`& < > " '`).
-/// Most text has none, and this looks at every byte without stopping early
-/// so that the compiler can check many at once.
-pub fn needs_escape(text: &str) -> bool {
-    text.bytes().fold(false, |found, byte| {
-        found | matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
-    })
 }
 
 /// Appends `number` in decimal.
@@ -296,17 +287,4 @@ fn push_materials(out: &mut String, step: &Step, words: &Words) {
         out.push_str("</li>");
     }
     out.push_str("</ul></div>");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::needs_escape;
-
-    #[test]
-    fn finds_each_character_escaping_replaces() {
-        for text in ["&", "a<b", "中>", "\"x", "it's"] {
-            assert!(needs_escape(text), "{text}");
-        }
-        assert!(!needs_escape("plain 中文 text / # = ?"));
-    }
 }
