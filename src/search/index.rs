@@ -186,18 +186,7 @@ pub fn build(
     limits: Limits,
 ) -> SearchData {
     let source = BlockList::new(pages, blocks);
-    let files = std::sync::Mutex::new(Vec::new());
-    let written = super::emit::write_files(&source, words, limits, &|path, text| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((path, text));
-        Ok::<(), std::convert::Infallible>(())
-    });
-    let Ok(()) = written;
-    let files = files
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let files = super::collect_files(|put| super::emit::write_files(&source, words, limits, put));
     super::emit::parse_all(
         files
             .iter()

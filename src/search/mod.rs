@@ -69,20 +69,30 @@ pub fn index_site(site: &Site, rendered: &[Rendered]) -> SearchData {
 /// text chunks `search/t{n}.js` in order. [`try_for_each_file`] makes the
 /// same files without holding them all at once.
 pub fn site_files(site: &Site, rendered: &[Rendered]) -> Vec<(String, String)> {
+    let mut files = collect_files(|put| try_for_each_file(site, rendered, put));
+    files.sort_by_cached_key(|(path, _)| file_order(path));
+    files
+}
+
+/// Where a writer of index files hands each `(path, text)`.
+type FileSink<'a> = dyn Fn(String, String) -> Result<(), std::convert::Infallible> + Sync + 'a;
+
+/// Every file `write` hands to the sink it is given, in the order they
+/// arrive (several threads hand files at once).
+fn collect_files(
+    write: impl FnOnce(&FileSink<'_>) -> Result<(), std::convert::Infallible>,
+) -> Vec<(String, String)> {
     let files = std::sync::Mutex::new(Vec::new());
-    let done = try_for_each_file(site, rendered, &|path, text| {
+    let Ok(()) = write(&|path, text| {
         files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((path, text));
-        Ok::<(), std::convert::Infallible>(())
+        Ok(())
     });
-    let Ok(()) = done;
-    let mut files = files
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    files.sort_by_cached_key(|(path, _)| file_order(path));
     files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Sort key of an index file: `index.js`, then `s0.js`, `s1.js`…, then
