@@ -747,6 +747,40 @@ mod tests {
     }
 
     #[test]
+    fn a_run_sees_nothing_of_the_run_before_it_on_its_thread() {
+        let run = |blocks: &[Block<'_>]| {
+            let pages: Vec<PageRef> = Vec::new();
+            let source = BlockList::new(&pages, blocks);
+            let run = gather_run(&source, 0..source.groups(), 0);
+            (run.terms, run.rest, run.entries.len())
+        };
+        let earlier = || {
+            [block(
+                0,
+                BlockKind::Page,
+                "解绑手机",
+                "QQ 邮箱 account 邮箱",
+            )]
+        };
+        let later = || {
+            [
+                block(0, BlockKind::Page, "手机号", "邮箱 mail"),
+                block(0, BlockKind::Step, "手机", "QQ 手机 QQ"),
+            ]
+        };
+        let fresh = std::thread::spawn(move || run(&later()))
+            .join()
+            .expect("a run on a new thread");
+        let after_another = std::thread::spawn(move || {
+            run(&earlier());
+            run(&later())
+        })
+        .join()
+        .expect("two runs on one thread");
+        assert_eq!(after_another, fresh);
+    }
+
+    #[test]
     fn blocks_inherit_a_share_of_their_page_weight() {
         let blocks = [
             block(0, BlockKind::Page, "手机", ""),
