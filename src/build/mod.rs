@@ -411,7 +411,7 @@ pub fn render_pages(
         .par_iter()
         .map(|&page| {
             ctx.render_page(page)
-                .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
+                .and_then(|html| text_file(format!("{}index.html", site.pages[page].url), html))
         })
         .collect();
     let mut files = Vec::with_capacity(selection.pages.len() + 4);
