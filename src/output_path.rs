@@ -30,7 +30,7 @@ pub enum BadSegment {
 impl fmt::Display for BadSegment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Empty => f.write_str("an empty name (a leading, trailing or doubled `/`)"),
+            Self::Empty => f.write_str("an empty name"),
             Self::CurrentFolder => f.write_str("`.`, which names the folder itself"),
             Self::ParentFolder => f.write_str("`..`, which names the folder above"),
             Self::Backslash => f.write_str("a name holding `\\`, a folder separator on Windows"),
@@ -77,14 +77,29 @@ pub struct BadOutputPath {
     pub why: BadSegment,
 }
 
+impl BadOutputPath {
+    /// What is wrong, for a message: `` `..` is `..`, which names the folder
+    /// above ``.
+    pub fn reason(&self) -> String {
+        describe(&self.segment, self.why)
+    }
+}
+
+/// What is wrong with `segment`, for a message.
+pub fn describe(segment: &str, why: BadSegment) -> String {
+    match why {
+        BadSegment::Empty => "it starts or ends with `/`, or holds `//`".to_owned(),
+        why => format!("`{}` is {why}", segment.escape_debug()),
+    }
+}
+
 impl fmt::Display for BadOutputPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is not a path inside the output: `{}` is {}",
+            "`{}` is not a path inside the output: {}",
             self.path.escape_debug(),
-            self.segment.escape_debug(),
-            self.why
+            self.reason()
         )
     }
 }

@@ -9,7 +9,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use front_matter::{FrontMatter, StepMeta, StepMetas};
+pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, check_slug};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
 
 use crate::config::Config;
