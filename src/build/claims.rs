@@ -181,7 +181,7 @@ fn inside_generated_folders(claims: &[Claim], problems: &mut Vec<Diagnostic>) {
                     claim.path
                 ))
                 .hint(if claim.page {
-                    "give the page another `slug`, or rename its file or folder"
+                    "give the page another `slug` or file name"
                 } else {
                     "rename the file or its folder"
                 }),
@@ -201,6 +201,7 @@ fn same_paths(claims: &[Claim], problems: &mut Vec<Diagnostic>) {
             Source::Theme { name, .. } => format!(
                 "to replace the theme's `{name}`, put your file at `themes/<theme>/static/{name}` instead"
             ),
+            Source::Generated("the 404 page") => "rename the file; to change the 404 page, put a `404.html` template in `themes/<theme>/templates/`".to_owned(),
             _ => rename(first, claim).to_owned(),
         };
         let message = format!(
