@@ -89,8 +89,22 @@ impl BadOutputPath {
 pub fn describe(segment: &str, why: BadSegment) -> String {
     match why {
         BadSegment::Empty => "it starts or ends with `/`, or holds `//`".to_owned(),
-        why => format!("`{}` is {why}", segment.escape_debug()),
+        why => format!("`{}` is {why}", shown(segment)),
     }
+}
+
+/// `text` with its control characters escaped (`\t`, `\u{1b}`), so a
+/// message quoting a hostile name cannot steer the terminal.
+pub fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for BadOutputPath {
@@ -98,7 +112,7 @@ impl fmt::Display for BadOutputPath {
         write!(
             f,
             "`{}` is not a path inside the output: {}",
-            self.path.escape_debug(),
+            shown(&self.path),
             self.reason()
         )
     }
@@ -250,6 +264,11 @@ mod tests {
                 "{good}"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(shown("a\tb\u{1b}[31m\\c"), "a\\tb\\u{1b}[31m\\c");
     }
 
     #[test]

@@ -246,6 +246,8 @@ fn differing_only_in_case(claims: &[Claim], problems: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, (&str, &Claim)> = HashMap::with_capacity(claims.len());
     let mut reported = std::collections::HashSet::new();
     for claim in claims {
+        // What is inside a clashing folder clashes too: said once per pair.
+        let mut clashed_with: Option<&Claim> = None;
         let folders = claim
             .path
             .match_indices('/')
@@ -258,9 +260,13 @@ fn differing_only_in_case(claims: &[Claim], problems: &mut Vec<Diagnostic>) {
                 seen.insert(folded, (path, claim));
                 continue;
             };
-            if first_path.trim_end_matches('/') == name || !reported.insert(folded) {
+            if first_path.trim_end_matches('/') == name
+                || clashed_with.is_some_and(|earlier| std::ptr::eq(earlier, first))
+                || !reported.insert(folded)
+            {
                 continue;
             }
+            clashed_with = Some(first);
             let what = if path.ends_with('/') {
                 "folder"
             } else {
@@ -272,8 +278,6 @@ fn differing_only_in_case(claims: &[Claim], problems: &mut Vec<Diagnostic>) {
                 first.source.describe()
             );
             problems.push(clash(first, claim, message, CASE_HINT));
-            // What is inside a clashing folder clashes too: said once.
-            break;
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::content::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile, OutputSink};
-use crate::output_path::OutputPath;
+use crate::output_path::{OutputPath, shown};
 use crate::render::{
     CHECKLIST_URL, ChecklistPart, MANIFEST_URL, RenderContext, checklist_parts, render_checklist,
     render_checklist_part, render_manifest, render_not_found, render_section_steps, sitemap,
@@ -279,9 +279,14 @@ pub(super) fn static_files(root: &Path) -> Result<Vec<(OutputPath, PathBuf)>, Di
             match OutputPath::new(names.join("/")) {
                 Ok(path) => files.push((path, entry.into_path())),
                 Err(error) => problems.push(
-                    Diagnostic::new(Path::new("static").join(relative), error.to_string()).hint(
-                        "rename the file: each folder and file name must be an ordinary name",
-                    ),
+                    Diagnostic::new(
+                        shown(&Path::new("static").join(relative).display().to_string()),
+                        format!(
+                            "this file's path cannot be part of the output: {}",
+                            error.reason()
+                        ),
+                    )
+                    .hint("rename the file: each folder and file name must be an ordinary name"),
                 ),
             }
         }

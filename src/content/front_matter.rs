@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, line_column};
-use crate::output_path::{check_segment, describe};
+use crate::output_path::{check_segment, describe, shown};
 
 /// Metadata of one step, given in front matter under `steps.<id>`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -209,14 +209,14 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
         if let Err(why) = check_segment(segment) {
             return Err(format!(
                 "the `slug` `{}` is not a relative folder name: {}",
-                slug.escape_debug(),
+                shown(slug),
                 describe(segment, why)
             ));
         }
         if segment == "index.html" {
             return Err(format!(
                 "the `slug` `{}` names a folder `index.html`, the file each page is written to",
-                slug.escape_debug()
+                shown(slug)
             ));
         }
     }

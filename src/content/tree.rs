@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CONTENT_DIR, FrontMatter, Page, PageKind, SLUG_HINT, Site, check_slug};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output_path::OutputPath;
+use crate::output_path::{OutputPath, shown};
 
 /// Puts the home page first, links parents and children, orders siblings and
 /// computes every page's output URL.
@@ -66,8 +66,9 @@ fn check_names(site: &Site) -> Diagnostics {
 fn bad_source_name(source: &str, file: &Path) -> Option<Diagnostic> {
     let error = OutputPath::new(source.strip_suffix(".md").unwrap_or(source)).err()?;
     Some(
+        // The name is shown escaped: it may hold control characters.
         Diagnostic::new(
-            file,
+            shown(&file.display().to_string()),
             format!(
                 "this file's path cannot be part of the output: {}",
                 error.reason()

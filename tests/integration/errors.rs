@@ -350,7 +350,11 @@ fn check_reports_errors_without_writing() {
 fn pages_in_the_folders_the_generator_uses() {
     for (file, url, folder) in [
         ("content/checklist/_index.md", "checklist/", "checklist/"),
-        ("content/checklist/extra.md", "checklist/extra/", "checklist/"),
+        (
+            "content/checklist/extra.md",
+            "checklist/extra/",
+            "checklist/",
+        ),
         ("content/assets/logo.md", "assets/logo/", "assets/"),
         ("content/search/_index.md", "search/", "search/"),
     ] {
