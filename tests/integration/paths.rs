@@ -88,6 +88,18 @@ fn file_names_that_are_no_output_path_are_errors() {
 }
 
 #[test]
+fn two_pages_of_one_folder_are_an_error_naming_both() {
+    let site = TestSite::new()
+        .file("content/a.md", page("title = \"A\"\nslug = \"b\""))
+        .file("content/b.md", page("title = \"B\""));
+    let stderr = both_fail(&site);
+    assert!(
+        stderr.contains("content/b.md: this page would be written to `b/`, like `content/a.md`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn content_and_static_files_never_replace_generated_ones() {
     let site = TestSite::new()
         .file("content/404.html", "mine")
