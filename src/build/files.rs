@@ -295,8 +295,8 @@ pub(super) fn static_files(root: &Path) -> Result<Vec<(OutputPath, PathBuf)>, Di
     Ok(files)
 }
 
-/// Later entries (site `static/`) win over earlier ones with the same path;
-/// the result is sorted by path so the order is stable.
+/// One file a path (the checks refuse two sources of one path before this
+/// runs: of two, the later is kept), sorted by path so the order is stable.
 pub(super) fn dedup_by_path(files: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut by_path = std::collections::BTreeMap::new();
     for file in files {

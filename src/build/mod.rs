@@ -458,9 +458,8 @@ fn render_context<'a>(
 }
 
 /// Renders pages and generated files, and lists assets and static files,
-/// handing each to `sink` as soon as it is made. Files put later replace
-/// earlier ones of the same path, so the order here is the precedence: pages,
-/// generated files, then copied files (content assets, theme, `static/`).
+/// handing each to `sink` as soon as it is made. No two share a path: the
+/// checks refused every clash before (see `claims`).
 fn render_output(
     parts: &SiteParts,
     markdown_html: Option<Vec<String>>,
