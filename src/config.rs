@@ -34,6 +34,8 @@ struct RawConfig {
     #[serde(default)]
     phases: Vec<Labelled>,
     #[serde(default)]
+    allow_paths_differing_in_case: bool,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -54,6 +56,9 @@ pub struct Config {
     pub roles: Vec<Labelled>,
     /// Phases, in the order they happen.
     pub phases: Vec<Labelled>,
+    /// Output paths that differ only in case are allowed (by default they
+    /// are errors: on macOS and Windows they are one file).
+    pub allow_paths_differing_in_case: bool,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -123,6 +128,7 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         roles: raw.roles,
         phases: raw.phases,
+        allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
         extra,
     })
 }

@@ -20,6 +20,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod output_path;
 pub mod render;
 pub mod search;
 pub mod serve;

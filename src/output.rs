@@ -32,7 +32,7 @@ pub enum Contents {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// Relative path, e.g. `before-leaving/unbind/index.html`.
-    pub path: String,
+    pub path: crate::output_path::OutputPath,
     /// Its contents.
     pub contents: Contents,
 }
@@ -341,7 +341,7 @@ mod tests {
         let files: Vec<(String, Contents)> = sink
             .into_files()
             .into_iter()
-            .map(|file| (file.path, file.contents))
+            .map(|file| (file.path.to_string(), file.contents))
             .collect();
         assert_eq!(
             files,

@@ -5,21 +5,21 @@
 //! is made.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile, OutputSink};
+use crate::output_path::{OutputPath, shown};
 use crate::render::{
     CHECKLIST_URL, ChecklistPart, MANIFEST_URL, RenderContext, checklist_parts, render_checklist,
     render_checklist_part, render_manifest, render_not_found, render_section_steps, sitemap,
 };
 use crate::templates::{ThemeFile, theme_static_files};
-use crate::{timings, urls};
+use crate::timings;
 
 /// The theme's static files, and the stylesheets and scripts every page
 /// links to.
@@ -52,20 +52,21 @@ pub(super) fn overview_files(
     files: &mut Vec<OutputFile>,
     problems: &mut Diagnostics,
 ) {
-    match render_checklist(ctx, parts) {
-        Ok(html) => files.push(text_file(format!("{CHECKLIST_URL}index.html"), html)),
+    let mut keep = |made: Result<OutputFile, Diagnostic>| match made {
+        Ok(file) => files.push(file),
         Err(problem) => problems.push(problem),
-    }
-    files.push(text_file(MANIFEST_URL.to_owned(), render_manifest(ctx)));
+    };
+    keep(
+        render_checklist(ctx, parts)
+            .and_then(|html| text_file(format!("{CHECKLIST_URL}index.html"), html)),
+    );
+    keep(text_file(MANIFEST_URL.to_owned(), render_manifest(ctx)));
     for (path, text) in render_section_steps(ctx, only_details_of) {
-        files.push(text_file(path, text));
+        keep(text_file(path, text));
     }
-    match render_not_found(ctx) {
-        Ok(html) => files.push(text_file("404.html".to_owned(), html)),
-        Err(problem) => problems.push(problem),
-    }
+    keep(render_not_found(ctx).and_then(|html| text_file("404.html".to_owned(), html)));
     if let Some(xml) = sitemap(ctx) {
-        files.push(text_file("sitemap.xml".to_owned(), xml));
+        keep(text_file("sitemap.xml".to_owned(), xml));
     }
 }
 
@@ -81,7 +82,8 @@ pub(super) fn checklist_part_files(
         .par_iter()
         .map(|part| {
             render_checklist_part(ctx, part)
-                .and_then(|html| keep(text_file(format!("{}index.html", part.url), html)))
+                .and_then(|html| text_file(format!("{}index.html", part.url), html))
+                .and_then(keep)
                 .err()
         })
         .collect();
@@ -113,7 +115,7 @@ pub(super) fn search_files(
     sink: &dyn OutputSink,
 ) -> Result<(), Diagnostics> {
     crate::search::try_for_each_file(ctx.site, ctx.rendered, &|path, text| {
-        put(sink, text_file(path, text))
+        put(sink, text_file(path, text)?)
     })?;
     timings::phase("search index");
     Ok(())
@@ -132,7 +134,7 @@ pub(super) fn stream_pages(
     let write = |page: usize, made: Result<String, Diagnostic>| match made {
         Ok(html) => put(
             sink,
-            text_file(format!("{}index.html", ctx.site.pages[page].url), html),
+            text_file(format!("{}index.html", ctx.site.pages[page].url), html)?,
         )
         .map(|()| None),
         Err(problem) => Ok(Some(problem)),
@@ -150,32 +152,51 @@ pub(super) fn stream_pages(
     }
 }
 
-/// Files copied as they are, in increasing precedence: content assets, the
-/// theme's static files, the site's `static/`.
+/// Files copied as they are: content assets, the theme's static files, the
+/// site's `static/` (no two share a path: see [`super::claims`]).
 pub(super) fn copied_files(
     site: &Site,
     theme_files: &[(String, ThemeFile)],
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files = Vec::with_capacity(site.assets.len() + theme_files.len() + 8);
-    files.extend(site.assets.iter().map(|asset| OutputFile {
-        path: asset.output.clone(),
-        contents: Contents::Copy(asset.path.clone()),
-    }));
-    files.extend(theme_files.iter().map(|(name, file)| OutputFile {
-        path: format!("assets/{name}"),
-        contents: match file {
-            ThemeFile::Embedded(bytes) => Contents::Embedded(bytes),
-            ThemeFile::OnDisk(path) => Contents::Copy(path.clone()),
-        },
-    }));
-    files.extend(static_files(&site.root, &site.config)?);
+    let mut problems = Diagnostics::default();
+    for asset in &site.assets {
+        match output_path(asset.output.clone()) {
+            Ok(path) => files.push(OutputFile {
+                path,
+                contents: Contents::Copy(asset.path.clone()),
+            }),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for (name, file) in theme_files {
+        match output_path(format!("{THEME_ASSETS}{name}")) {
+            Ok(path) => files.push(OutputFile {
+                path,
+                contents: match file {
+                    ThemeFile::Embedded(bytes) => Contents::Embedded(bytes),
+                    ThemeFile::OnDisk(path) => Contents::Copy(path.clone()),
+                },
+            }),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    files.extend(
+        static_files(&site.root)?
+            .into_iter()
+            .map(|(path, source)| OutputFile {
+                path,
+                contents: Contents::Copy(source),
+            }),
+    );
+    problems.into_result()?;
     Ok(dedup_by_path(files))
 }
 
 /// Hands one file to the sink; an I/O error becomes a diagnostic at the
 /// file's output path.
 pub(super) fn put(sink: &dyn OutputSink, file: OutputFile) -> Result<(), Diagnostic> {
-    let path = file.path.clone();
+    let path = file.path.to_string();
     sink.put(file)
         .map_err(|error| Diagnostic::new(path, format!("{error:#}")))
 }
@@ -191,11 +212,15 @@ pub(super) fn put_all(sink: &dyn OutputSink, files: Vec<OutputFile>) -> Result<(
 /// Files built from every page's rendered text (the search index): the
 /// only site-wide files that an edit of a page's body alone changes, so
 /// incremental rebuilds make them again.
-pub fn text_derived_files(site: &Site, rendered: &[Rendered]) -> Vec<OutputFile> {
+pub fn text_derived_files(
+    site: &Site,
+    rendered: &[Rendered],
+) -> Result<Vec<OutputFile>, Diagnostics> {
     crate::search::site_files(site, rendered)
         .into_iter()
         .map(|(path, text)| text_file(path, text))
-        .collect()
+        .collect::<Result<_, _>>()
+        .map_err(Diagnostics::from)
 }
 
 /// Top-level theme files with this extension, as output paths.
@@ -203,24 +228,41 @@ pub(super) fn asset_urls(theme_files: &[(String, ThemeFile)], extension: &str) -
     theme_files
         .iter()
         .filter(|(name, _)| name.ends_with(extension) && !name.contains('/'))
-        .map(|(name, _)| format!("assets/{name}"))
+        .map(|(name, _)| format!("{THEME_ASSETS}{name}"))
         .collect()
 }
 
-pub(super) fn text_file(path: String, text: String) -> OutputFile {
-    OutputFile {
-        path,
+/// A generated file; its path is checked like every output path (a page's
+/// comes from a `slug` and file names, which are checked when the site is
+/// arranged, so this fails only on a fault of the generator).
+pub(super) fn text_file(path: String, text: String) -> Result<OutputFile, Diagnostic> {
+    Ok(OutputFile {
+        path: output_path(path)?,
         contents: Contents::Text(text),
-    }
+    })
 }
 
-/// Files under the site's `static/`, copied to the output root.
-pub(super) fn static_files(root: &Path, _config: &Config) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Checks an output path made by the generator, as a diagnostic.
+pub(super) fn output_path(path: String) -> Result<OutputPath, Diagnostic> {
+    OutputPath::new(path).map_err(|error| {
+        Diagnostic::new(error.path.clone(), error.to_string())
+            .hint("rename the file, or change the `slug` that leads here")
+    })
+}
+
+/// Where the theme's static files go in the output.
+pub(super) const THEME_ASSETS: &str = "assets/";
+
+/// Files under the site's `static/`, copied to the output root: each one's
+/// output path and its path on disk. A name that cannot be an output path
+/// is an error at the file.
+pub(super) fn static_files(root: &Path) -> Result<Vec<(OutputPath, PathBuf)>, Diagnostics> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
+    let mut problems = Diagnostics::default();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|error| {
             Diagnostics::from(Diagnostic::new(
@@ -230,19 +272,31 @@ pub(super) fn static_files(root: &Path, _config: &Config) -> Result<Vec<OutputFi
         })?;
         if entry.file_type().is_file() && !crate::content::is_ignored(entry.file_name()) {
             let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let path = urls::join_normalized("", &relative.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default();
-            files.push(OutputFile {
-                path,
-                contents: Contents::Copy(entry.into_path()),
-            });
+            let names: Vec<_> = relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy())
+                .collect();
+            match OutputPath::new(names.join("/")) {
+                Ok(path) => files.push((path, entry.into_path())),
+                Err(error) => problems.push(
+                    Diagnostic::new(
+                        shown(&Path::new("static").join(relative).display().to_string()),
+                        format!(
+                            "this file's path cannot be part of the output: {}",
+                            error.reason()
+                        ),
+                    )
+                    .hint("rename the file: each folder and file name must be an ordinary name"),
+                ),
+            }
         }
     }
+    problems.into_result()?;
     Ok(files)
 }
 
-/// Later entries (site `static/`) win over earlier ones with the same path;
-/// the result is sorted by path so the order is stable.
+/// One file a path (the checks refuse two sources of one path before this
+/// runs: of two, the later is kept), sorted by path so the order is stable.
 pub(super) fn dedup_by_path(files: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut by_path = std::collections::BTreeMap::new();
     for file in files {

@@ -20,13 +20,13 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    CHECKLIST_URL, Navigation, RenderContext, SPLIT_STEPS, checklist_parts, set_template_globals,
-    top_level,
+    Navigation, RenderContext, SPLIT_STEPS, checklist_parts, set_template_globals, top_level,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::Templates;
 use crate::{fs, timings};
 
+mod claims;
 mod files;
 
 pub use files::text_derived_files;
@@ -356,29 +356,9 @@ pub(crate) fn check_content(
     problems.extend(link_problems.into_iter().flatten());
     let (steps, step_problems) = resolve_steps(site, index, rendered);
     problems.extend(step_problems);
-    problems.extend(reserved_urls(site));
+    problems.extend(claims::check(site));
     problems.into_result()?;
     Ok(steps)
-}
-
-/// Output folders the generator itself uses: no page may be written in
-/// them, so generated files never share a path with a page whatever order
-/// they are written in.
-fn reserved_urls(site: &Site) -> Vec<Diagnostic> {
-    site.pages
-        .iter()
-        .filter(|page| page.url.starts_with(CHECKLIST_URL) || page.url.starts_with("assets/"))
-        .map(|page| {
-            Diagnostic::new(
-                &page.file,
-                format!(
-                    "this page would be written to `{}`, which the generator uses itself",
-                    page.url
-                ),
-            )
-            .hint("give the page another `slug` or file name")
-        })
-        .collect()
 }
 
 /// Which files of an already checked site to render again.
@@ -411,7 +391,7 @@ pub fn render_pages(
         .par_iter()
         .map(|&page| {
             ctx.render_page(page)
-                .map(|html| text_file(format!("{}index.html", site.pages[page].url), html))
+                .and_then(|html| text_file(format!("{}index.html", site.pages[page].url), html))
         })
         .collect();
     let mut files = Vec::with_capacity(selection.pages.len() + 4);
@@ -478,9 +458,8 @@ fn render_context<'a>(
 }
 
 /// Renders pages and generated files, and lists assets and static files,
-/// handing each to `sink` as soon as it is made. Files put later replace
-/// earlier ones of the same path, so the order here is the precedence: pages,
-/// generated files, then copied files (content assets, theme, `static/`).
+/// handing each to `sink` as soon as it is made. No two share a path: the
+/// checks refused every clash before (see `claims`).
 fn render_output(
     parts: &SiteParts,
     markdown_html: Option<Vec<String>>,

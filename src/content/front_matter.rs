@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, line_column};
+use crate::output_path::{check_segment, describe, shown};
 
 /// Metadata of one step, given in front matter under `steps.<id>`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -197,6 +198,34 @@ fn strip_yaml_location(message: &str) -> String {
     }
 }
 
+/// Checks a page's `slug`: one ordinary name (`unbind-phone`), or a
+/// relative path of them (`accounts/unbind`), so the page's folder stays
+/// inside the output and replaces no other page. On error, the message.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    if slug.is_empty() {
+        return Err("the `slug` is empty, so the page would replace its section's page".to_owned());
+    }
+    for segment in slug.split('/') {
+        if let Err(why) = check_segment(segment) {
+            return Err(format!(
+                "the `slug` `{}` is not a relative folder name: {}",
+                shown(slug),
+                describe(segment, why)
+            ));
+        }
+        if segment == "index.html" {
+            return Err(format!(
+                "the `slug` `{}` names a folder `index.html`, the file each page is written to",
+                shown(slug)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The hint for a bad `slug`.
+pub const SLUG_HINT: &str = "a `slug` is a folder name such as `unbind-phone`, or names joined by `/` such as `accounts/unbind`; remove it to use the file name";
+
 fn front_matter_error(message: &str, line: usize, column: usize, whole: &str) -> Diagnostic {
     let hint = if message.starts_with("unknown field") {
         "remove the field or correct its spelling; custom values go under `extra`"
@@ -284,6 +313,31 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_slug_is_a_name_or_a_relative_path_of_names() {
+        for good in ["unbind", "a/b", "解绑", "faq:general", "..x", "a b"] {
+            assert_eq!(check_slug(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "/",
+            "/etc",
+            "a/",
+            "a//b",
+            "a/../b",
+            "../../home/u/.ssh",
+            "a\\b",
+            "index.html",
+            "a/index.html",
+            "tab\tx",
+            "nul\0",
+        ] {
+            assert!(check_slug(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use front_matter::{FrontMatter, StepMeta, StepMetas};
+pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, check_slug};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
 
 use crate::config::Config;
@@ -53,7 +53,9 @@ pub struct Page {
     /// 1-based line where the body starts.
     pub body_first_line: usize,
     /// Output folder relative to the output root: `""` for the home page,
-    /// else ending in `/` (`before-leaving/unbind/`).
+    /// else ending in `/` (`before-leaving/unbind/`). Made only of names
+    /// checked to be ordinary (folder and file names, `slug`s; see
+    /// [`crate::output_path`]) when the site is arranged.
     pub url: String,
     /// The section this page belongs to (`None` for the home page).
     pub parent: Option<usize>,
@@ -138,7 +140,8 @@ pub struct Asset {
     pub source: String,
     /// Absolute path on disk.
     pub path: PathBuf,
-    /// Output path relative to the output root.
+    /// Output path relative to the output root, made only of names checked
+    /// to be ordinary when the site is arranged.
     pub output: String,
 }
 

@@ -1,18 +1,25 @@
 //! Arranging pages into a tree: which section each page belongs to, the order
 //! of siblings (`weight`, then file name), and where each page is written.
+//! Every name a page's folder or an asset's path is made of (folder and file
+//! names, `slug`s) is checked to be an ordinary name first, so no page or
+//! asset can be written outside the output or in place of its section.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{FrontMatter, Page, PageKind, Site};
+use super::{CONTENT_DIR, FrontMatter, Page, PageKind, SLUG_HINT, Site, check_slug};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output_path::{OutputPath, shown};
 
 /// Puts the home page first, links parents and children, orders siblings and
 /// computes every page's output URL.
 pub fn arrange(mut site: Site) -> Result<Site, Diagnostics> {
     ensure_home(&mut site);
+    // Every name an output path is made of is checked before any is made.
+    let mut diagnostics = check_names(&site);
+    diagnostics.into_result()?;
+    diagnostics = Diagnostics::default();
     let sections = section_dirs(&site.pages);
-    let mut diagnostics = Diagnostics::default();
     for index in 1..site.pages.len() {
         let parent = parent_section(&site.pages[index], &sections);
         site.pages[index].parent = Some(parent);
@@ -32,6 +39,58 @@ pub fn arrange(mut site: Site) -> Result<Site, Diagnostics> {
     check_unique_urls(&site, &mut diagnostics);
     diagnostics.into_result()?;
     Ok(site)
+}
+
+/// The problems with the names output paths are made of: every page's
+/// `slug` (at its line), and the folder and file names under `content/`.
+fn check_names(site: &Site) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for page in &site.pages {
+        if let Some(problem) = bad_source_name(&page.source, &page.file) {
+            diagnostics.push(problem);
+        }
+        if let Some(Err(message)) = page.front.slug.as_deref().map(check_slug) {
+            let (line, column) = slug_position(page);
+            diagnostics.push(page.error_at(line, column, message).hint(SLUG_HINT));
+        }
+    }
+    for asset in &site.assets {
+        let file = Path::new(CONTENT_DIR).join(&asset.source);
+        diagnostics.extend(bad_source_name(&asset.source, &file));
+    }
+    diagnostics
+}
+
+/// A file under `content/` whose path (`source`, `/`-separated; a page's
+/// without `.md`) cannot be part of an output path.
+fn bad_source_name(source: &str, file: &Path) -> Option<Diagnostic> {
+    let error = OutputPath::new(source.strip_suffix(".md").unwrap_or(source)).err()?;
+    Some(
+        // The name is shown escaped: it may hold control characters.
+        Diagnostic::new(
+            shown(&file.display().to_string()),
+            format!(
+                "this file's path cannot be part of the output: {}",
+                error.reason()
+            ),
+        )
+        .hint("rename the file or folder: each name must be an ordinary name"),
+    )
+}
+
+/// Line and column of the page's top-level `slug` key in its front matter
+/// (`slug = …` or `slug: …`).
+fn slug_position(page: &Page) -> (usize, usize) {
+    let front = page.front_text();
+    for (index, line) in front.lines().enumerate() {
+        let key = line.trim_start();
+        let after = key.strip_prefix("slug").map(str::trim_start);
+        if after.is_some_and(|rest| rest.starts_with('=') || rest.starts_with(':')) {
+            let column = line.len() - key.len() + 1;
+            return (page.front_first_line + index, column);
+        }
+    }
+    page.locate_in_front("slug", page.front_first_line)
 }
 
 /// The home page is `content/_index.md`; without one, a home page with the

@@ -101,7 +101,7 @@ impl Incremental {
         let files: FileMap = output
             .files
             .into_iter()
-            .map(|file| (file.path.clone(), Arc::new(file)))
+            .map(|file| (file.path.to_string(), Arc::new(file)))
             .collect();
         // The search index is the only text-derived output so far.
         let text_paths = files
@@ -274,7 +274,7 @@ impl State {
         let rendered = render_pages(&self.parts, selection)?;
         self.last_rendered = rendered.len();
         for file in rendered {
-            files.insert(file.path.clone(), Arc::new(file));
+            files.insert(file.path.to_string(), Arc::new(file));
         }
         Ok(files)
     }
@@ -346,7 +346,7 @@ impl State {
                     files.retain(|path, _| !is_checklist_part(path) || pages.contains(path));
                 }
                 for file in rendered {
-                    files.insert(file.path.clone(), Arc::new(file));
+                    files.insert(file.path.to_string(), Arc::new(file));
                 }
                 Ok(files)
             }

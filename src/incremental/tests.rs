@@ -27,13 +27,13 @@ fn bundled() -> tempfile::TempDir {
 #[track_caller]
 fn assert_clean(files: &FileMap, root: &Path) {
     let clean = render_site(root, false).expect("clean build");
-    let mut paths: Vec<&String> = files.keys().collect();
-    paths.sort();
-    let clean_paths: Vec<&String> = clean.files.iter().map(|file| &file.path).collect();
+    let mut paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    paths.sort_unstable();
+    let clean_paths: Vec<&str> = clean.files.iter().map(|file| file.path.as_str()).collect();
     assert_eq!(paths, clean_paths);
     for file in &clean.files {
         assert!(
-            files[&file.path].bytes().expect("bytes") == file.bytes().expect("bytes"),
+            files[file.path.as_str()].bytes().expect("bytes") == file.bytes().expect("bytes"),
             "`{}` differs from a clean build",
             file.path
         );

@@ -46,11 +46,22 @@ impl TextFilesJob {
     /// Builds the files, and lets go of the light copy of the site, so the
     /// next job can bring it up to date in place.
     pub fn run(self) -> TextFiles {
-        let files = text_derived_files(&self.light.site, &self.light.rendered);
-        TextFiles {
-            edit: self.edit,
-            replaces: self.replaces,
-            files,
+        match text_derived_files(&self.light.site, &self.light.rendered) {
+            Ok(files) => TextFiles {
+                edit: self.edit,
+                replaces: self.replaces,
+                files,
+            },
+            // Only a fault of the generator makes a bad index path: keep
+            // the index served so far and say so.
+            Err(problems) => {
+                eprint!("{problems}");
+                TextFiles {
+                    edit: self.edit,
+                    replaces: Vec::new(),
+                    files: Vec::new(),
+                }
+            }
         }
     }
 }
@@ -108,7 +119,7 @@ impl Incremental {
         if state.build != edit {
             return None;
         }
-        let paths = files.iter().map(|file| file.path.clone()).collect();
+        let paths = files.iter().map(|file| file.path.to_string()).collect();
         state.files = replace_files(&state.files, &state.text_paths, files);
         state.text_paths = paths;
         Some(state.files.clone())
@@ -122,7 +133,7 @@ pub fn replace_files(files: &FileMap, old: &[String], new: Vec<OutputFile>) -> F
         files.remove(path);
     }
     for file in new {
-        files.insert(file.path.clone(), Arc::new(file));
+        files.insert(file.path.to_string(), Arc::new(file));
     }
     files
 }

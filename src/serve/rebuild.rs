@@ -199,17 +199,17 @@ mod tests {
             .iter()
             .map(|path| {
                 let file = OutputFile {
-                    path: (*path).to_owned(),
+                    path: (*path).into(),
                     contents: Contents::Copy(root.join(path)),
                 };
-                (file.path.clone(), Arc::new(file))
+                (file.path.to_string(), Arc::new(file))
             })
             .collect();
         let page = OutputFile {
             path: "index.html".into(),
             contents: Contents::Text(String::new()),
         };
-        files.insert(page.path.clone(), Arc::new(page));
+        files.insert(page.path.to_string(), Arc::new(page));
         Snapshot {
             files,
             generation: 1,

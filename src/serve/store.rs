@@ -103,7 +103,7 @@ mod tests {
             path: "index.html".into(),
             contents: Contents::Text(text.into()),
         };
-        HashMap::from([(file.path.clone(), Arc::new(file))])
+        HashMap::from([(file.path.to_string(), Arc::new(file))])
     }
 
     #[test]

@@ -348,15 +348,27 @@ fn check_reports_errors_without_writing() {
 
 #[test]
 fn pages_in_the_folders_the_generator_uses() {
-    for (file, url) in [
-        ("content/checklist/_index.md", "checklist/"),
-        ("content/checklist/extra.md", "checklist/extra/"),
-        ("content/assets/logo.md", "assets/logo/"),
+    for (file, url, folder) in [
+        ("content/checklist/_index.md", "checklist/", "checklist/"),
+        (
+            "content/checklist/extra.md",
+            "checklist/extra/",
+            "checklist/",
+        ),
+        ("content/assets/logo.md", "assets/logo/", "assets/"),
+        ("content/search/_index.md", "search/", "search/"),
     ] {
         let site = TestSite::new().file(file, page("title = \"X\"", "Text.\n"));
         let stderr = fails(&site);
         assert!(stderr.contains(file), "{file}: {stderr}");
-        assert!(stderr.contains(&format!("`{url}`")), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("`{url}index.html`")),
+            "{file}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("the generator writes `{folder}` itself")),
+            "{file}: {stderr}"
+        );
         assert!(
             stderr.contains("another `slug` or file name"),
             "{file}: {stderr}"

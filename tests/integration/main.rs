@@ -7,6 +7,7 @@ mod build;
 mod checklist;
 mod errors;
 mod parallel;
+mod paths;
 mod scale;
 mod serve;
 mod serve_support;
