@@ -21,6 +21,7 @@ pub enum Swap {
     /// Two renames: the output to `retired`, then the staging folder to the
     /// output. Forced by tests, which have no file system without
     /// `RENAME_EXCHANGE` at hand.
+    #[cfg_attr(not(test), expect(dead_code, reason = "only tests force the fallback"))]
     Fallback,
 }
 

@@ -150,26 +150,32 @@ impl Claim {
         if fs::symlink_metadata(&folder).is_some_and(|m| !m.is_dir()) {
             return refuse(
                 format!(
-                    "refusing to write the site here: `{}` is a file, not a folder",
-                    folder.display()
+                    "refusing to write the site here: it is a file, not a folder{}",
+                    resolved(output, &folder)
                 ),
                 "pass `--output` with a folder; a file is never replaced, not even with `--force`",
             );
         }
-        fs::create_dir_all(parent)?;
         let mut claim = Self {
             name: name.to_string_lossy().into_owned(),
             parent: parent.to_path_buf(),
             _lock: None,
             folder: folder.clone(),
         };
-        claim._lock = lock(&claim.sibling("lock"), wait)?;
-        claim.repair()?;
-        if !force && !claim.is_replaceable()? {
+        // Asked before the lock too, so a refused build creates nothing;
+        // asked again under it, after any repair.
+        let mut replaceable = force || claim.is_replaceable()?;
+        if replaceable {
+            fs::create_dir_all(parent)?;
+            claim._lock = lock(&claim.sibling("lock"), wait)?;
+            claim.repair()?;
+            replaceable = force || claim.is_replaceable()?;
+        }
+        if !replaceable {
             return refuse(
                 format!(
-                    "refusing to replace `{}`: the folder is not empty and was not made by `offboard-site build` (it has no `{MARKER}` file)",
-                    folder.display()
+                    "refusing to replace this folder{}: it is not empty and was not made by `offboard-site build` (it has no `{MARKER}` file)",
+                    resolved(output, &folder)
                 ),
                 "pass `--output` with a new or empty folder, or add `--force` to delete everything in this one and put the site there",
             );
@@ -209,6 +215,17 @@ impl Claim {
         Ok(!fs::exists(&self.folder)
             || fs::exists(&self.folder.join(MARKER))
             || fs::is_empty_dir(&self.folder)?)
+    }
+}
+
+/// Names the real folder in a message when the output was given as
+/// another path to it (through a symlink, say).
+fn resolved(output: &Path, folder: &Path) -> String {
+    let given = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    if given == folder {
+        String::new()
+    } else {
+        format!(" (`{}`)", folder.display())
     }
 }
 
