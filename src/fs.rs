@@ -103,16 +103,9 @@ pub fn open_lock_file(path: &Path) -> Result<std::fs::File> {
         .with_context(|| format!("cannot open the lock file `{}`", path.display()))
 }
 
-/// Creates a new file with `contents`, flushed to disk when `durable`.
-pub fn write_new(path: &Path, contents: &[u8], durable: bool) -> Result<()> {
-    use std::io::Write;
-    let context = || format!("cannot write `{}`", path.display());
-    let mut file = std::fs::File::create(path).with_context(context)?;
-    file.write_all(contents).with_context(context)?;
-    if durable {
-        file.sync_all().with_context(context)?;
-    }
-    Ok(())
+/// Writes a whole file whose folder exists.
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
+    std::fs::write(path, contents).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// Flushes a file or folder that exists to disk (its data, and for a

@@ -128,7 +128,7 @@ impl StagingSink {
             staging,
             finished: false,
         };
-        fs::write_new(&sink.staging.join(MARKER), MARKER_TEXT.as_bytes(), false)?;
+        fs::write_new(&sink.staging.join(MARKER), MARKER_TEXT.as_bytes())?;
         Ok(sink)
     }
 
@@ -140,6 +140,11 @@ impl StagingSink {
     fn finish_with(mut self, swap: Swap) -> Result<()> {
         // From here on a failure leaves the staging folder for inspection.
         self.finished = true;
+        // Every file and folder on disk before the swap, so a power cut
+        // after it cannot leave empty files: one `syncfs` of the staging
+        // file system. On the 1,000-page corpus it cost 0-4% of the build;
+        // an `fsync` of each file and folder made the build 3-4 times
+        // slower (medians of 5, 2026-12-04).
         fs::sync_file_system(&self.staging)?;
         swap_in(
             &self.staging,
@@ -164,8 +169,8 @@ impl StagingSink {
                     )
                 })
             }
-            Contents::Text(text) => fs::write_new(&target, text.as_bytes(), false),
-            Contents::Embedded(bytes) => fs::write_new(&target, bytes, false),
+            Contents::Text(text) => fs::write_new(&target, text.as_bytes()),
+            Contents::Embedded(bytes) => fs::write_new(&target, bytes),
         }
     }
 }
