@@ -212,3 +212,45 @@ fn build_help_names_the_refused_folders_and_force() {
         assert!(text.contains(needle), "`{needle}` missing:\n{text}");
     }
 }
+
+/// The order of the system calls that make the output durable, seen by
+/// `strace` (skipped, saying so, where it is missing or not allowed): the
+/// staging file system is flushed before the rename that swaps it in, and
+/// the parent folder after.
+#[test]
+fn the_new_output_is_on_disk_before_it_is_swapped_in() {
+    let site = TestSite::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let trace = dir.path().join("trace");
+    let output = dir.path().join("public");
+    for _ in 0..2 {
+        let run = Command::new("strace")
+            .args(["-f", "-e", "trace=syncfs,fsync,rename,renameat,renameat2", "-o"])
+            .arg(&trace)
+            .args([BIN, "build", "--quiet", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(&output)
+            .output();
+        let Ok(run) = run.map_err(|error| eprintln!("skipped: no strace ({error})")) else {
+            return;
+        };
+        if !run.status.success() && !output.exists() {
+            eprintln!("skipped: strace cannot trace here");
+            return;
+        }
+        let calls = std::fs::read_to_string(&trace).expect("trace");
+        let calls: Vec<&str> = calls
+            .lines()
+            .filter_map(|line| line.split_whitespace().nth(1))
+            .filter_map(|call| call.split('(').next())
+            .filter(|call| !call.starts_with('+'))
+            .collect();
+        let swap = calls
+            .iter()
+            .position(|call| call.starts_with("rename"))
+            .expect("a rename");
+        assert!(calls[..swap].contains(&"syncfs"), "flushed before: {calls:?}");
+        assert!(calls[swap..].contains(&"fsync"), "parent flushed after: {calls:?}");
+    }
+}
