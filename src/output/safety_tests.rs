@@ -189,12 +189,16 @@ fn a_kill_inside_the_fallback_swap_is_repaired_by_the_next_build() {
     std::fs::rename(&output, &retired).expect("first rename");
     std::fs::create_dir(&staging).expect("staging");
     std::fs::write(staging.join("new.html"), "half").expect("write");
+    // Not a staging folder of `public`'s, though its name starts the same.
+    let other = dir.path().join(".public.offboard-new-1.offboard-new-2-3");
+    std::fs::create_dir(&other).expect("other");
     let claim = Claim::take(&output, false, LOCK_WAIT).expect("repaired");
     assert_eq!(
         names(&output),
         [MARKER, "old.html"],
         "the previous output is back"
     );
+    std::fs::remove_dir(&other).expect("left alone");
     assert_eq!(names(dir.path()), [".public.offboard-lock", "public"]);
     drop(claim);
     // Killed after the second rename: the parked folder is just removed.

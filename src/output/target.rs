@@ -26,7 +26,7 @@ pub const MARKER_TEXT: &str =
 
 /// How long a build waits for another build of the same output to finish
 /// before it gives up.
-pub const LOCK_WAIT: Duration = Duration::from_secs(600);
+pub const LOCK_WAIT: Duration = Duration::from_mins(10);
 
 /// Symlinks followed while resolving one path before giving up (Linux's
 /// own limit).
@@ -129,7 +129,7 @@ pub struct Claim {
     /// The folder's name, which names its staging folders and lock.
     pub name: String,
     /// The open lock file; `None` when the file system has no locks.
-    _lock: Option<std::fs::File>,
+    lock: Option<std::fs::File>,
 }
 
 impl Claim {
@@ -159,7 +159,7 @@ impl Claim {
         let mut claim = Self {
             name: name.to_string_lossy().into_owned(),
             parent: parent.to_path_buf(),
-            _lock: None,
+            lock: None,
             folder: folder.clone(),
         };
         // Asked before the lock too, so a refused build creates nothing;
@@ -167,7 +167,7 @@ impl Claim {
         let mut replaceable = force || claim.is_replaceable()?;
         if replaceable {
             fs::create_dir_all(parent)?;
-            claim._lock = lock(&claim.sibling("lock"), wait)?;
+            claim.lock = lock(&claim.sibling("lock"), wait)?;
             claim.repair()?;
             replaceable = force || claim.is_replaceable()?;
         }
@@ -198,12 +198,24 @@ impl Claim {
     /// that were killed. Runs under the lock, so none of them is live.
     fn repair(&self) -> Result<()> {
         super::swap::recover(&self.folder, &self.retired())?;
-        if self._lock.is_none() {
+        if self.lock.is_none() {
             return Ok(());
         }
         let prefix = format!(".{}.offboard-new-", self.name);
         for entry in fs::list_dir(&self.parent)? {
-            if entry.to_string_lossy().starts_with(&prefix) {
+            // `<pid>-<n>`, so another output's staging folder, whose name
+            // only starts the same way, is never taken for one of ours.
+            let is_ours = entry
+                .to_str()
+                .and_then(|e| e.strip_prefix(&prefix))
+                .is_some_and(|rest| {
+                    rest.split_once('-').is_some_and(|(pid, n)| {
+                        [pid, n].iter().all(|part| {
+                            !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
+                        })
+                    })
+                });
+            if is_ours {
                 fs::remove_dir_all(&self.parent.join(entry))?;
             }
         }

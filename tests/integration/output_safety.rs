@@ -225,7 +225,12 @@ fn the_new_output_is_on_disk_before_it_is_swapped_in() {
     let output = dir.path().join("public");
     for _ in 0..2 {
         let run = Command::new("strace")
-            .args(["-f", "-e", "trace=syncfs,fsync,rename,renameat,renameat2", "-o"])
+            .args([
+                "-f",
+                "-e",
+                "trace=syncfs,fsync,rename,renameat,renameat2",
+                "-o",
+            ])
             .arg(&trace)
             .args([BIN, "build", "--quiet", "--root"])
             .arg(site.root())
@@ -250,7 +255,13 @@ fn the_new_output_is_on_disk_before_it_is_swapped_in() {
             .iter()
             .position(|call| call.starts_with("rename"))
             .expect("a rename");
-        assert!(calls[..swap].contains(&"syncfs"), "flushed before: {calls:?}");
-        assert!(calls[swap..].contains(&"fsync"), "parent flushed after: {calls:?}");
+        assert!(
+            calls[..swap].contains(&"syncfs"),
+            "flushed before: {calls:?}"
+        );
+        assert!(
+            calls[swap..].contains(&"fsync"),
+            "parent flushed after: {calls:?}"
+        );
     }
 }
