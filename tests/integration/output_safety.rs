@@ -265,3 +265,28 @@ fn the_new_output_is_on_disk_before_it_is_swapped_in() {
         );
     }
 }
+
+/// A build that finds the output locked says so, waits, and finishes once
+/// the lock is free.
+#[test]
+fn a_build_waits_for_the_lock_saying_so() {
+    use std::io::BufRead;
+    let site = TestSite::new();
+    let lock_path = site.root().join(".public.offboard-lock");
+    let lock = std::fs::File::create(&lock_path).expect("lock file");
+    rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive).expect("locked");
+    let mut build = Command::new(BIN)
+        .args(["build", "--quiet", "--root"])
+        .arg(site.root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(build.stderr.take().expect("piped"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("read");
+    assert!(line.contains("waiting for another build"), "{line}");
+    assert!(!site.public().exists(), "nothing written while it waits");
+    drop(lock);
+    assert!(build.wait().expect("wait").success());
+    assert!(site.public().join("index.html").exists());
+}
