@@ -29,7 +29,14 @@ pub enum Command {
     /// Render the site into the output folder (default `public/`).
     ///
     /// The output is replaced only when the whole build succeeds: a failed
-    /// build leaves the previous output as it was.
+    /// or killed build leaves the previous output as it was. A build only
+    /// replaces a folder it made (it leaves a `.offboard-site-output` file
+    /// there); an existing non-empty folder without that file is refused
+    /// unless `--force` is given. Never replaced, even with `--force`: a
+    /// file, `/`, the site root or a folder above it, and anything inside
+    /// `content/`, `themes/` or `static/` (compared after following
+    /// symlinks). A symlinked output keeps its link; the folder it points to
+    /// is replaced. Two builds of one output run one after the other.
     Build(BuildArgs),
     /// Validate content, step metadata, links and templates without writing
     /// anything; exits non-zero on any error.
@@ -59,10 +66,16 @@ pub struct BuildArgs {
     #[command(flatten)]
     /// Where the site is.
     pub site: SiteArgs,
-    /// Where to write the site (default: `public/` under the root). Must not
-    /// be the root itself, a parent of it, `content/` or `/`.
+    /// Where to write the site (default: `public/` under the root). Refused:
+    /// a file, `/`, the site root or a folder above it, anything inside
+    /// `content/`, `themes/` or `static/` (after following symlinks), and,
+    /// without `--force`, a non-empty folder no build made.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Replace the output folder even though no build made it: everything
+    /// in it is deleted. The folders refused above stay refused.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing on success.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -131,7 +144,10 @@ pub fn run(cli: &Cli) -> Result<()> {
 
 fn run_build(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let options = BuildOptions::new(&args.site.root, args.output.as_deref());
+    let options = BuildOptions {
+        force: args.force,
+        ..BuildOptions::new(&args.site.root, args.output.as_deref())
+    };
     let summary = build_site(&options)?;
     if !args.quiet {
         eprintln!(

@@ -73,3 +73,58 @@ pub fn list_dir(path: &Path) -> Result<Vec<std::ffi::OsString>> {
 pub fn canonicalize(path: &Path) -> Result<std::path::PathBuf> {
     std::fs::canonicalize(path).with_context(|| format!("cannot find `{}`", path.display()))
 }
+
+/// What a path is, not following a final symlink; `None` when nothing is
+/// there.
+pub fn symlink_metadata(path: &Path) -> Option<std::fs::Metadata> {
+    std::fs::symlink_metadata(path).ok()
+}
+
+/// Where a symlink points.
+pub fn read_link(path: &Path) -> Result<std::path::PathBuf> {
+    std::fs::read_link(path).with_context(|| format!("cannot read the link `{}`", path.display()))
+}
+
+/// Whether a folder has anything in it.
+pub fn is_empty_dir(path: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list folder `{}`", path.display()))?;
+    Ok(entries.next().is_none())
+}
+
+/// Opens (creating it when missing) a file to hold an advisory lock on.
+pub fn open_lock_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("cannot open the lock file `{}`", path.display()))
+}
+
+/// Writes a whole file whose folder exists.
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
+    std::fs::write(path, contents).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Flushes a file or folder that exists to disk (its data, and for a
+/// folder its entries).
+pub fn sync_path(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("cannot flush `{}` to disk", path.display()))
+}
+
+/// Flushes everything written to the file system that holds `path`: one
+/// `syncfs` call.
+pub fn sync_file_system(path: &Path) -> Result<()> {
+    let context = || {
+        format!(
+            "cannot flush the file system of `{}` to disk",
+            path.display()
+        )
+    };
+    let folder = std::fs::File::open(path).with_context(context)?;
+    rustix::fs::syncfs(&folder).with_context(context)
+}

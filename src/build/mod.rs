@@ -44,6 +44,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Keep draft pages.
     pub include_drafts: bool,
+    /// Replace an existing output folder even when a build did not make it.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -53,6 +55,7 @@ impl BuildOptions {
             root: root.to_path_buf(),
             output: output.map_or_else(|| root.join("public"), Path::to_path_buf),
             include_drafts: false,
+            force: false,
         }
     }
 }
@@ -85,10 +88,13 @@ pub struct SiteOutput {
 
 /// Builds the site and writes it to `options.output`.
 pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
+    // Nothing is touched, not even the output's parent, until both the
+    // site and the output folder are known to be good.
+    check_site_exists(&options.root).map_err(Diagnostics::from)?;
     check_output_dir(&options.root, &options.output).map_err(Diagnostics::from)?;
     // Pages go to disk as they are rendered, so the site is never held in
     // memory at once; the staging folder is swapped in only at the end.
-    let sink = StagingSink::create(&options.output)?;
+    let sink = StagingSink::create(&options.output, options.force)?;
     let parts = render_site_into(
         &options.root,
         options.include_drafts,
@@ -104,6 +110,17 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
     };
     drop_in_background(parts);
     Ok(summary)
+}
+
+/// Refuses a root that holds no `site.toml`, naming the folder.
+fn check_site_exists(root: &Path) -> Result<(), Diagnostic> {
+    if fs::symlink_metadata(&root.join("site.toml")).is_some() {
+        return Ok(());
+    }
+    Err(
+        Diagnostic::new(root, "this folder is not a site: it has no `site.toml`")
+            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"),
+    )
 }
 
 /// Frees a built site on another thread: a long-lived caller gets it freed

@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod checklist;
 mod errors;
+mod output_safety;
 mod parallel;
 mod paths;
 mod scale;
