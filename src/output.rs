@@ -60,9 +60,9 @@ impl OutputFile {
 
 /// Takes the finished files of a build, from several threads at once.
 ///
-/// Files put at the same time must have distinct paths; of two files with
-/// one path, the one put later wins (site `static/` files replace generated
-/// ones this way).
+/// Files of one build have distinct paths: a build refuses two sources of
+/// one output path before it renders anything (`build::claims`). Of two
+/// files put with one path, the one put later wins.
 pub trait OutputSink: Sync {
     /// Takes one finished file.
     fn put(&self, file: OutputFile) -> Result<()>;
