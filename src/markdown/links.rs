@@ -14,6 +14,7 @@ use super::escape::{escape_href, escape_html};
 use super::positions::LineIndex;
 use super::splice::html;
 use super::{Ev, Labels, LinkRef, LinkResolver};
+use crate::urls::encode_fragment;
 
 /// What the links adapter needs to know.
 pub(super) struct LinkContext<'c> {
@@ -199,7 +200,9 @@ impl Rewriter<'_> {
             Destination::Untouched => dest_url,
             Destination::Fragment => {
                 self.record(&dest_url, false, offset);
-                dest_url
+                // The anchor is an id as written: `%` and `#` in it are
+                // literal, so they are encoded.
+                CowStr::from(format!("#{}", encode_fragment(&dest_url[1..])))
             }
             Destination::Relative => {
                 self.record(&dest_url, false, offset);

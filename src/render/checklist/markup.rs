@@ -10,6 +10,7 @@
 
 use crate::i18n::Language;
 use crate::steps::Step;
+use crate::urls::encode_fragment;
 
 /// The interface words of a step's markup, looked up once per page.
 pub(super) struct Words {
@@ -107,7 +108,7 @@ fn write_step(
     out.push_str("</label><a class=\"step-goto\" href=\"");
     esc(out, href);
     out.push('#');
-    esc(out, &step.id);
+    esc(out, &encode_fragment(&step.id));
     out.push_str("\" aria-labelledby=\"");
     esc(out, heading_id);
     out.push_str(" check--");
