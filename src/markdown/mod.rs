@@ -301,6 +301,19 @@ fn assign_ids(
             hint: "give one of them another `{#id}`".to_owned(),
             position: lines.position(duplicate.offset),
         }));
+    out.errors
+        .extend(assignment.invalid.iter().map(|invalid| MarkdownError {
+            message: format!(
+                "the id `{}` {}",
+                invalid.id,
+                ids::id_problem(&invalid.id).unwrap_or("is not valid")
+            ),
+            hint: format!(
+                "an id is one word that links can name as `#id`: no spaces, none of `{}`, e.g. `{{#unbind-phone}}`",
+                ids::NOT_IN_IDS
+            ),
+            position: lines.position(invalid.offset),
+        }));
     let mut heading_ids = vec![String::new(); headings.len()];
     let mut step_ids = vec![String::new(); tasks.len()];
     for ((_, kind, n), id) in order.into_iter().zip(assignment.ids) {

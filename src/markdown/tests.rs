@@ -314,3 +314,25 @@ fn hostile_input_does_not_panic() {
         let _ = render_md(source);
     }
 }
+
+#[test]
+fn explicit_ids_that_are_not_valid_are_errors_where_written() {
+    let rendered = render_at("## 开始 {#a%b}\n\n- [ ] 解绑手机号 {#unbind phone}\n", 3);
+    let errors: Vec<_> = rendered
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.position.line, e.position.column))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "the id `a%b` holds a character links cannot name it by",
+                3,
+                7
+            ),
+            ("the id `unbind phone` holds a space", 5, 13),
+        ]
+    );
+    assert!(rendered.errors[1].hint.contains("no spaces"));
+}
