@@ -13,7 +13,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use super::escape::{escape_href, escape_html};
 use super::positions::LineIndex;
 use super::splice::html;
-use super::{Ev, Labels, LinkRef, LinkResolver};
+use super::unsafe_urls::{dangerous_scheme, warning};
+use super::{Ev, Labels, LinkRef, LinkResolver, MarkdownError};
 use crate::urls::encode_fragment;
 
 /// What the links adapter needs to know.
@@ -28,6 +29,8 @@ pub(super) struct LinkContext<'c> {
 pub(super) struct Found {
     pub links: Vec<LinkRef>,
     pub anchors: Vec<String>,
+    /// Links and images dropped for their URL (see [`super::unsafe_urls`]).
+    pub warnings: Vec<MarkdownError>,
 }
 
 /// The kinds of destination, each written differently.
@@ -79,6 +82,8 @@ enum Closing {
     Keep,
     External,
     Span,
+    /// The link was dropped; its text stays.
+    Dropped,
 }
 
 /// Rewrites link and image events; returns the new stream and what it found.
@@ -112,6 +117,7 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
             Event::End(TagEnd::Link) => match closing.pop() {
                 Some(Closing::External) => html(external_close(cx.labels)),
                 Some(Closing::Span) => html("</span>".to_owned()),
+                Some(Closing::Dropped) => html(String::new()),
                 Some(Closing::Keep) | None => Event::End(TagEnd::Link),
             },
             Event::Start(Tag::Image {
@@ -121,8 +127,10 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
                     events: &mut events,
                     read: &mut read,
                 });
-                let src = rewriter.image_src(&dest_url, range.start);
-                html(image(&src, &alt, &title))
+                html(match rewriter.image_src(&dest_url, range.start) {
+                    Some(src) => image(&src, &alt, &title),
+                    None => escape_html(&alt),
+                })
             }
             other => other,
         };
@@ -182,6 +190,10 @@ impl Rewriter<'_> {
         else {
             return (Event::Start(tag), Closing::Keep);
         };
+        if let Some(scheme) = dangerous_scheme(&dest_url, false) {
+            self.warn(scheme, false, offset);
+            return (html(String::new()), Closing::Dropped);
+        }
         if link_type == LinkType::Email {
             let href = format!("mailto:{dest_url}");
             return (html(external_open(&href, &title)), Closing::External);
@@ -221,16 +233,32 @@ impl Rewriter<'_> {
         (Event::Start(tag), Closing::Keep)
     }
 
-    /// The `src` to write for an image: relative ones resolved and recorded.
-    fn image_src(&mut self, dest_url: &str, offset: usize) -> String {
+    /// The `src` to write for an image: relative ones resolved and
+    /// recorded; `None` for a URL that is dropped.
+    fn image_src(&mut self, dest_url: &str, offset: usize) -> Option<String> {
+        if let Some(scheme) = dangerous_scheme(dest_url, true) {
+            self.warn(scheme, true, offset);
+            return None;
+        }
         if classify(dest_url) != Destination::Relative {
-            return dest_url.to_owned();
+            return Some(dest_url.to_owned());
         }
         self.record(dest_url, true, offset);
-        self.cx
-            .resolver
-            .resolve(dest_url)
-            .unwrap_or_else(|| dest_url.to_owned())
+        Some(
+            self.cx
+                .resolver
+                .resolve(dest_url)
+                .unwrap_or_else(|| dest_url.to_owned()),
+        )
+    }
+
+    fn warn(&mut self, scheme: &str, is_image: bool, offset: usize) {
+        let (message, hint) = warning(scheme, is_image);
+        self.found.warnings.push(MarkdownError {
+            message,
+            hint,
+            position: self.cx.lines.position(offset),
+        });
     }
 
     fn record(&mut self, destination: &str, is_image: bool, offset: usize) {

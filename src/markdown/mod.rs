@@ -29,6 +29,7 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 mod text;
+mod unsafe_urls;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -181,6 +182,9 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Problems found while rendering.
     pub errors: Vec<MarkdownError>,
+    /// Things the renderer changed that the author should know of (links
+    /// dropped for their URL).
+    pub warnings: Vec<MarkdownError>,
     /// Text for the search index.
     pub text_blocks: Vec<TextBlock>,
 }
@@ -206,6 +210,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let (mut events, found) = links::apply(events, &cx);
     out.links = found.links;
     out.anchors = found.anchors;
+    out.warnings = found.warnings;
     out.anchors.extend(anchors::collect(&events));
 
     // Analysis (indices stay put; markers and `{#id}`s are stripped in place).
@@ -244,6 +249,7 @@ fn shrink_lists(out: &mut Rendered) {
     out.anchors.shrink_to_fit();
     out.links.shrink_to_fit();
     out.errors.shrink_to_fit();
+    out.warnings.shrink_to_fit();
     out.text_blocks.shrink_to_fit();
 }
 
