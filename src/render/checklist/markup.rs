@@ -74,8 +74,10 @@ fn write_step(
 ) {
     let step = view.step;
     // The step's id on the overview is `page key--step id`.
+    // The page key is a file's path: encoded, so its spaces leave the id
+    // valid (ids may hold no whitespace).
     let sid = |out: &mut String| {
-        esc(out, page_key);
+        esc(out, &encode_fragment(page_key));
         out.push_str("--");
         esc(out, &step.id);
     };
