@@ -10,3 +10,4 @@ mod parallel;
 mod scale;
 mod serve;
 mod serve_support;
+mod urls;
