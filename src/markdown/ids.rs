@@ -64,12 +64,12 @@ pub(super) struct Assignment {
 /// Characters an id may not hold besides whitespace: a link names an id
 /// by `#id`, and these would end the fragment, start an escape or not be
 /// allowed in a URL at all.
-pub(super) const NOT_IN_IDS: &str = "\"#%<>[\\]^`{|}";
+pub(crate) const NOT_IN_IDS: &str = "\"#%<>[\\]^`{|}";
 
 /// Why an explicit id is not valid, or `None` if it is. HTML wants ids
 /// non-empty and without ASCII whitespace; links want them writable as a
 /// fragment, so [`NOT_IN_IDS`] and control characters are refused too.
-pub(super) fn id_problem(id: &str) -> Option<&'static str> {
+pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
         Some("is empty")
     } else if id.contains(|c: char| c.is_whitespace()) {

@@ -31,6 +31,8 @@ pub(super) struct Found {
     pub anchors: Vec<String>,
     /// Links and images dropped for their URL (see [`super::unsafe_urls`]).
     pub warnings: Vec<MarkdownError>,
+    /// `[](id:Name)` anchors whose name is not a valid id.
+    pub errors: Vec<MarkdownError>,
 }
 
 /// The kinds of destination, each written differently.
@@ -200,6 +202,7 @@ impl Rewriter<'_> {
         }
         let dest_url = match classify(&dest_url) {
             Destination::Anchor(name) => {
+                self.check_anchor(name, offset);
                 self.found.anchors.push(name.to_owned());
                 return (
                     html(format!("<span id=\"{}\">", escape_html(name))),
@@ -250,6 +253,20 @@ impl Rewriter<'_> {
                 .resolve(dest_url)
                 .unwrap_or_else(|| dest_url.to_owned()),
         )
+    }
+
+    /// An anchor's name becomes an element id: it must be a valid one.
+    fn check_anchor(&mut self, name: &str, offset: usize) {
+        if let Some(problem) = super::ids::id_problem(name) {
+            self.found.errors.push(MarkdownError {
+                message: format!("the anchor id `{name}` {problem}"),
+                hint: format!(
+                    "an id is one word that links can name as `#id`: no spaces, none of `{}`",
+                    super::ids::NOT_IN_IDS
+                ),
+                position: self.cx.lines.position(offset),
+            });
+        }
     }
 
     fn warn(&mut self, scheme: &str, is_image: bool, offset: usize) {

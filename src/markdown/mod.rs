@@ -19,6 +19,7 @@ mod escape;
 pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
 mod ids;
+pub(crate) use ids::{NOT_IN_IDS, id_problem};
 mod links;
 mod positions;
 mod splice;
@@ -211,6 +212,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     out.links = found.links;
     out.anchors = found.anchors;
     out.warnings = found.warnings;
+    out.errors = found.errors;
     out.anchors.extend(anchors::collect(&events));
 
     // Analysis (indices stay put; markers and `{#id}`s are stripped in place).

@@ -371,3 +371,14 @@ fn script_and_data_links_are_dropped_with_a_warning_and_their_text_kept() {
     );
     assert!(rendered.errors.is_empty());
 }
+
+#[test]
+fn anchor_links_with_an_invalid_id_are_errors() {
+    let rendered = render_at("x [](<id:a b>) [](id:ok)\n", 2);
+    let errors: Vec<_> = rendered
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.position.line, e.position.column))
+        .collect();
+    assert_eq!(errors, [("the anchor id `a b` holds a space", 2, 3)]);
+}
