@@ -162,8 +162,8 @@ fn check_ids(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic
         Diagnostic::new("", format!("the {what} id `{}` {problem}", item.id))
             .at(line, column)
             .hint(format!(
-                "an id is one word: no spaces, none of `{}`, e.g. `id = \"before\"`",
-                crate::markdown::NOT_IN_IDS
+                "{}; e.g. `id = \"before\"`",
+                crate::markdown::id_rule()
             ))
             .with_source(text),
     )

@@ -64,21 +64,36 @@ pub(super) struct Assignment {
 /// Characters an id may not hold besides whitespace: a link names an id
 /// by `#id`, and these would end the fragment, start an escape or not be
 /// allowed in a URL at all.
-pub(crate) const NOT_IN_IDS: &str = "\"#%<>[\\]^`{|}";
+const NOT_IN_IDS: &str = "\"#%<>[\\]^`{|}";
+
+/// The rule of ids, for hints: the characters listed one by one, since a
+/// backtick is one of them.
+pub(crate) fn id_rule() -> String {
+    let listed: Vec<String> = NOT_IN_IDS.chars().map(String::from).collect();
+    format!(
+        "an id is one word that links can name as `#id`: no spaces and none of {}",
+        listed.join(" ")
+    )
+}
 
 /// Why an explicit id is not valid, or `None` if it is. HTML wants ids
 /// non-empty and without ASCII whitespace; links want them writable as a
 /// fragment, so [`NOT_IN_IDS`] and control characters are refused too.
-pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
+pub(crate) fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() {
-        Some("is empty")
-    } else if id.contains(|c: char| c.is_whitespace()) {
-        Some("holds a space")
-    } else if id.contains(|c: char| c.is_control() || NOT_IN_IDS.contains(c)) {
-        Some("holds a character links cannot name it by")
-    } else {
-        None
+        return Some("is empty".to_owned());
     }
+    if id.contains(char::is_whitespace) {
+        return Some("holds a space".to_owned());
+    }
+    let bad = id
+        .chars()
+        .find(|&c| c.is_control() || NOT_IN_IDS.contains(c))?;
+    Some(if bad.is_control() {
+        format!("holds the control character U+{:04X}", u32::from(bad))
+    } else {
+        format!("holds `{bad}`, which a link to it cannot hold as written")
+    })
 }
 
 /// Turns text into an id: lower-case; letters and digits of any script are

@@ -260,10 +260,7 @@ impl Rewriter<'_> {
         if let Some(problem) = super::ids::id_problem(name) {
             self.found.errors.push(MarkdownError {
                 message: format!("the anchor id `{name}` {problem}"),
-                hint: format!(
-                    "an id is one word that links can name as `#id`: no spaces, none of `{}`",
-                    super::ids::NOT_IN_IDS
-                ),
+                hint: super::ids::id_rule(),
                 position: self.cx.lines.position(offset),
             });
         }

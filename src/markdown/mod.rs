@@ -19,7 +19,7 @@ mod escape;
 pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
 mod ids;
-pub(crate) use ids::{NOT_IN_IDS, id_problem};
+pub(crate) use ids::{id_problem, id_rule};
 mod links;
 mod positions;
 mod splice;
@@ -314,12 +314,9 @@ fn assign_ids(
             message: format!(
                 "the id `{}` {}",
                 invalid.id,
-                ids::id_problem(&invalid.id).unwrap_or("is not valid")
+                ids::id_problem(&invalid.id).unwrap_or_default()
             ),
-            hint: format!(
-                "an id is one word that links can name as `#id`: no spaces, none of `{}`, e.g. `{{#unbind-phone}}`",
-                ids::NOT_IN_IDS
-            ),
+            hint: format!("{}; e.g. `{{#unbind-phone}}`", ids::id_rule()),
             position: lines.position(invalid.offset),
         }));
     let mut heading_ids = vec![String::new(); headings.len()];

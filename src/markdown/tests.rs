@@ -327,14 +327,18 @@ fn explicit_ids_that_are_not_valid_are_errors_where_written() {
         errors,
         [
             (
-                "the id `a%b` holds a character links cannot name it by",
+                "the id `a%b` holds `%`, which a link to it cannot hold as written",
                 3,
                 7
             ),
             ("the id `unbind phone` holds a space", 5, 13),
         ]
     );
-    assert!(rendered.errors[1].hint.contains("no spaces"));
+    assert_eq!(
+        rendered.errors[1].hint,
+        "an id is one word that links can name as `#id`: no spaces and none of \" # % < > [ \\ ] ^ ` { | }; \
+         e.g. `{#unbind-phone}`"
+    );
 }
 
 #[test]

@@ -267,3 +267,36 @@ fn every_link_of_a_site_with_hostile_file_names_leads_to_a_file() {
         assert!(reply.body.starts_with(start), "{request} is not `{target}`");
     }
 }
+
+#[test]
+fn ids_that_are_not_valid_are_errors_at_their_line() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n\n## 开始 {#a%b}\n\n- [ ] 解绑手机号 {#unbind phone}\n\nx [](<id:x y>)\n",
+    );
+    let stderr = site.run(&["check"]).failure();
+    assert!(stderr.contains("content/a.md:7:13"), "{stderr}");
+    let stderr = site.build().failure();
+    assert!(!site.public().exists(), "a failed build writes nothing");
+    insta::assert_snapshot!(stderr.replace(&site.root().display().to_string(), "[ROOT]"));
+}
+
+#[test]
+fn script_links_are_dropped_with_a_warning_at_their_line() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n\nSee [this](  JavaScript:alert(1)) and ![x](data:image/gif;base64,R0lGOD).\n",
+    );
+    let stderr = site.run(&["build"]).success().stderr();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| !line.starts_with("built "))
+        .collect();
+    let warnings = warnings.join("\n");
+    insta::assert_snapshot!(warnings);
+    let html = site.read("a/index.html");
+    assert!(
+        html.contains("<p>See this and <img src=\"data:image/gif;base64,R0lGOD\""),
+        "{html}"
+    );
+}
