@@ -209,6 +209,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
         lines: &lines,
     };
     let (mut events, found) = links::apply(events, &cx);
+    anchors::encode_footnote_labels(&mut events);
     out.links = found.links;
     out.anchors = found.anchors;
     out.warnings = found.warnings;

@@ -152,11 +152,13 @@ fn check(link: &Link, files: &BTreeSet<String>, public: &Path) -> Option<(String
         "{link:?} leads nowhere: `{target}`"
     );
     if !fragment.is_empty() {
-        let id = percent_decode_str(fragment).decode_utf8().expect("UTF-8");
+        // As browsers look: the fragment as written, then decoded.
+        let decoded = percent_decode_str(fragment).decode_utf8().expect("UTF-8");
         let html = std::fs::read_to_string(public.join(&target)).expect("read target");
+        let has = |id: &str| html.contains(&format!(" id=\"{id}\""));
         assert!(
-            html.contains(&format!(" id=\"{id}\"")),
-            "{link:?}: `{target}` has no id `{id}`"
+            has(fragment) || has(&decoded),
+            "{link:?}: `{target}` has no id `{fragment}` nor `{decoded}`"
         );
     }
     Some((target, browser_request(&encoded)))
