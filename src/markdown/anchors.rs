@@ -18,9 +18,10 @@ use crate::urls::encode_fragment;
 /// find their definition (and keep their numbers); plain labels are kept.
 pub(super) fn encode_footnote_labels(events: &mut [Ev<'_>]) {
     for (event, _) in events {
-        let label = match event {
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => label,
-            _ => continue,
+        let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+            event
+        else {
+            continue;
         };
         let encoded = encode_fragment(label);
         if encoded != label.as_ref() {
