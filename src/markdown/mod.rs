@@ -18,6 +18,7 @@ mod autolinks;
 mod escape;
 pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
+mod id_rules;
 mod ids;
 pub(crate) use ids::{id_problem, id_rule};
 mod links;
