@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of offboard-site: formatting and lints, the Rust unit and
 # integration tests, and the browser tests in Debian's Chromium. Installs what
-# it needs on a fresh machine (chromium via apt, npm packages via npm ci).
+# it needs on a fresh machine (chromium and Java via apt, npm packages via npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +16,17 @@ cargo test --quiet 2>&1 | tee /tmp/offboard-cargo-test.log
 
 if [ -d tests/browser ]; then
   echo "== browser tests"
-  if ! command -v chromium >/dev/null 2>&1; then
+  # Chromium for the browser tests; Java for the Nu Html Checker (vnu-jar),
+  # installed before `npm ci` so that vnu-jar's postinstall finds it and
+  # downloads no Java of its own.
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+  if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     else
-      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     fi
   fi
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)

@@ -112,6 +112,8 @@ pub fn parse_config(text: &str) -> Result<Config, Diagnostic> {
 fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
     check_unique(&raw.roles, "role", text)?;
     check_unique(&raw.phases, "phase", text)?;
+    check_ids(&raw.roles, "role", text)?;
+    check_ids(&raw.phases, "phase", text)?;
     let base_url = raw.base_url.map(|url| {
         if url.ends_with('/') {
             url
@@ -148,6 +150,29 @@ fn check_unique(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnos
         }
     }
     Ok(())
+}
+
+/// Role and phase ids become parts of element ids and `#phase-ID` links,
+/// so they follow the rules of ids ([`crate::markdown::id_problem`]).
+fn check_ids(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic> {
+    let Some((item, problem)) = list
+        .iter()
+        .find_map(|item| crate::markdown::id_problem(&item.id).map(|problem| (item, problem)))
+    else {
+        return Ok(());
+    };
+    let needle = format!("\"{}\"", item.id);
+    let offset = text.find(&needle).unwrap_or(0);
+    let (line, column) = line_column(text, offset);
+    Err(
+        Diagnostic::new("", format!("the {what} id `{}` {problem}", item.id))
+            .at(line, column)
+            .hint(format!(
+                "{}; e.g. `id = \"before\"`",
+                crate::markdown::id_rule()
+            ))
+            .with_source(text),
+    )
 }
 
 /// A TOML parse or shape error as a diagnostic (path left empty).
@@ -187,6 +212,22 @@ mod tests {
         assert_eq!(config.role_label("employee"), Some("离职员工"));
         assert_eq!(config.phase_index("before"), Some(0));
         assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn phase_and_role_ids_must_be_valid_ids() {
+        let error =
+            parse_config("title = \"T\"\n[[phases]]\nid = \"before leaving\"\nlabel = \"B\"\n")
+                .expect_err("a space");
+        let shown = error.to_string();
+        assert!(
+            shown.contains("the phase id `before leaving` holds a space"),
+            "{shown}"
+        );
+        assert!(shown.contains(":3:"), "{shown}");
+        let error = parse_config("title = \"T\"\n[[roles]]\nid = \"a#b\"\nlabel = \"A\"\n")
+            .expect_err("a #");
+        assert!(error.to_string().contains("the role id `a#b`"), "{error}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{LinkRef, LinkResolver, Rendered};
-use crate::urls::{file_href, join_normalized, split_fragment};
+use crate::urls::{encode_fragment, file_href, join_normalized, split_fragment};
 
 /// Lookup tables from content paths to pages and assets.
 #[derive(Debug, Default)]
@@ -135,7 +135,7 @@ impl LinkResolver for PageLinks<'_> {
         };
         if let Some(anchor) = anchor {
             href.push('#');
-            href.push_str(anchor);
+            href.push_str(&encode_fragment(anchor));
         }
         Some(href)
     }

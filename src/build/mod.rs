@@ -254,6 +254,10 @@ fn render_site_into(
     set_template_globals(&mut templates, &site);
     let index = SiteIndex::new(&site);
     let rendered = render_markdown(&mut site, &index, keep);
+    for (page, output) in rendered.iter().enumerate() {
+        let warnings = at_positions(&site.pages[page], &output.warnings);
+        site.warnings.extend(warnings);
+    }
     timings::phase("markdown rendered");
     let steps = check_content(&site, &index, &rendered)?;
     timings::phase("links and steps checked");
@@ -341,9 +345,12 @@ fn render_markdown(site: &mut Site, index: &SiteIndex, keep: Keep) -> Vec<Render
 
 /// The problems found while rendering one page's Markdown, as diagnostics.
 pub(crate) fn markdown_problems(data: &Page, output: &Rendered) -> Vec<Diagnostic> {
-    output
-        .errors
-        .iter()
+    at_positions(data, &output.errors)
+}
+
+/// Markdown errors or warnings of one page, as diagnostics at their place.
+fn at_positions(data: &Page, list: &[markdown::MarkdownError]) -> Vec<Diagnostic> {
+    list.iter()
         .map(|error| {
             data.error_at(
                 error.position.line,

@@ -6,9 +6,29 @@
 //! does every footnote definition (pulldown-cmark's writer uses the footnote
 //! label as the definition's id, and `#label` as the reference's target).
 
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::{CowStr, Event, Tag};
 
 use super::Ev;
+use crate::urls::encode_fragment;
+
+/// Makes footnote labels valid ids: pulldown-cmark's writer uses a label
+/// as the definition's `id` and in the reference's `href="#label"`, so
+/// `[^my note]` gave `id="my note"`. A label that needs it is encoded like
+/// a fragment (`my%20note`), the same at every use, so references still
+/// find their definition (and keep their numbers); plain labels are kept.
+pub(super) fn encode_footnote_labels(events: &mut [Ev<'_>]) {
+    for (event, _) in events {
+        let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+            event
+        else {
+            continue;
+        };
+        let encoded = encode_fragment(label);
+        if encoded != label.as_ref() {
+            *label = CowStr::from(encoded);
+        }
+    }
+}
 
 /// Ids defined by raw HTML and footnote definitions, in document order.
 pub(super) fn collect(events: &[Ev<'_>]) -> Vec<String> {
@@ -87,5 +107,20 @@ mod tests {
             .into_offset_iter()
             .collect();
         assert_eq!(collect(&events), ["step6", "block", "n"]);
+    }
+
+    #[test]
+    fn footnote_labels_become_valid_ids() {
+        let source = "a[^my note] b[^100%] c[^n]\n\n[^my note]: x\n[^100%]: y\n[^n]: z\n";
+        let mut events: Vec<_> = Parser::new_ext(source, Options::ENABLE_FOOTNOTES)
+            .into_offset_iter()
+            .collect();
+        encode_footnote_labels(&mut events);
+        assert_eq!(collect(&events), ["my%20note", "100%25", "n"]);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+        assert!(html.contains("<a href=\"#my%20note\">1</a>"), "{html}");
+        assert!(html.contains("id=\"my%20note\""), "{html}");
+        assert!(html.contains("<a href=\"#100%25\">2</a>"), "{html}");
     }
 }

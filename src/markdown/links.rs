@@ -13,7 +13,9 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use super::escape::{escape_href, escape_html};
 use super::positions::LineIndex;
 use super::splice::html;
-use super::{Ev, Labels, LinkRef, LinkResolver};
+use super::unsafe_urls::{dangerous_scheme, warning};
+use super::{Ev, Labels, LinkRef, LinkResolver, MarkdownError};
+use crate::urls::encode_fragment;
 
 /// What the links adapter needs to know.
 pub(super) struct LinkContext<'c> {
@@ -27,6 +29,10 @@ pub(super) struct LinkContext<'c> {
 pub(super) struct Found {
     pub links: Vec<LinkRef>,
     pub anchors: Vec<String>,
+    /// Links and images dropped for their URL (see [`super::unsafe_urls`]).
+    pub warnings: Vec<MarkdownError>,
+    /// `[](id:Name)` anchors whose name is not a valid id.
+    pub errors: Vec<MarkdownError>,
 }
 
 /// The kinds of destination, each written differently.
@@ -78,6 +84,8 @@ enum Closing {
     Keep,
     External,
     Span,
+    /// The link was dropped; its text stays.
+    Dropped,
 }
 
 /// Rewrites link and image events; returns the new stream and what it found.
@@ -111,6 +119,7 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
             Event::End(TagEnd::Link) => match closing.pop() {
                 Some(Closing::External) => html(external_close(cx.labels)),
                 Some(Closing::Span) => html("</span>".to_owned()),
+                Some(Closing::Dropped) => html(String::new()),
                 Some(Closing::Keep) | None => Event::End(TagEnd::Link),
             },
             Event::Start(Tag::Image {
@@ -120,8 +129,10 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
                     events: &mut events,
                     read: &mut read,
                 });
-                let src = rewriter.image_src(&dest_url, range.start);
-                html(image(&src, &alt, &title))
+                html(match rewriter.image_src(&dest_url, range.start) {
+                    Some(src) => image(&src, &alt, &title),
+                    None => escape_html(&alt),
+                })
             }
             other => other,
         };
@@ -181,12 +192,17 @@ impl Rewriter<'_> {
         else {
             return (Event::Start(tag), Closing::Keep);
         };
+        if let Some(scheme) = dangerous_scheme(&dest_url, false) {
+            self.warn(scheme, false, offset);
+            return (html(String::new()), Closing::Dropped);
+        }
         if link_type == LinkType::Email {
             let href = format!("mailto:{dest_url}");
             return (html(external_open(&href, &title)), Closing::External);
         }
         let dest_url = match classify(&dest_url) {
             Destination::Anchor(name) => {
+                self.check_anchor(name, offset);
                 self.found.anchors.push(name.to_owned());
                 return (
                     html(format!("<span id=\"{}\">", escape_html(name))),
@@ -199,7 +215,9 @@ impl Rewriter<'_> {
             Destination::Untouched => dest_url,
             Destination::Fragment => {
                 self.record(&dest_url, false, offset);
-                dest_url
+                // The anchor is an id as written: `%` and `#` in it are
+                // literal, so they are encoded.
+                CowStr::from(format!("#{}", encode_fragment(&dest_url[1..])))
             }
             Destination::Relative => {
                 self.record(&dest_url, false, offset);
@@ -218,16 +236,43 @@ impl Rewriter<'_> {
         (Event::Start(tag), Closing::Keep)
     }
 
-    /// The `src` to write for an image: relative ones resolved and recorded.
-    fn image_src(&mut self, dest_url: &str, offset: usize) -> String {
+    /// The `src` to write for an image: relative ones resolved and
+    /// recorded; `None` for a URL that is dropped.
+    fn image_src(&mut self, dest_url: &str, offset: usize) -> Option<String> {
+        if let Some(scheme) = dangerous_scheme(dest_url, true) {
+            self.warn(scheme, true, offset);
+            return None;
+        }
         if classify(dest_url) != Destination::Relative {
-            return dest_url.to_owned();
+            return Some(dest_url.to_owned());
         }
         self.record(dest_url, true, offset);
-        self.cx
-            .resolver
-            .resolve(dest_url)
-            .unwrap_or_else(|| dest_url.to_owned())
+        Some(
+            self.cx
+                .resolver
+                .resolve(dest_url)
+                .unwrap_or_else(|| dest_url.to_owned()),
+        )
+    }
+
+    /// An anchor's name becomes an element id: it must be a valid one.
+    fn check_anchor(&mut self, name: &str, offset: usize) {
+        if let Some(problem) = super::ids::id_problem(name) {
+            self.found.errors.push(MarkdownError {
+                message: format!("the anchor id `{name}` {problem}"),
+                hint: super::ids::id_rule(),
+                position: self.cx.lines.position(offset),
+            });
+        }
+    }
+
+    fn warn(&mut self, scheme: &str, is_image: bool, offset: usize) {
+        let (message, hint) = warning(scheme, is_image);
+        self.found.warnings.push(MarkdownError {
+            message,
+            hint,
+            position: self.cx.lines.position(offset),
+        });
     }
 
     fn record(&mut self, destination: &str, is_image: bool, offset: usize) {
@@ -296,130 +341,5 @@ fn take_alt<'a>(events: &mut impl Iterator<Item = Ev<'a>>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::markdown::Position;
-    use crate::markdown::test_support::{TestResolver, labels};
-    use pulldown_cmark::{Options, Parser, html::push_html};
-
-    fn run(source: &str, first_line: usize) -> (String, Found) {
-        let lines = LineIndex::new(source, first_line);
-        let labels = labels();
-        let cx = LinkContext {
-            resolver: &TestResolver,
-            labels: &labels,
-            lines: &lines,
-        };
-        let events = Parser::new_ext(source, Options::empty())
-            .into_offset_iter()
-            .collect();
-        let (events, found) = apply(events, &cx);
-        let mut out = String::new();
-        push_html(&mut out, events.into_iter().map(|(event, _)| event));
-        (out, found)
-    }
-
-    #[test]
-    fn destinations_are_classified() {
-        assert_eq!(classify("https://a.com"), Destination::External);
-        assert_eq!(classify("mailto:a@b.c"), Destination::External);
-        assert_eq!(classify("#frag"), Destination::Fragment);
-        assert_eq!(classify("/abs/x"), Destination::Untouched);
-        assert_eq!(classify(""), Destination::Untouched);
-        assert_eq!(classify("../a.md#x"), Destination::Relative);
-        assert_eq!(classify("C:/x.png"), Destination::Relative);
-        assert_eq!(classify("a:b/c.md"), Destination::Relative);
-        assert_eq!(classify("id:step6"), Destination::Anchor("step6"));
-    }
-
-    #[test]
-    fn external_links_are_marked() {
-        let (html, found) = run(
-            "[账号信息](https://console.cloud.tencent.com/developer \"T\")",
-            1,
-        );
-        assert_eq!(
-            html,
-            "<p><a href=\"https://console.cloud.tencent.com/developer\" title=\"T\" class=\"external\" \
-             rel=\"external noopener\">账号信息<span class=\"visually-hidden\">（外部链接）</span></a></p>\n"
-        );
-        assert!(found.links.is_empty());
-    }
-
-    #[test]
-    fn email_autolinks_are_external_mailto_links() {
-        let (html, _) = run("<it@example.com>", 1);
-        assert!(
-            html.contains("<a href=\"mailto:it@example.com\" class=\"external\""),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn relative_links_are_resolved_and_recorded_with_positions() {
-        let source = "intro\n\n见 [申诉](../after/recover.md#appeal) 和 [x](#top) 及 [y](/abs)\n";
-        let (html, found) = run(source, 10);
-        assert!(
-            html.contains("<a href=\"../after/recover/#appeal\">申诉</a>"),
-            "{html}"
-        );
-        assert!(html.contains("<a href=\"#top\">x</a>") && html.contains("<a href=\"/abs\">y</a>"));
-        let recorded: Vec<_> = found
-            .links
-            .iter()
-            .map(|l| (l.destination.as_str(), l.is_image, l.position))
-            .collect();
-        assert_eq!(
-            recorded,
-            [
-                (
-                    "../after/recover.md#appeal",
-                    false,
-                    Position {
-                        line: 12,
-                        column: 3
-                    }
-                ),
-                (
-                    "#top",
-                    false,
-                    Position {
-                        line: 12,
-                        column: 38
-                    }
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn unresolved_relative_links_keep_their_destination() {
-        let (html, found) = run("[a](notes.txt)", 1);
-        assert!(html.contains("href=\"notes.txt\""));
-        assert_eq!(found.links.len(), 1);
-    }
-
-    #[test]
-    fn images_are_lazy_with_alt_text() {
-        let (html, found) = run(
-            "![说明 *图*](<img/a b.png> \"t\") ![](https://q.cn/r.png)",
-            3,
-        );
-        assert_eq!(
-            html,
-            "<p><img src=\"img/a%20b.png\" alt=\"说明 图\" title=\"t\" loading=\"lazy\"> \
-             <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\"></p>\n"
-        );
-        assert_eq!(found.links.len(), 1);
-        assert!(found.links[0].is_image);
-        assert_eq!(found.links[0].position, Position { line: 3, column: 1 });
-    }
-
-    #[test]
-    fn tencent_id_links_become_anchors() {
-        let (html, found) = run("[](id:step6)第六步", 1);
-        assert_eq!(html, "<p><span id=\"step6\"></span>第六步</p>\n");
-        assert_eq!(found.anchors, ["step6"]);
-        assert!(found.links.is_empty());
-    }
-}
+#[path = "links_tests.rs"]
+mod tests;

@@ -18,7 +18,9 @@ mod autolinks;
 mod escape;
 pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
+mod id_rules;
 mod ids;
+pub(crate) use ids::{id_problem, id_rule};
 mod links;
 mod positions;
 mod splice;
@@ -29,6 +31,7 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 mod text;
+mod unsafe_urls;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -181,6 +184,9 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
     /// Problems found while rendering.
     pub errors: Vec<MarkdownError>,
+    /// Things the renderer changed that the author should know of (links
+    /// dropped for their URL).
+    pub warnings: Vec<MarkdownError>,
     /// Text for the search index.
     pub text_blocks: Vec<TextBlock>,
 }
@@ -204,8 +210,11 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
         lines: &lines,
     };
     let (mut events, found) = links::apply(events, &cx);
+    anchors::encode_footnote_labels(&mut events);
     out.links = found.links;
     out.anchors = found.anchors;
+    out.warnings = found.warnings;
+    out.errors = found.errors;
     out.anchors.extend(anchors::collect(&events));
 
     // Analysis (indices stay put; markers and `{#id}`s are stripped in place).
@@ -244,6 +253,7 @@ fn shrink_lists(out: &mut Rendered) {
     out.anchors.shrink_to_fit();
     out.links.shrink_to_fit();
     out.errors.shrink_to_fit();
+    out.warnings.shrink_to_fit();
     out.text_blocks.shrink_to_fit();
 }
 
@@ -300,6 +310,16 @@ fn assign_ids(
             message: format!("duplicate id `{}` on this page", duplicate.id),
             hint: "give one of them another `{#id}`".to_owned(),
             position: lines.position(duplicate.offset),
+        }));
+    out.errors
+        .extend(assignment.invalid.iter().map(|invalid| MarkdownError {
+            message: format!(
+                "the id `{}` {}",
+                invalid.id,
+                ids::id_problem(&invalid.id).unwrap_or_default()
+            ),
+            hint: format!("{}; e.g. `{{#unbind-phone}}`", ids::id_rule()),
+            position: lines.position(invalid.offset),
         }));
     let mut heading_ids = vec![String::new(); headings.len()];
     let mut step_ids = vec![String::new(); tasks.len()];

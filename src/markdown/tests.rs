@@ -314,3 +314,75 @@ fn hostile_input_does_not_panic() {
         let _ = render_md(source);
     }
 }
+
+#[test]
+fn explicit_ids_that_are_not_valid_are_errors_where_written() {
+    let rendered = render_at("## 开始 {#a%b}\n\n- [ ] 解绑手机号 {#unbind phone}\n", 3);
+    let errors: Vec<_> = rendered
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.position.line, e.position.column))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "the id `a%b` holds `%`, which a link to it cannot hold as written",
+                3,
+                7
+            ),
+            ("the id `unbind phone` holds a space", 5, 13),
+        ]
+    );
+    assert_eq!(
+        rendered.errors[1].hint,
+        "an id is one word that links can name as `#id`: no spaces and none of \" # % < > [ \\ ] ^ ` { | }; \
+         e.g. `{#unbind-phone}`"
+    );
+}
+
+#[test]
+fn script_and_data_links_are_dropped_with_a_warning_and_their_text_kept() {
+    let source = "[a](javascript:alert(1)) <JaVaScRiPt:alert(2)> [b](< \tvbscript:x>) [c](data:text/html,x)\n\n\
+                  ![d](data:image/png;base64,AA) ![e](javascript:x) [f](https://a.com) <b onclick=\"x\">raw</b>\n";
+    let rendered = render_at(source, 4);
+    assert_eq!(
+        rendered.html,
+        "<p>a JaVaScRiPt:alert(2) b c</p>\n<p><img src=\"data:image/png;base64,AA\" alt=\"d\" \
+         loading=\"lazy\" referrerpolicy=\"no-referrer\"> e <a href=\"https://a.com\" class=\"external\" \
+         rel=\"external noopener\">f<span class=\"visually-hidden\">（外部链接）</span></a> \
+         <b onclick=\"x\">raw</b></p>\n"
+    );
+    let warned: Vec<_> = rendered
+        .warnings
+        .iter()
+        .map(|w| (w.message.as_str(), w.position.line, w.position.column))
+        .collect();
+    let message = |what: &str, scheme: &str| {
+        format!(
+            "dropped {what} to a `{scheme}:` URL: it could run script or pose as this site; its text is kept"
+        )
+    };
+    assert_eq!(
+        warned,
+        [
+            (message("a link", "javascript").as_str(), 4, 1),
+            (message("a link", "javascript").as_str(), 4, 26),
+            (message("a link", "vbscript").as_str(), 4, 48),
+            (message("a link", "data").as_str(), 4, 68),
+            (message("an image", "javascript").as_str(), 6, 32),
+        ]
+    );
+    assert!(rendered.errors.is_empty());
+}
+
+#[test]
+fn anchor_links_with_an_invalid_id_are_errors() {
+    let rendered = render_at("x [](<id:a b>) [](id:ok)\n", 2);
+    let errors: Vec<_> = rendered
+        .errors
+        .iter()
+        .map(|e| (e.message.as_str(), e.position.line, e.position.column))
+        .collect();
+    assert_eq!(errors, [("the anchor id `a b` holds a space", 2, 3)]);
+}

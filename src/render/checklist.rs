@@ -17,7 +17,7 @@ use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
 use crate::steps::Step;
-use crate::urls::page_href;
+use crate::urls::{encode_fragment, page_href};
 
 mod markup;
 
@@ -281,7 +281,11 @@ fn group_part(
     let anchor = if phase.is_empty() { "other" } else { phase };
     (steps_count > 0).then(|| GroupPart {
         title: data.front.title.clone(),
-        url: format!("{}#phase-{anchor}", page_href(from, &part.url)),
+        url: format!(
+            "{}#phase-{}",
+            page_href(from, &part.url),
+            encode_fragment(anchor)
+        ),
         progress,
         steps_count,
     })

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::RenderContext;
 use crate::diagnostic::Diagnostic;
+use crate::urls::absolute_url;
 
 /// Renders `404.html`. Servers show it at any depth, so with a `base_url`
 /// its links are absolute; without one they are relative to the root.
@@ -30,7 +31,12 @@ pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
         .sidebar(None, "")
         .into_iter()
         .map(|mut item| {
-            item.url = format!("{from}{}", item.url);
+            // After a base URL, a first segment with a colon needs no `./`.
+            let url = match item.url.strip_prefix("./") {
+                Some(rest) if !from.is_empty() => rest,
+                _ => &item.url,
+            };
+            item.url = format!("{from}{url}");
             item
         })
         .collect();
@@ -71,7 +77,7 @@ pub fn sitemap(ctx: &RenderContext<'_>) -> Option<String> {
         .chain(std::iter::once(super::CHECKLIST_URL));
     for url in urls {
         let mut escaped = String::new();
-        let _ = escape_html(&mut escaped, &format!("{base}{url}"));
+        let _ = escape_html(&mut escaped, &absolute_url(base, url));
         let _ = writeln!(xml, "  <url><loc>{escaped}</loc></url>");
     }
     xml.push_str("</urlset>\n");

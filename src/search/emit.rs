@@ -126,7 +126,8 @@ fn chunk_script(n: usize, source: &dyn BlockSource, blocks: &[Block<'_>]) -> Str
             out.push_str("{\"title\":");
             push_json_str(&mut out, title);
             out.push_str(",\"url\":");
-            push_json_str(&mut out, url);
+            // The client writes `ROOT + url + "index.html"` into an href.
+            push_json_str(&mut out, &crate::urls::encode_path(url));
             out.push('}');
         }
     }

@@ -12,3 +12,4 @@ mod paths;
 mod scale;
 mod serve;
 mod serve_support;
+mod urls;

@@ -10,6 +10,7 @@
 
 use crate::i18n::Language;
 use crate::steps::Step;
+use crate::urls::encode_fragment;
 
 /// The interface words of a step's markup, looked up once per page.
 pub(super) struct Words {
@@ -73,8 +74,10 @@ fn write_step(
 ) {
     let step = view.step;
     // The step's id on the overview is `page key--step id`.
+    // The page key is a file's path: encoded, so its spaces leave the id
+    // valid (ids may hold no whitespace).
     let sid = |out: &mut String| {
-        esc(out, page_key);
+        esc(out, &encode_fragment(page_key));
         out.push_str("--");
         esc(out, &step.id);
     };
@@ -107,7 +110,7 @@ fn write_step(
     out.push_str("</label><a class=\"step-goto\" href=\"");
     esc(out, href);
     out.push('#');
-    esc(out, &step.id);
+    esc(out, &encode_fragment(&step.id));
     out.push_str("\" aria-labelledby=\"");
     esc(out, heading_id);
     out.push_str(" check--");
