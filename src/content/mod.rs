@@ -5,12 +5,14 @@
 
 mod front_matter;
 mod load;
+mod source;
 mod tree;
 
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{FrontMatter, StepMeta, StepMetas};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
+pub use source::{MAX_SOURCE_BYTES, read_source};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, line_column};

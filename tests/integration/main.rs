@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod checklist;
 mod errors;
+mod limits;
 mod parallel;
 mod scale;
 mod serve;
