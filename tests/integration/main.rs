@@ -6,6 +6,8 @@ mod support;
 mod build;
 mod checklist;
 mod errors;
+mod fuzz;
+mod fuzz_mutate;
 mod limits;
 mod parallel;
 mod scale;
