@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 use super::front_matter::{self, FrontMatter};
 use super::{Asset, CONTENT_DIR, Page, PageKind, Site, read_source, tree};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostic::{Diagnostic, Diagnostics, LineCache, display_path};
 
 /// Options for reading content.
 #[derive(Debug, Clone, Copy, Default)]
@@ -161,6 +161,7 @@ pub fn read_page(
         body_start,
         body_released: false,
         body_first_line,
+        quotes: LineCache::default(),
         text,
         url: String::new(),
         parent: None,
