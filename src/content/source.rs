@@ -48,7 +48,7 @@ fn read_source_at_most(
 /// A byte count as people read it: `3.5 MiB (3670016 bytes)`, `1 MiB`.
 fn describe_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{:.1} MiB ({bytes} bytes)", bytes as f64 / MIB as f64)
