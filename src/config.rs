@@ -94,8 +94,11 @@ pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
         return Err(Diagnostic::new(shown, "no `site.toml` found: this folder is not a site")
             .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"));
     }
-    let bytes = fs::read(&path).map_err(|error| Diagnostic::new(shown, format!("{error:#}")))?;
-    let text = crate::content::decode_utf8(shown, bytes)?;
+    let text = crate::content::read_source(
+        &path,
+        shown,
+        "`site.toml` holds the site's settings, a few lines; move long text into pages under `content/`",
+    )?;
     parse_config(&text).map_err(|diagnostic| Diagnostic {
         path: shown.to_path_buf(),
         ..diagnostic

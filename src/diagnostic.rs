@@ -5,6 +5,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod line_cache;
+pub use line_cache::LineCache;
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -17,9 +20,20 @@ pub struct Diagnostic {
     pub message: String,
     /// How to mend it.
     pub hint: Option<String>,
-    /// The offending source line, shown with a caret under the column.
+    /// The offending source line, shown with a caret under the column. A
+    /// long line is cut to a window around the column, with `…` marks.
     pub source_line: Option<String>,
+    /// 1-based column of the caret in `source_line`: the location's column,
+    /// or less when the start of a long line was cut off.
+    pub source_caret: usize,
 }
+
+/// Characters of a long source line quoted around the column.
+const EXCERPT_CHARS: usize = 100;
+
+/// Characters of a message or hint shown (a message can quote a name of any
+/// length from the source).
+const MESSAGE_CHARS: usize = 300;
 
 impl Diagnostic {
     /// A problem with a whole file.
@@ -27,9 +41,10 @@ impl Diagnostic {
         Self {
             path: path.into(),
             location: None,
-            message: message.into(),
+            message: shorten(message.into(), MESSAGE_CHARS),
             hint: None,
             source_line: None,
+            source_caret: 0,
         }
     }
 
@@ -43,19 +58,27 @@ impl Diagnostic {
     /// Adds a hint on how to mend the problem.
     #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(shorten(hint.into(), MESSAGE_CHARS));
         self
     }
 
     /// Adds the offending line from `source` (the whole file's text), if the
-    /// diagnostic has a location inside it.
+    /// diagnostic has a location inside it. Of a long line only a window of
+    /// about [`EXCERPT_CHARS`] characters around the column is kept.
     #[must_use]
-    pub fn with_source(mut self, source: &str) -> Self {
-        if let Some((line, _)) = self.location {
-            self.source_line = source
-                .lines()
-                .nth(line.saturating_sub(1))
-                .map(str::to_owned);
+    pub fn with_source(self, source: &str) -> Self {
+        let text = self
+            .location
+            .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)));
+        self.quote_line(text)
+    }
+
+    /// Quotes `text`, the line of the diagnostic's location, if there is one.
+    fn quote_line(mut self, text: Option<&str>) -> Self {
+        if let (Some(text), Some((_, column))) = (text, self.location) {
+            let (excerpt, caret) = excerpt(text, column);
+            self.source_line = Some(excerpt);
+            self.source_caret = caret;
         }
         self
     }
@@ -68,17 +91,60 @@ impl fmt::Display for Diagnostic {
             Some((line, column)) => writeln!(f, "error: {path}:{line}:{column}: {}", self.message)?,
             None => writeln!(f, "error: {path}: {}", self.message)?,
         }
-        if let (Some(text), Some((line, column))) = (&self.source_line, self.location) {
+        if let (Some(text), Some((line, _))) = (&self.source_line, self.location) {
             let gutter = line.to_string().len();
             writeln!(f, "{:gutter$} |", "")?;
             writeln!(f, "{line} | {text}")?;
-            writeln!(f, "{:gutter$} | {}^", "", caret_padding(text, column))?;
+            writeln!(
+                f,
+                "{:gutter$} | {}^",
+                "",
+                caret_padding(text, self.source_caret)
+            )?;
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
         }
         Ok(())
     }
+}
+
+/// The part of `line` quoted under a message, and the 1-based column of the
+/// caret in it. A line of more than [`EXCERPT_CHARS`] characters is cut to
+/// that many around `column` (1-based, in characters), with `…` where text
+/// was left out; cuts fall between characters, never inside one.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= EXCERPT_CHARS {
+        return (line.to_owned(), column.max(1));
+    }
+    let at = (column.max(1) - 1).min(length);
+    let start = at
+        .saturating_sub(EXCERPT_CHARS / 2)
+        .min(length - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut text = String::with_capacity(EXCERPT_CHARS * 4 + 6);
+    if start > 0 {
+        text.push('…');
+    }
+    text.extend(line.chars().skip(start).take(EXCERPT_CHARS));
+    if end < length {
+        text.push('…');
+    }
+    (text, at - start + 1 + usize::from(start > 0))
+}
+
+/// `text` itself, or, past `max` characters, its start and end joined by
+/// `…`, so a message that quotes a huge name stays readable.
+fn shorten(text: String, max: usize) -> String {
+    let length = text.chars().count();
+    if length <= max {
+        return text;
+    }
+    let tail = max / 4;
+    let head: String = text.chars().take(max - tail - 1).collect();
+    let end: String = text.chars().skip(length - tail).collect();
+    format!("{head}…{end}")
 }
 
 /// Spaces (and tabs, to keep alignment) before the caret under `column`.
@@ -192,6 +258,88 @@ mod tests {
           | ^
           = hint: did you mean `title`?
         "#);
+    }
+
+    fn long_line_error(line: &str, column: usize) -> String {
+        Diagnostic::new("a.md", "here")
+            .at(1, column)
+            .with_source(line)
+            .to_string()
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_as_a_window_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        insta::assert_snapshot!(long_line_error(&line, 5001), @r"
+        error: a.md:1:5001: here
+          |
+        1 | …aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaXbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…
+          |                                                    ^
+        ");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_at_one_end_only_near_its_start_or_end() {
+        let line = format!("X{}Y", "-".repeat(3000));
+        insta::assert_snapshot!(long_line_error(&line, 1), @r"
+        error: a.md:1:1: here
+          |
+        1 | X---------------------------------------------------------------------------------------------------…
+          | ^
+        ");
+        insta::assert_snapshot!(long_line_error(&line, 3002), @r"
+        error: a.md:1:3002: here
+          |
+        1 | …---------------------------------------------------------------------------------------------------Y
+          |                                                                                                     ^
+        ");
+    }
+
+    #[test]
+    fn a_long_line_of_wide_characters_keeps_the_caret_under_its_character() {
+        let line = format!("{}解{}", "绑".repeat(400), "x".repeat(400));
+        let text = long_line_error(&line, 401);
+        let lines: Vec<&str> = text.lines().collect();
+        let quoted = lines[2].strip_prefix("1 | ").expect("quoted line");
+        let caret = lines[3].strip_prefix("  | ").expect("caret line");
+        assert_eq!(quoted.chars().count(), EXCERPT_CHARS + 2);
+        let before: String = quoted.chars().take_while(|&c| c != '解').collect();
+        assert_eq!(
+            caret.len() - 1,
+            caret_padding(&before, before.chars().count() + 1).len()
+        );
+        assert_eq!(caret.len() - 1, 1 + 2 * 50);
+    }
+
+    #[test]
+    fn a_column_past_the_end_of_a_long_line_points_after_it() {
+        let line = "é".repeat(1000);
+        let (text, caret) = excerpt(&line, 5000);
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(caret, EXCERPT_CHARS + 2);
+    }
+
+    #[test]
+    fn a_short_line_is_quoted_whole() {
+        assert_eq!(excerpt("abc", 2), ("abc".to_owned(), 2));
+        assert_eq!(
+            excerpt(&"a".repeat(EXCERPT_CHARS), 7).0.len(),
+            EXCERPT_CHARS
+        );
+    }
+
+    #[test]
+    fn a_message_quoting_a_huge_name_is_shortened() {
+        let name = "n".repeat(1_000_000);
+        let diagnostic = Diagnostic::new("a.md", format!("unknown step `{name}`")).hint(name);
+        assert_eq!(diagnostic.message.chars().count(), MESSAGE_CHARS);
+        assert!(diagnostic.message.starts_with("unknown step `nnn"));
+        assert!(diagnostic.message.ends_with("nnn`"));
+        assert!(diagnostic.message.contains('…'));
+        assert_eq!(
+            diagnostic.hint.map(|hint| hint.chars().count()),
+            Some(MESSAGE_CHARS)
+        );
     }
 
     #[test]

@@ -10,6 +10,37 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))
 }
 
+/// A file read by [`read_at_most`]: its bytes, or its size when it is larger
+/// than the limit (and so was not read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bounded {
+    /// The whole file.
+    Read(Vec<u8>),
+    /// The file's size in bytes (at least the limit plus one).
+    TooLarge(u64),
+}
+
+/// Reads a whole file of at most `limit` bytes. A larger file is not read,
+/// so its size costs no memory; a file that grows while it is read (or a
+/// device that reports no size) is cut off just past the limit.
+pub fn read_at_most(path: &Path, limit: u64) -> Result<Bounded> {
+    use std::io::Read;
+    let context = || format!("cannot read `{}`", path.display());
+    let file = std::fs::File::open(path).with_context(context)?;
+    let size = file.metadata().with_context(context)?.len();
+    if size > limit {
+        return Ok(Bounded::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(context)?;
+    match bytes.len() as u64 {
+        read if read > limit => Ok(Bounded::TooLarge(read.max(size))),
+        _ => Ok(Bounded::Read(bytes)),
+    }
+}
+
 /// Writes a whole file, creating its parent folders.
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {

@@ -14,7 +14,6 @@ use tera::{ErrorKind, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::fs;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -66,10 +65,12 @@ impl Templates {
             .filter(|dir| dir.is_dir())
         {
             for (name, path) in files_under(&dir) {
-                let bytes = fs::read(&path)
-                    .map_err(|error| Diagnostic::new(&path, format!("{error:#}")))?;
                 let display = display_path(&path, root);
-                let text = crate::content::decode_utf8(&display, bytes)?;
+                let text = crate::content::read_source(
+                    &path,
+                    &display,
+                    "split the template with `{% include %}`",
+                )?;
                 sources.insert(
                     name,
                     Source {

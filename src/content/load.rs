@@ -8,10 +8,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::front_matter::{self, FrontMatter};
-use super::{Asset, CONTENT_DIR, Page, PageKind, Site, decode_utf8, tree};
+use super::{Asset, CONTENT_DIR, Page, PageKind, Site, read_source, tree};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::fs;
+use crate::diagnostic::{Diagnostic, Diagnostics, LineCache, display_path};
 
 /// Options for reading content.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,6 +115,9 @@ fn asset(path: &Path, content: &Path) -> Asset {
     }
 }
 
+/// How to mend a page over [`MAX_SOURCE_BYTES`](super::MAX_SOURCE_BYTES).
+const PAGE_TOO_LARGE: &str = "split the page: make it a section (a folder with an `_index.md`) holding several shorter pages";
+
 /// Reads one page (`path` under `content`, the site's `content/` folder);
 /// `Ok(None)` for a draft left out. The page's place in the tree (`url`,
 /// `parent`, `children`) is left empty: [`load_site`] arranges it.
@@ -126,8 +128,7 @@ pub fn read_page(
     options: LoadOptions,
 ) -> Result<Option<Page>, Diagnostic> {
     let file = display_path(path, root);
-    let bytes = fs::read(path).map_err(|error| Diagnostic::new(&file, format!("{error:#}")))?;
-    let text = decode_utf8(&file, bytes)?;
+    let text = read_source(path, &file, PAGE_TOO_LARGE)?;
     let with_path = |diagnostic: Diagnostic| Diagnostic {
         path: file.clone(),
         ..diagnostic
@@ -160,6 +161,7 @@ pub fn read_page(
         body_start,
         body_released: false,
         body_first_line,
+        quotes: LineCache::default(),
         text,
         url: String::new(),
         parent: None,

@@ -5,15 +5,17 @@
 
 mod front_matter;
 mod load;
+mod source;
 mod tree;
 
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, check_slug};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
+pub use source::{MAX_SOURCE_BYTES, read_source};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, line_column};
+use crate::diagnostic::{Diagnostic, LineCache, line_column};
 
 /// Whether a page is a section (`_index.md`) or a plain page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,8 @@ pub struct Page {
     pub body_released: bool,
     /// 1-based line where the body starts.
     pub body_first_line: usize,
+    /// The file's lines, indexed by its first error (see [`Page::error_at`]).
+    pub quotes: LineCache,
     /// Output folder relative to the output root: `""` for the home page,
     /// else ending in `/` (`before-leaving/unbind/`). Made only of names
     /// checked to be ordinary (folder and file names, `slug`s; see
@@ -88,6 +92,7 @@ impl Page {
         self.front_range = 0..0;
         self.body_start = 0;
         self.body_released = true;
+        self.quotes = LineCache::default();
     }
 
     /// The front matter text.
@@ -105,15 +110,16 @@ impl Page {
     /// A diagnostic about this page at a file position.
     pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
         let diagnostic = Diagnostic::new(&self.file, message).at(line, column);
-        if !self.body_released {
-            return diagnostic.with_source(&self.text);
-        }
         // Errors are rare: reading the file again costs less than keeping
         // every page's text for them. Unreadable now, it is quoted no more.
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => diagnostic.with_source(&text),
-            Err(_) => diagnostic,
-        }
+        // The first error indexes the file's lines for the others.
+        self.quotes.quote(diagnostic, || {
+            if self.body_released {
+                std::fs::read_to_string(&self.path).ok()
+            } else {
+                Some(self.text.clone())
+            }
+        })
     }
 
     /// File position (line, column) of the first front-matter line that

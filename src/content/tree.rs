@@ -121,6 +121,7 @@ fn ensure_home(site: &mut Site) {
                 body_start: 0,
                 body_released: false,
                 body_first_line: 1,
+                quotes: crate::diagnostic::LineCache::default(),
                 url: String::new(),
                 parent: None,
                 children: Vec::new(),

@@ -153,6 +153,7 @@ fn light_page(page: &Page) -> Page {
         body_start: 0,
         body_released: true,
         body_first_line: page.body_first_line,
+        quotes: crate::diagnostic::LineCache::default(),
         url: page.url.clone(),
         parent: page.parent,
         children: page.children.clone(),
