@@ -9,4 +9,5 @@ mod errors;
 mod parallel;
 mod scale;
 mod serve;
+mod serve_safety;
 mod serve_support;
