@@ -17,6 +17,8 @@
 //! `serve` never writes: not `public/`, not anywhere.
 
 pub mod change;
+#[cfg(test)]
+mod fuzz;
 pub mod host;
 mod http;
 pub mod limits;
