@@ -137,6 +137,7 @@ pub fn client_key(peer: IpAddr) -> IpAddr {
 pub struct UntilDeadline<'a> {
     stream: &'a TcpStream,
     deadline: Instant,
+    received: usize,
 }
 
 impl<'a> UntilDeadline<'a> {
@@ -145,7 +146,13 @@ impl<'a> UntilDeadline<'a> {
         Self {
             stream,
             deadline: Instant::now() + within,
+            received: 0,
         }
+    }
+
+    /// How many bytes were read.
+    pub fn received(&self) -> usize {
+        self.received
     }
 }
 
@@ -157,7 +164,9 @@ impl Read for UntilDeadline<'_> {
         }
         self.stream.set_read_timeout(Some(left))?;
         let mut stream = self.stream;
-        stream.read(buffer)
+        let read = stream.read(buffer)?;
+        self.received += read;
+        Ok(read)
     }
 }
 
@@ -247,6 +256,7 @@ mod tests {
         );
         assert!(took >= Duration::from_millis(450), "{took:?}");
         assert!(took < Duration::from_millis(1500), "{took:?}");
+        assert!(reader.received() >= 3, "{}", reader.received());
         drop(stream);
         client.join().expect("client");
     }

@@ -203,9 +203,13 @@ fn turn_away(mut connection: TcpStream, refused: Refused) {
 fn handle(mut connection: TcpStream, shared: &Shared) {
     let _ = connection.set_write_timeout(Some(WRITE_TIMEOUT));
     let deadline = shared.settings.limits.head_deadline;
-    let request = match read_request(&mut UntilDeadline::new(&connection, deadline)) {
+    let mut reader = UntilDeadline::new(&connection, deadline);
+    let request = match read_request(&mut reader) {
         Ok(request) => request,
+        // A connection that sent nothing (a browser's spare one) is closed
+        // without an answer it would not expect.
         Err(ReadError::Gone) => return,
+        Err(ReadError::TimedOut) if reader.received() == 0 => return,
         Err(ReadError::TimedOut) => {
             let text = format!(
                 "the request did not arrive within {} s\n",

@@ -54,6 +54,8 @@ struct Slow {
     stream: TcpStream,
     received: Vec<u8>,
     closed: Option<Duration>,
+    /// Sends nothing at all (as a browser's spare connection).
+    silent: bool,
 }
 
 impl Slow {
@@ -95,9 +97,18 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
                 stream,
                 received: Vec::new(),
                 closed: None,
+                silent: false,
             }
         })
         .collect();
+    let silent = connect_from(Ipv4Addr::new(127, 0, 0, 3), address);
+    silent.set_nonblocking(true).expect("non-blocking");
+    slow.push(Slow {
+        stream: silent,
+        received: Vec::new(),
+        closed: None,
+        silent: true,
+    });
     std::thread::sleep(Duration::from_millis(100));
     let normal = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(200));
@@ -118,7 +129,7 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
                 continue;
             }
             client.poll(started);
-            if client.closed.is_none() {
+            if client.closed.is_none() && !client.silent {
                 let bytes: &[u8] = if *sent {
                     b"a"
                 } else {
@@ -144,7 +155,14 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
         .iter()
         .filter(|s| s.closed.is_some_and(|t| t < Duration::from_millis(500)))
         .collect();
+    let (silent, cut): (Vec<&Slow>, Vec<&Slow>) = cut.into_iter().partition(|s| s.silent);
     assert_eq!(cut.len(), 8, "one address holds `per_client` connections");
+    assert_eq!(
+        silent.len(),
+        1,
+        "the silent connection is closed at the deadline"
+    );
+    assert!(silent[0].received.is_empty(), "and gets no answer");
     assert_eq!(turned_away.len(), 32, "the others are answered at once");
     for client in &cut {
         let when = client.closed.unwrap_or_default();
