@@ -79,10 +79,14 @@ impl Slow {
     }
 }
 
+/// The head deadline of the slow-client test: short, so the test is quick,
+/// and far above what an answer takes on a busy machine.
+const DEADLINE: Duration = Duration::from_millis(1500);
+
 #[test]
 fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
     let limits = Limits {
-        head_deadline: Duration::from_secs(1),
+        head_deadline: DEADLINE,
         per_client: 8,
         total: 32,
     };
@@ -120,10 +124,10 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
         write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
         (read_reply(&mut stream), asked.elapsed())
     });
-    // A byte every 50 ms from each, for at most 3 s: each read the server
+    // A byte every 50 ms from each, for at most 4 s: each read the server
     // makes is quick, the whole head never comes.
     let mut sent_line = vec![false; slow.len()];
-    while started.elapsed() < Duration::from_secs(3) && slow.iter().any(|s| s.closed.is_none()) {
+    while started.elapsed() < Duration::from_secs(4) && slow.iter().any(|s| s.closed.is_none()) {
         for (client, sent) in slow.iter_mut().zip(&mut sent_line) {
             if client.closed.is_some() {
                 continue;
@@ -144,16 +148,19 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
     let (reply, took) = normal.join().expect("the normal client");
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert!(
-        took < Duration::from_millis(500),
+        took < Duration::from_secs(1),
         "the normal request took {took:?}"
     );
     let cut: Vec<&Slow> = slow
         .iter()
-        .filter(|s| s.closed.is_some_and(|t| t >= Duration::from_millis(900)))
+        .filter(|s| {
+            s.closed
+                .is_some_and(|t| t >= DEADLINE - Duration::from_millis(100))
+        })
         .collect();
     let turned_away: Vec<&Slow> = slow
         .iter()
-        .filter(|s| s.closed.is_some_and(|t| t < Duration::from_millis(500)))
+        .filter(|s| s.closed.is_some_and(|t| t < Duration::from_millis(750)))
         .collect();
     let (silent, cut): (Vec<&Slow>, Vec<&Slow>) = cut.into_iter().partition(|s| s.silent);
     assert_eq!(cut.len(), 8, "one address holds `per_client` connections");
@@ -166,7 +173,7 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
     assert_eq!(turned_away.len(), 32, "the others are answered at once");
     for client in &cut {
         let when = client.closed.unwrap_or_default();
-        assert!(when < Duration::from_secs(2), "cut late: {when:?}");
+        assert!(when < DEADLINE * 2, "cut late: {when:?}");
         assert_eq!(
             client.status(),
             Some("408"),
