@@ -350,8 +350,15 @@ proptest! {
     }
 
     #[test]
-    fn encoded_keys_decode_to_themselves(segments in prop::collection::vec("[^/\\\\\\p{Cc}]{1,8}", 1..5)) {
-        prop_assume!(segments.iter().all(|segment| segment != "." && segment != ".."));
+    fn encoded_keys_decode_to_themselves(
+        segments in prop::collection::vec(
+            "[^/\\\\\\p{Cc}]{1,8}".prop_map(|segment| match segment.as_str() {
+                "." | ".." => format!("{segment}x"),
+                _ => segment,
+            }),
+            1..5,
+        ),
+    ) {
         let key = segments.join("/");
         let url = format!("/{}", percent_encode(&key));
         prop_assert_eq!(output_key(&url), Ok(key));
