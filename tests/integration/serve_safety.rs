@@ -155,7 +155,7 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
         .iter()
         .filter(|s| {
             s.closed
-                .is_some_and(|t| t >= DEADLINE - Duration::from_millis(100))
+                .is_some_and(|t| t >= DEADLINE.saturating_sub(Duration::from_millis(100)))
         })
         .collect();
     let turned_away: Vec<&Slow> = slow
