@@ -36,7 +36,7 @@ pub fn is_ignored(name: &OsStr) -> bool {
 ///   `.#page.md` lock, GNOME's `.goutputstream-XXXXXX`);
 /// - Emacs' auto-save files `#page.md#`;
 /// - backups ending in `~` (Vim, Emacs, gedit, Kate);
-/// - the extensions in [`LEFTOVER_EXTENSIONS`], `JetBrains`' `___jb_tmp___`,
+/// - the extensions `.swp`, `.swo`, `.swx`, `.tmp`, `.kate-swp`, `.bck`; `JetBrains`' `___jb_tmp___`,
 ///   `___jb_old___` and `___jb_bak___`, and Byword's `page.md.sb-…`;
 /// - Vim's probe `4913` (see [`is_vim_probe`]).
 pub fn is_ignored_name(name: &str) -> bool {
