@@ -101,6 +101,12 @@ pub struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Also answer requests for this host name (repeatable); `.example`
+    /// allows `example` and every name under it. `localhost`, names under
+    /// `.localhost` and IP addresses are always answered; other names are
+    /// refused, so that no web page can reach the server by DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = crate::serve::host::parse_allowed_host)]
+    pub allow_hosts: Vec<String>,
 }
 
 /// Flags of `init`.
@@ -138,6 +144,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             port: args.port,
             open: args.open,
             include_drafts: args.drafts,
+            allowed_hosts: args.allow_hosts.clone(),
         }),
     }
 }
@@ -199,5 +206,25 @@ mod tests {
         assert_eq!(args.bind, IpAddr::from([127, 0, 0, 1]));
         assert_eq!(args.port, 1111);
         assert!(!args.open && !args.drafts);
+        assert!(args.allow_hosts.is_empty());
+    }
+
+    #[test]
+    fn serve_takes_allowed_host_names() {
+        let cli = Cli::parse_from([
+            "offboard-site",
+            "serve",
+            "--allow-host",
+            "Docs.Example",
+            "--allow-host",
+            ".tunnel.test",
+        ]);
+        let Command::Serve(args) = cli.command else {
+            panic!("expected serve");
+        };
+        assert_eq!(args.allow_hosts, ["docs.example", ".tunnel.test"]);
+        let error = Cli::try_parse_from(["offboard-site", "serve", "--allow-host", "a.test:80"])
+            .expect_err("a port is not a name");
+        assert!(error.to_string().contains("is not a host name"), "{error}");
     }
 }

@@ -6,6 +6,8 @@
 //! [`steps`] (step model, validation, static rendering) → [`templates`]
 //! (Tera, built-in theme) → [`output`] (atomic write). [`build`] runs the
 //! pipeline as a short list of named steps; [`init`] scaffolds a new site;
+//! [`ignore`] names the files no command reads (hidden files, editors'
+//! leftovers);
 //! [`serve`] is the authoring loop (watch, rebuild in memory, live reload).
 
 pub mod build;
@@ -15,6 +17,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod fs;
 pub mod i18n;
+pub mod ignore;
 pub mod incremental;
 pub mod init;
 pub mod links;

@@ -261,10 +261,10 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
+        // Hidden folders and editors' leftovers, as everywhere (`crate::ignore`).
+        .filter_entry(|entry| entry.depth() == 0 || !crate::ignore::is_ignored(entry.file_name()))
         .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file() && !crate::content::is_ignored(entry.file_name())
-        })
+        .filter(|entry| entry.file_type().is_file())
         .map(|entry| {
             let name = entry
                 .path()

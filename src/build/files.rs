@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::content::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ignore::is_ignored;
 use crate::markdown::Rendered;
 use crate::output::{Contents, OutputFile, OutputSink};
 use crate::output_path::{OutputPath, shown};
@@ -263,14 +264,17 @@ pub(super) fn static_files(root: &Path) -> Result<Vec<(OutputPath, PathBuf)>, Di
     }
     let mut files = Vec::new();
     let mut problems = Diagnostics::default();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
+    // Hidden folders and editors' leftovers are skipped whole, as in
+    // `content/` and in `serve` (see `crate::ignore`).
+    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name())) {
         let entry = entry.map_err(|error| {
             Diagnostics::from(Diagnostic::new(
                 "static",
                 format!("cannot read `static/`: {error}"),
             ))
         })?;
-        if entry.file_type().is_file() && !crate::content::is_ignored(entry.file_name()) {
+        if entry.file_type().is_file() {
             let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let names: Vec<_> = relative
                 .components()

@@ -86,16 +86,8 @@ fn list_files(content: &Path, root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>
     Ok((markdown, other))
 }
 
-/// Hidden files, editor swap and backup files.
-pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-}
+/// Hidden files and editors' leftovers: the list `build` and `serve` share.
+pub use crate::ignore::is_ignored;
 
 fn relative_source(path: &Path, content: &Path) -> String {
     let relative = path.strip_prefix(content).unwrap_or(path);
@@ -176,9 +168,47 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".hidden.md", "a.md~", ".a.md.swp", "#a.md#", "x.tmp"] {
+        for name in [
+            ".hidden.md",
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            "x.tmp",
+            "4913",
+            "a.md.kate-swp",
+            "a.md___jb_tmp___",
+        ] {
             assert!(is_ignored(OsStr::new(name)), "{name}");
         }
         assert!(!is_ignored(OsStr::new("page.md")));
+    }
+
+    #[test]
+    fn the_walker_skips_leftovers_and_hidden_folders() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = dir.path().join("content");
+        for name in [
+            "a.md",
+            "4913",
+            "a.md.kate-swp",
+            "a.md___jb_old___",
+            ".git/HEAD",
+            "b/.b.md.swp",
+            "b/b.md",
+            "b/photo.png",
+        ] {
+            let path = content.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(&path, "x").expect("write");
+        }
+        let (markdown, other) = list_files(&content, dir.path()).expect("listed");
+        let names = |paths: &[PathBuf]| -> Vec<String> {
+            paths
+                .iter()
+                .map(|path| relative_source(path, &content))
+                .collect()
+        };
+        assert_eq!(names(&markdown), ["a.md", "b/b.md"]);
+        assert_eq!(names(&other), ["b/photo.png"]);
     }
 }

@@ -5,9 +5,12 @@
 //! rebuild chooses how much work to do from the kinds of one batch. Anything
 //! outside `content/`, `themes/`, `static/` and `site.toml` (such as
 //! `public/` or `target/`) and every hidden, temporary or backup file an
-//! editor leaves behind is [`ChangeKind::Ignored`].
+//! editor leaves behind is [`ChangeKind::Ignored`], by the same list `build`
+//! uses ([`crate::ignore`]).
 
 use std::path::{Component, Path};
+
+use crate::ignore::is_ignored_name;
 
 /// What a changed path is, for the rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,7 +46,7 @@ pub fn classify(relative: &Path) -> ChangeKind {
             _ => return ChangeKind::Ignored,
         }
     }
-    if parts.iter().any(|name| is_editor_leftover(name)) {
+    if parts.iter().any(|name| is_ignored_name(name)) {
         return ChangeKind::Ignored;
     }
     let is_css = parts.last().is_some_and(|name| has_extension(name, "css"));
@@ -58,33 +61,10 @@ pub fn classify(relative: &Path) -> ChangeKind {
     }
 }
 
-/// Hidden files, and the temporary and backup files editors write beside
-/// the file being saved: `.#x` (Emacs locks), `#x#`, `x~`, `.x.swp` (Vim),
-/// `4913` (Vim's probe whether it may write the folder), `x.tmp`,
-/// `JetBrains`' `x___jb_tmp___`, Kate's `x.kate-swp`.
-pub fn is_editor_leftover(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || ["swp", "swx", "swo", "tmp", "kate-swp"]
-            .iter()
-            .any(|extension| has_extension(name, extension))
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || is_vim_probe(name)
-}
-
 fn has_extension(name: &str, extension: &str) -> bool {
     Path::new(name)
         .extension()
         .is_some_and(|found| found.eq_ignore_ascii_case(extension))
-}
-
-/// Vim creates `4913` to test whether it may write a folder, and counts up
-/// by 123 (`5036`, …) when that name is taken.
-fn is_vim_probe(name: &str) -> bool {
-    name.parse::<u32>()
-        .is_ok_and(|number| number >= 4913 && (number - 4913) % 123 == 0)
 }
 
 #[cfg(test)]
@@ -133,6 +113,11 @@ mod tests {
             ("content/page.md.tmp", Ignored),
             ("content/page.md___jb_tmp___", Ignored),
             ("content/page.md.kate-swp", Ignored),
+            ("content/.page.md.kate-swp", Ignored),
+            ("content/page.md___jb_old___", Ignored),
+            ("content/page.md.bck", Ignored),
+            ("static/.well-known/security.txt", StaticFile),
+            ("static/.htaccess", Ignored),
             ("content/.git/index", Ignored),
             ("themes/default/templates/.page.html.swp", Ignored),
             ("static/.DS_Store", Ignored),

@@ -14,32 +14,58 @@ use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 
 /// The largest request head read (request line and headers).
-const MAX_HEAD: usize = 16 * 1024;
+pub const MAX_HEAD: usize = 16 * 1024;
 
-/// A request: its method and target (`/path?query`), as sent.
+/// The most header lines a request may have.
+const MAX_HEADERS: usize = 100;
+
+/// A request: its method, target (`/path?query`) and headers, as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// `GET`, `HEAD`, …
     pub method: String,
     /// The request target, not decoded.
     pub target: String,
+    /// Header names (lower-cased) and values (trimmed), in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The value of header `name` (lower-case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Why no request could be read.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum ReadError {
-    /// The client closed the connection or went quiet.
+    /// The client closed the connection, or reading failed.
     Gone,
-    /// Not an HTTP/1.x request line, or a head over the size limit.
+    /// The client did not send the whole head in time.
+    TimedOut,
+    /// Not an HTTP/1.x request, a head over the size limit, or headers that
+    /// cannot be read one way only (two `Host` headers, folded lines).
     Malformed,
 }
+
+/// Headers that must not be sent twice: the server decides by them.
+const SINGLE_HEADERS: [&str; 2] = ["host", "origin"];
 
 /// Reads one request head from `stream`.
 pub fn read_request(stream: &mut impl Read) -> Result<Request, ReadError> {
     let mut head = Vec::with_capacity(1024);
     let mut chunk = [0; 2048];
     loop {
-        let read = stream.read(&mut chunk).map_err(|_| ReadError::Gone)?;
+        let read = stream
+            .read(&mut chunk)
+            .map_err(|error| match error.kind() {
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ReadError::TimedOut,
+                _ => ReadError::Gone,
+            })?;
         if read == 0 {
             return Err(ReadError::Gone);
         }
@@ -52,20 +78,65 @@ pub fn read_request(stream: &mut impl Read) -> Result<Request, ReadError> {
             return Err(ReadError::Malformed);
         }
     }
-    let head = String::from_utf8_lossy(&head);
-    let line = head.lines().next().unwrap_or_default();
-    let mut parts = line.split(' ');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(method), Some(target), Some(version), None)
-            if !method.is_empty() && version.starts_with("HTTP/1.") =>
-        {
-            Ok(Request {
-                method: method.to_owned(),
-                target: target.to_owned(),
-            })
-        }
-        _ => Err(ReadError::Malformed),
+    if head.len() > MAX_HEAD {
+        return Err(ReadError::Malformed);
     }
+    parse_head(&String::from_utf8_lossy(&head))
+}
+
+/// The request line and headers of a head (without its blank line).
+fn parse_head(head: &str) -> Result<Request, ReadError> {
+    let mut lines = head
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line));
+    let line = lines.next().unwrap_or_default();
+    let mut parts = line.split(' ');
+    let (method, target) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(method), Some(target), Some(version), None)
+            if is_token(method) && !target.is_empty() && is_version(version) =>
+        {
+            (method, target)
+        }
+        _ => return Err(ReadError::Malformed),
+    };
+    if target.bytes().any(|byte| byte.is_ascii_control()) {
+        return Err(ReadError::Malformed);
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ReadError::Malformed);
+        };
+        let value = value.trim_matches([' ', '\t']);
+        let bad_value = value.chars().any(|c| c.is_control() && c != '\t');
+        if !is_token(name) || bad_value || headers.len() == MAX_HEADERS {
+            return Err(ReadError::Malformed);
+        }
+        let name = name.to_ascii_lowercase();
+        if SINGLE_HEADERS.contains(&name.as_str()) && headers.iter().any(|(key, _)| *key == name) {
+            return Err(ReadError::Malformed);
+        }
+        headers.push((name, value.to_owned()));
+    }
+    Ok(Request {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        headers,
+    })
+}
+
+/// An HTTP token (a method or a header name): no spaces, no separators.
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
+}
+
+/// `HTTP/1.0` or `HTTP/1.1` (any `HTTP/1.x`).
+fn is_version(text: &str) -> bool {
+    text.strip_prefix("HTTP/1.")
+        .is_some_and(|minor| minor.len() == 1 && minor.as_bytes()[0].is_ascii_digit())
 }
 
 /// Where the blank line that ends the head is (`\r\n\r\n`, or `\n\n`).
@@ -131,8 +202,10 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         503 => "Service Unavailable",
         _ => "Unknown",
     }
@@ -148,8 +221,45 @@ mod tests {
         let request = read_request(&mut raw).expect("a request");
         assert_eq!(request.method, "GET");
         assert_eq!(request.target, "/a%20b/?x=1");
+        assert_eq!(request.header("host"), Some("x"));
         let mut bare: &[u8] = b"HEAD / HTTP/1.0\n\n";
         assert_eq!(read_request(&mut bare).expect("a request").method, "HEAD");
+    }
+
+    #[test]
+    fn reads_headers_by_lower_case_name() {
+        let mut raw: &[u8] =
+            b"GET / HTTP/1.1\r\nHOST:  localhost:1111 \r\nOrigin: http://localhost:1111\r\nX-Empty:\r\n\r\n";
+        let request = read_request(&mut raw).expect("a request");
+        assert_eq!(request.header("host"), Some("localhost:1111"));
+        assert_eq!(request.header("origin"), Some("http://localhost:1111"));
+        assert_eq!(request.header("x-empty"), Some(""));
+        assert_eq!(request.header("cookie"), None);
+    }
+
+    #[test]
+    fn refuses_headers_that_read_two_ways() {
+        for raw in [
+            &b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"[..],
+            b"GET / HTTP/1.1\r\nOrigin: http://a\r\norigin: http://b\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost : a\r\n\r\n",
+            b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+            b"GET /a\x01b HTTP/1.1\r\n\r\n",
+        ] {
+            let mut raw = raw;
+            assert_eq!(read_request(&mut raw), Err(ReadError::Malformed), "{raw:?}");
+        }
+        let mut many = b"GET / HTTP/1.1\r\n".to_vec();
+        for n in 0..=MAX_HEADERS {
+            many.extend_from_slice(format!("X-{n}: 1\r\n").as_bytes());
+        }
+        many.extend_from_slice(b"\r\n");
+        assert_eq!(
+            read_request(&mut many.as_slice()),
+            Err(ReadError::Malformed)
+        );
     }
 
     #[test]
@@ -158,19 +268,32 @@ mod tests {
             &b"GET /\r\n\r\n"[..],
             b"GET / HTTP/2.0\r\n\r\n",
             b"GET  / HTTP/1.1\r\n\r\n",
+            b"G(T / HTTP/1.1\r\n\r\n",
+            b"GET / HTTP/1.10\r\n\r\n",
             b"\r\n\r\n",
         ] {
             let mut raw = raw;
-            assert!(matches!(read_request(&mut raw), Err(ReadError::Malformed)));
+            assert_eq!(read_request(&mut raw), Err(ReadError::Malformed), "{raw:?}");
         }
         let mut huge = vec![b'a'; MAX_HEAD + 10];
         huge.extend_from_slice(b"\r\n\r\n");
-        assert!(matches!(
+        assert_eq!(
             read_request(&mut huge.as_slice()),
             Err(ReadError::Malformed)
-        ));
+        );
         let mut cut: &[u8] = b"GET / HTTP/1.1\r\n";
-        assert!(matches!(read_request(&mut cut), Err(ReadError::Gone)));
+        assert_eq!(read_request(&mut cut), Err(ReadError::Gone));
+    }
+
+    #[test]
+    fn a_read_that_times_out_is_told_apart() {
+        struct Quiet;
+        impl Read for Quiet {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::WouldBlock.into())
+            }
+        }
+        assert_eq!(read_request(&mut Quiet), Err(ReadError::TimedOut));
     }
 
     #[test]

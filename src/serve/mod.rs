@@ -11,16 +11,23 @@
 //! site, [`server`] answers requests from it, [`reload`] announces changes
 //! to open pages and [`overlay`] adds the live-reload script and the error
 //! overlay to served HTML. The build knows nothing of any of this.
+//! [`limits`] keeps slow clients from starving the others and [`host`]
+//! answers only for this machine's names (DNS rebinding).
 //!
 //! `serve` never writes: not `public/`, not anywhere.
 
 pub mod change;
+#[cfg(test)]
+mod fuzz;
+pub mod host;
 mod http;
+pub mod limits;
 mod open;
 pub mod overlay;
 pub mod rebuild;
 pub mod reload;
 pub mod request_path;
+mod respond;
 pub mod server;
 pub mod store;
 pub mod watch;
@@ -56,6 +63,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include pages marked `draft = true`.
     pub include_drafts: bool,
+    /// Host names answered besides `localhost` and IP addresses (checked
+    /// by [`host::parse_allowed_host`]).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Builds, serves and rebuilds the site until the process is stopped.
@@ -67,6 +77,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     if let Some(note) = &bound.note {
         eprintln!("note: {note}");
     }
+    if let Some(warning) = host::exposure_warning(bound.address) {
+        eprint!("{warning}");
+    }
     // Watch before the first build, so a save during it is not lost.
     let watcher = SourceWatcher::start(&root)?;
     let mut rebuilder = Rebuilder::new(&root, options.include_drafts);
@@ -77,7 +90,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         Ok(files) => {
             let pages = files
                 .keys()
-                .filter(|key| server::content_type(key).starts_with("text/html"))
+                .filter(|key| respond::content_type(key).starts_with("text/html"))
                 .count();
             store.publish(files);
             eprintln!(
@@ -92,7 +105,11 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         }
     }
     let url = format!("http://{}/", bound.address);
-    let server = Server::start(bound.listener, &store, &broadcaster)?;
+    let settings = server::Settings {
+        limits: limits::Limits::default(),
+        hosts: host::HostPolicy::new(options.allowed_hosts.clone()),
+    };
+    let server = Server::start(bound.listener, &store, &broadcaster, settings)?;
     eprintln!("serving {} at {url}", display_root(&options.root));
     eprintln!("watching content/, themes/, static/ and site.toml; press Ctrl-C to stop");
     if options.open {

@@ -13,6 +13,10 @@
 //!
 //! Announcements are sent only after the new output is published, so a page
 //! that reloads always gets the new site.
+//!
+//! The server opens the stream only for this site's own pages: a request
+//! whose `Origin` names another site is refused before it gets here (see
+//! [`super::host`]).
 
 use std::io::Write;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};

@@ -3,30 +3,30 @@
 //!
 //! A thread per connection and one request per connection (`http.rs`
 //! says why): a dev server has a handful of clients, so that is plenty and
-//! keeps the binary free of an async runtime. Responses come from the current
-//! [`Snapshot`](super::store::Snapshot) only: a key is looked up in a map,
-//! never joined onto a folder, so nothing outside the output can be served.
-//! Every response says `Cache-Control: no-store`, so the browser always asks
-//! again after a rebuild.
+//! keeps the binary free of an async runtime. Before a request is answered,
+//! [`limits`](super::limits) bounds what its client holds and
+//! [`host`](super::host) checks whom it is for. Responses come from the
+//! current [`Snapshot`](super::store::Snapshot) only: a key is looked up in
+//! a map, never joined onto a folder, so nothing outside the output can be
+//! served.
 
-use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::{ErrorKind, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use rustix::fs::{Mode, OFlags};
 
-use crate::output::{Contents, OutputFile};
-
-use super::http::{ReadError, Response, read_request};
-use super::overlay::{SCRIPT_PATH, base_at_root, inject_script, waiting_page};
+use super::host::{HostCheck, HostPolicy, refusal_text, same_origin};
+use super::http::{ReadError, Request, Response, read_request};
+use super::limits::{Connections, Limits, Refused, UntilDeadline};
+use super::overlay::SCRIPT_PATH;
 use super::reload::{Broadcaster, EVENTS_PATH, SCRIPT, stream};
-use super::request_path::{output_key, percent_encode};
-use super::store::{Current, Store};
+use super::respond::{site_response, status_response, text_response, typed};
+use super::store::Store;
 
 /// Where the current build status is served as JSON.
 pub const STATUS_PATH: &str = "/__offboard/status";
@@ -34,14 +34,20 @@ pub const STATUS_PATH: &str = "/__offboard/status";
 /// How many following ports are tried when the asked one is taken.
 const PORT_ATTEMPTS: u16 = 10;
 
-/// Connections served at once; more get 503 (a dev server has a few).
-const MAX_CONNECTIONS: usize = 512;
-
-/// How long a client may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// How long a client may take to read a response.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many refused host names are told in the terminal (each once).
+const REFUSED_NAMES_TOLD: usize = 16;
+
+/// How the server treats its clients.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// What one client may hold.
+    pub limits: Limits,
+    /// The host names answered.
+    pub hosts: HostPolicy,
+}
 
 /// A bound listener, and what to tell the author about the port.
 #[derive(Debug)]
@@ -102,30 +108,34 @@ pub struct Server {
     acceptor: JoinHandle<()>,
 }
 
+/// What every connection's thread shares.
+struct Shared {
+    store: Store,
+    broadcaster: Broadcaster,
+    settings: Settings,
+    refused_names: Mutex<HashSet<String>>,
+}
+
 impl Server {
     /// Starts answering requests on `listener`.
-    pub fn start(listener: TcpListener, store: &Store, broadcaster: &Broadcaster) -> Result<Self> {
+    pub fn start(
+        listener: TcpListener,
+        store: &Store,
+        broadcaster: &Broadcaster,
+        settings: Settings,
+    ) -> Result<Self> {
         let address = listener
             .local_addr()
             .context("cannot read the server's address")?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let open = Arc::new(AtomicUsize::new(0));
-        let (store, broadcaster) = (store.clone(), broadcaster.clone());
-        let stop = Arc::clone(&stopping);
-        let acceptor = std::thread::spawn(move || {
-            for connection in listener.incoming() {
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                let Ok(connection) = connection else { continue };
-                let guard = Connection::open(&open);
-                let (store, broadcaster) = (store.clone(), broadcaster.clone());
-                std::thread::spawn(move || {
-                    handle(connection, &store, &broadcaster, guard.overloaded());
-                    drop(guard);
-                });
-            }
+        let shared = Arc::new(Shared {
+            store: store.clone(),
+            broadcaster: broadcaster.clone(),
+            settings,
+            refused_names: Mutex::default(),
         });
+        let stop = Arc::clone(&stopping);
+        let acceptor = std::thread::spawn(move || accept(&listener, &stop, &shared));
         Ok(Self {
             address,
             stopping,
@@ -142,55 +152,80 @@ impl Server {
     }
 }
 
-/// Counts open connections while it lives.
-struct Connection {
-    open: Arc<AtomicUsize>,
-    count: usize,
-}
-
-impl Connection {
-    fn open(open: &Arc<AtomicUsize>) -> Self {
-        let count = open.fetch_add(1, Ordering::Relaxed) + 1;
-        Self {
-            open: Arc::clone(open),
-            count,
+/// Accepts connections until `stop`: each admitted one gets a thread, the
+/// others a 503 at once.
+fn accept(listener: &TcpListener, stop: &AtomicBool, shared: &Arc<Shared>) {
+    let connections = Connections::default();
+    for connection in listener.incoming() {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let Ok(connection) = connection else {
+            // Out of file descriptors, most likely: let some close.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        let Ok(peer) = connection.peer_addr() else {
+            continue;
+        };
+        match connections.admit(peer.ip(), &shared.settings.limits) {
+            Ok(slot) => {
+                let shared = Arc::clone(shared);
+                std::thread::spawn(move || {
+                    handle(connection, &shared);
+                    drop(slot);
+                });
+            }
+            Err(refused) => turn_away(connection, refused),
         }
     }
-
-    fn overloaded(&self) -> bool {
-        self.count > MAX_CONNECTIONS
-    }
 }
 
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
+/// Answers 503 without reading the request: the answer fits in the empty
+/// send buffer, so this never waits on the client.
+fn turn_away(mut connection: TcpStream, refused: Refused) {
+    let text = match refused {
+        Refused::ClientBusy => "too many connections from your address; close some and retry\n",
+        Refused::ServerBusy => "too many connections; retry in a moment\n",
+    };
+    if connection.set_nonblocking(true).is_ok() {
+        let _ = text_response(503, text)
+            .header("Retry-After", "1")
+            .write_to(&mut connection, false);
+        // Take what the client already sent, so closing does not reset the
+        // connection before it reads the answer.
+        let _ = connection.read(&mut [0; 4096]);
     }
 }
 
 /// Answers the one request of a connection. Errors writing the answer mean
 /// the browser went away; there is no one to tell.
-fn handle(mut connection: TcpStream, store: &Store, broadcaster: &Broadcaster, overloaded: bool) {
-    let _ = connection.set_read_timeout(Some(READ_TIMEOUT));
+fn handle(mut connection: TcpStream, shared: &Shared) {
     let _ = connection.set_write_timeout(Some(WRITE_TIMEOUT));
-    let request = match read_request(&mut connection) {
+    let deadline = shared.settings.limits.head_deadline;
+    let mut reader = UntilDeadline::new(&connection, deadline);
+    let request = match read_request(&mut reader) {
         Ok(request) => request,
+        // A connection that sent nothing (a browser's spare one) is closed
+        // without an answer it would not expect.
         Err(ReadError::Gone) => return,
+        Err(ReadError::TimedOut) if reader.received() == 0 => return,
+        Err(ReadError::TimedOut) => {
+            let text = format!(
+                "the request did not arrive within {} s\n",
+                deadline.as_secs_f32()
+            );
+            let _ = text_response(408, &text).write_to(&mut connection, false);
+            return;
+        }
         Err(ReadError::Malformed) => {
             let _ = text_response(400, "bad request\n").write_to(&mut connection, false);
             return;
         }
     };
     let head_only = request.method == "HEAD";
-    if overloaded {
-        let response = text_response(503, "too many connections\n");
-        let _ = response.write_to(&mut connection, head_only);
-        return;
-    }
-    if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        let response =
-            text_response(405, "only GET and HEAD are served\n").header("Allow", "GET, HEAD");
-        let _ = response.write_to(&mut connection, false);
+    if let Some(refusal) = refuse(&request, shared) {
+        let _ = refusal.write_to(&mut connection, head_only);
         return;
     }
     let path = request.target.split(['?', '#']).next().unwrap_or_default();
@@ -203,182 +238,62 @@ fn handle(mut connection: TcpStream, store: &Store, broadcaster: &Broadcaster, o
         EVENTS_PATH if !head_only => {
             // The stream has no end; it needs no timeout on writes that
             // keep-alive comments already bound.
-            stream(Box::new(connection), store, broadcaster);
+            stream(Box::new(connection), &shared.store, &shared.broadcaster);
             return;
         }
-        STATUS_PATH => status_response(&store.current()),
-        _ => site_response(&request.target, &store.current()),
+        STATUS_PATH => status_response(&shared.store.current()),
+        _ => site_response(&request.target, &shared.store.current()),
     };
     let _ = response.write_to(&mut connection, head_only);
 }
 
-/// `{"generation": N, "error": null | {errors, text}}`.
-fn status_response(current: &Current) -> Response {
-    let body = serde_json::json!({
-        "generation": current.snapshot.generation,
-        "error": current.error.as_deref(),
-    });
-    typed(Response::new(
-        200,
-        "application/json; charset=utf-8",
-        body.to_string().into_bytes(),
-    ))
-}
-
-/// A file of the site, a redirect to a folder's slash, or the 404 page.
-fn site_response(url: &str, current: &Current) -> Response {
-    let Ok(key) = output_key(url) else {
-        return text_response(400, "bad request path\n");
-    };
-    let snapshot = &current.snapshot;
-    if let Some(Some(bytes)) = snapshot.files.get(&key).map(|file| served_bytes(file)) {
-        let bytes = if content_type(&key).starts_with("text/html") {
-            let html = String::from_utf8_lossy(&bytes);
-            inject_script(&html, snapshot.generation).into_bytes()
-        } else {
-            bytes.into_owned()
-        };
-        return typed(Response::new(200, content_type(&key), bytes));
+/// The answer for a request the server does not serve: a method other than
+/// `GET` and `HEAD`, a `Host` it does not answer for, or another site's page
+/// asking for the live-reload stream or the build status.
+fn refuse(request: &Request, shared: &Shared) -> Option<Response> {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let response =
+            text_response(405, "only GET and HEAD are served\n").header("Allow", "GET, HEAD");
+        return Some(response);
     }
-    if snapshot.files.contains_key(&format!("{key}/index.html")) {
-        let location = format!("/{}/", percent_encode(&key));
-        return typed(Response::new(301, "text/plain; charset=utf-8", Vec::new()))
-            .header("Location", location);
+    let host = request.header("host");
+    match shared.settings.hosts.check(host) {
+        HostCheck::Allowed => {}
+        HostCheck::Malformed => return Some(text_response(400, "bad `Host` header\n")),
+        HostCheck::Refused(name) => {
+            tell_refused(&name, shared);
+            return Some(text_response(403, &refusal_text(&name)));
+        }
     }
-    not_found(current)
+    let path = request.target.split(['?', '#']).next().unwrap_or_default();
+    let from_elsewhere = request
+        .header("origin")
+        .is_some_and(|origin| !same_origin(origin, host));
+    if from_elsewhere && matches!(path, EVENTS_PATH | STATUS_PATH) {
+        let text =
+            "another site's page may not use the dev server's live-reload stream or status\n";
+        return Some(text_response(403, text));
+    }
+    None
 }
 
-fn not_found(current: &Current) -> Response {
-    let snapshot = &current.snapshot;
-    let html = match snapshot
-        .files
-        .get("404.html")
-        .map(|file| served_bytes(file))
-    {
-        Some(Some(bytes)) => inject_script(
-            &base_at_root(&String::from_utf8_lossy(&bytes)),
-            snapshot.generation,
-        ),
-        _ if snapshot.files.is_empty() => waiting_page(snapshot.generation),
-        _ => return text_response(404, "not found\n"),
-    };
-    typed(Response::new(
-        404,
-        "text/html; charset=utf-8",
-        html.into_bytes(),
-    ))
-}
-
-/// A file's bytes. Copied files are read from disk as they are now, but
-/// never through a symbolic link: a file replaced by a link after the build
-/// is not followed out of the site (until the rebuild drops it).
-fn served_bytes(file: &OutputFile) -> Option<Cow<'_, [u8]>> {
-    let Contents::Copy(path) = &file.contents else {
-        return file.bytes().ok();
-    };
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let descriptor = rustix::fs::open(path, flags, Mode::empty()).ok()?;
-    let mut bytes = Vec::new();
-    std::fs::File::from(descriptor)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes.into())
-}
-
-fn text_response(status: u16, text: &str) -> Response {
-    typed(Response::new(
-        status,
-        "text/plain; charset=utf-8",
-        text.as_bytes().to_vec(),
-    ))
-}
-
-/// Adds the headers every response gets: never cache, never sniff.
-fn typed(response: Response) -> Response {
-    response
-        .header("Cache-Control", "no-store")
-        .header("X-Content-Type-Options", "nosniff")
-}
-
-/// The content type of an output file, by extension.
-pub fn content_type(path: &str) -> &'static str {
-    let extension = path
-        .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json; charset=utf-8",
-        "webmanifest" => "application/manifest+json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        _ => "application/octet-stream",
+/// Says in the terminal, once per name, that requests for it are refused.
+fn tell_refused(name: &str, shared: &Shared) {
+    let mut told = shared
+        .refused_names
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if told.len() < REFUSED_NAMES_TOLD && told.insert(name.to_owned()) {
+        eprintln!(
+            "refused requests for host `{name}` (not localhost or an IP address); \
+             if you opened the site under that name, restart with `--allow-host {name}`"
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_types_follow_the_extension() {
-        let table = [
-            ("index.html", "text/html; charset=utf-8"),
-            ("assets/style.css", "text/css; charset=utf-8"),
-            ("assets/app.js", "text/javascript; charset=utf-8"),
-            ("assets/favicon.svg", "image/svg+xml"),
-            ("a/photo.PNG", "image/png"),
-            ("a/photo.jpg", "image/jpeg"),
-            ("a/photo.webp", "image/webp"),
-            ("a/anim.gif", "image/gif"),
-            ("search.json", "application/json; charset=utf-8"),
-            ("sitemap.xml", "application/xml; charset=utf-8"),
-            ("robots.txt", "text/plain; charset=utf-8"),
-            ("assets/font.woff2", "font/woff2"),
-            ("LICENSE", "application/octet-stream"),
-        ];
-        for (path, expected) in table {
-            assert_eq!(content_type(path), expected, "{path}");
-        }
-    }
-
-    #[test]
-    fn copied_files_are_never_read_through_a_link() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let secret = dir.path().join("secret.txt");
-        std::fs::write(&secret, "secret").expect("write");
-        let logo = dir.path().join("logo.svg");
-        std::fs::write(&logo, "<svg/>").expect("write");
-        let copied = |path: &std::path::Path| OutputFile {
-            path: "logo.svg".into(),
-            contents: Contents::Copy(path.to_path_buf()),
-        };
-        assert_eq!(
-            served_bytes(&copied(&logo)).as_deref(),
-            Some(&b"<svg/>"[..])
-        );
-        // The file is replaced by a link after the build.
-        std::fs::remove_file(&logo).expect("remove");
-        std::os::unix::fs::symlink(&secret, &logo).expect("link");
-        assert_eq!(served_bytes(&copied(&logo)), None);
-    }
 
     #[test]
     fn a_taken_port_moves_to_the_next_one() {

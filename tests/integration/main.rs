@@ -14,5 +14,6 @@ mod parallel;
 mod paths;
 mod scale;
 mod serve;
+mod serve_safety;
 mod serve_support;
 mod urls;

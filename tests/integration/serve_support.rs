@@ -4,6 +4,7 @@
 //! events. Every wait has a deadline, so a broken server fails a test
 //! instead of hanging it.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -135,23 +136,40 @@ impl Served {
             self.address
         )
         .expect("send request");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read reply");
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("end of head");
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head
-            .split(' ')
+        read_reply(&mut stream)
+    }
+
+    /// Sends `GET target` with exactly these headers (no `Host` unless
+    /// given) and reads the whole reply.
+    pub fn get_with(&self, target: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        let head = format!(
+            "GET {target} HTTP/1.1\r\n{}Connection: close\r\n\r\n",
+            header_lines(headers)
+        );
+        stream.write_all(head.as_bytes()).expect("send request");
+        read_reply(&mut stream)
+    }
+
+    /// The status line's code of a request for the live-reload stream with
+    /// these headers (the stream itself is not read).
+    pub fn events_status(&self, headers: &[(&str, &str)]) -> u16 {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        let head = format!(
+            "GET /__offboard/events HTTP/1.1\r\n{}\r\n",
+            header_lines(headers)
+        );
+        stream.write_all(head.as_bytes()).expect("send request");
+        let mut line = String::new();
+        BufReader::new(stream)
+            .read_line(&mut line)
+            .expect("status line");
+        line.split(' ')
             .nth(1)
             .and_then(|code| code.parse().ok())
-            .expect("status");
-        Reply {
-            status,
-            head,
-            body: raw[split + 4..].to_vec(),
-        }
+            .unwrap_or_else(|| panic!("no status in {line:?}"))
     }
 
     pub fn get(&self, target: &str) -> Reply {
@@ -203,6 +221,36 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `Name: value\r\n` for each header.
+fn header_lines(headers: &[(&str, &str)]) -> String {
+    let mut lines = String::new();
+    for (name, value) in headers {
+        let _ = write!(lines, "{name}: {value}\r\n");
+    }
+    lines
+}
+
+/// Reads a whole reply (the server closes every connection after it).
+pub fn read_reply(stream: &mut TcpStream) -> Reply {
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read reply");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("status");
+    Reply {
+        status,
+        head,
+        body: raw[split + 4..].to_vec(),
     }
 }
 
