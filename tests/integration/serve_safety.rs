@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use offboard_site::output::{Contents, OutputFile};
+use offboard_site::output_path::OutputPath;
 use offboard_site::serve::host::HostPolicy;
 use offboard_site::serve::limits::Limits;
 use offboard_site::serve::reload::Broadcaster;
@@ -25,7 +26,7 @@ use super::support::TestSite;
 fn start_server(limits: Limits) -> (SocketAddr, Server) {
     let bound = server::bind(IpAddr::from([127, 0, 0, 1]), 0).expect("bind");
     let page = OutputFile {
-        path: "index.html".into(),
+        path: OutputPath::new("index.html").expect("a plain name"),
         contents: Contents::Text("<html><head></head><body>home</body></html>".into()),
     };
     let store = Store::default();
