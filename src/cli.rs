@@ -4,12 +4,13 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::{BuildOptions, BuildSummary, build_site, check_site};
+use crate::external::{ExternalOptions, check_external};
 use crate::init::init_site;
 use crate::serve::{ServeOptions, serve};
 
@@ -40,7 +41,14 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate content, step metadata, links and templates without writing
     /// anything; exits non-zero on any error.
-    Check(SiteArgs),
+    ///
+    /// With `--external`, also asks the server of every external link and
+    /// image whether it works (several at once, at most `--per-host` to one
+    /// host, each within `--timeout`, failures that may pass tried again
+    /// `--retries` times), reports each failure at its file, line and column and
+    /// warns of hot-linked images. URLs found working are remembered in
+    /// `.offboard-cache/external-links.json` for `--cache-hours`.
+    Check(CheckArgs),
     /// Create a new site in DIR that builds as it is.
     Init(InitArgs),
     /// Serve the site locally and reload the browser on every save.
@@ -58,6 +66,39 @@ pub struct SiteArgs {
     /// The site's root folder (the one holding `site.toml`).
     #[arg(long, short = 'r', value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
+}
+
+/// Flags of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    /// Where the site is.
+    pub site: SiteArgs,
+    /// Also check every external link and image over the network.
+    #[arg(long)]
+    pub external: bool,
+    /// With `--external`: seconds to wait for one answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// With `--external`: further tries after a timeout, a lost connection,
+    /// 429 or 5xx (with a pause of 0.5 s, doubling).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// With `--external`: requests to one host at a time.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    pub per_host: u16,
+    /// With `--external`: hours a URL found working is not asked again;
+    /// `0` ignores the cache.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub cache_hours: u64,
+}
+
+/// A number of seconds above zero.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
+        _ => Err("give a number of seconds above 0, at most 3600, e.g. `10` or `0.5`".to_owned()),
+    }
 }
 
 /// Flags of `build`.
@@ -121,14 +162,7 @@ pub struct InitArgs {
 pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Build(args) => run_build(args),
-        Command::Check(args) => {
-            let summary = check_site(&args.root)?;
-            eprintln!(
-                "check: {} pages, {} steps, no errors",
-                summary.pages, summary.steps
-            );
-            Ok(())
-        }
+        Command::Check(args) => run_check(args),
         Command::Init(args) => {
             init_site(&args.dir)?;
             eprintln!(
@@ -147,6 +181,36 @@ pub fn run(cli: &Cli) -> Result<()> {
             allowed_hosts: args.allow_hosts.clone(),
         }),
     }
+}
+
+fn run_check(args: &CheckArgs) -> Result<()> {
+    let summary = check_site(&args.site.root)?;
+    eprintln!(
+        "check: {} pages, {} steps, no errors",
+        summary.pages, summary.steps
+    );
+    if !args.external {
+        return Ok(());
+    }
+    let mut options = ExternalOptions::default();
+    options.fetch.timeout = Duration::from_secs_f64(args.timeout);
+    options.fetch.retries = args.retries;
+    options.fetch.per_host = usize::from(args.per_host);
+    options.cache_seconds = args.cache_hours.saturating_mul(3600);
+    let report = check_external(&args.site.root, &options)?;
+    for warning in &report.warnings {
+        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
+    }
+    eprintln!(
+        "check --external: {} links to {} URLs ({} known good from the cache), {} broken, {} hot-linked images",
+        report.links,
+        report.urls,
+        report.cached,
+        report.failures.len(),
+        report.warnings.len()
+    );
+    report.into_result()?;
+    Ok(())
 }
 
 fn run_build(args: &BuildArgs) -> Result<()> {

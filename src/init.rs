@@ -94,7 +94,10 @@ pub fn init_site(dir: &Path) -> Result<()> {
         ("content/before/contacts.md", BEFORE_PAGE),
         ("content/after/_index.md", AFTER_INDEX),
         ("static/.gitkeep", ""),
-        (".gitignore", "/public/\n/.public.offboard-*\n"),
+        (
+            ".gitignore",
+            "/public/\n/.public.offboard-*\n/.offboard-cache/\n",
+        ),
     ];
     for (path, text) in files {
         fs::write(&dir.join(path), text.as_bytes())?;

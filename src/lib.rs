@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod external;
 pub mod fs;
 pub mod i18n;
 pub mod ignore;

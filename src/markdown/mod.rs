@@ -374,3 +374,38 @@ fn dedup_in_place(items: &mut Vec<String>) {
     let mut keep = keep.into_iter();
     items.retain(|_| keep.next().unwrap_or(true));
 }
+
+/// An `http:` or `https:` link or image of a page body, for
+/// `check --external`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalRef {
+    /// The URL as written (a bare `www.…` gets `http://`, as rendered).
+    pub url: String,
+    /// Whether this is an image (`![..](..)`) rather than a link.
+    pub is_image: bool,
+    /// Where the link starts.
+    pub position: Position,
+}
+
+/// Every `http:`/`https:` link and image of a Markdown body, bare URLs
+/// included, parsed exactly as [`render`] parses it. `first_line` is the
+/// body's first line in its file.
+pub fn external_refs(source: &str, first_line: usize) -> Vec<ExternalRef> {
+    let lines = LineIndex::new(source, first_line);
+    autolinks::apply(parse(source))
+        .into_iter()
+        .filter_map(|(event, range)| {
+            let (url, is_image) = match event {
+                Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => (dest_url, false),
+                Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => (dest_url, true),
+                _ => return None,
+            };
+            let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+            (scheme == "http" || scheme == "https").then(|| ExternalRef {
+                url: url.into_string(),
+                is_image,
+                position: lines.position(range.start),
+            })
+        })
+        .collect()
+}

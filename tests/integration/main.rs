@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod checklist;
 mod errors;
+mod external;
 mod fuzz;
 mod fuzz_mutate;
 mod limits;

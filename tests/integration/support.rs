@@ -49,6 +49,15 @@ impl Run {
         assert!(!stderr.contains("panicked"), "panicked:\n{stderr}");
         stderr
     }
+
+    /// Asserts the exit status `code` without a panic and returns stderr.
+    #[track_caller]
+    pub fn failure_with_code(self, code: i32) -> String {
+        let stderr = self.stderr();
+        assert_eq!(self.output.status.code(), Some(code), "stderr:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "panicked:\n{stderr}");
+        stderr
+    }
 }
 
 impl TestSite {
