@@ -102,13 +102,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("checklist", "检查清单", "Checklist"),
     (
         "checklist_intro",
-        "本指南的全部步骤，按阶段排列。勾选进度只保存在你自己的浏览器中。",
+        "本指南的全部步骤，按阶段排列。勾选进度只保存在您自己的浏览器中。",
         "Every step of this guide, grouped by phase. Your progress is stored only in your own browser.",
     ),
     ("not_found_title", "找不到该页面", "Page not found"),
     (
         "not_found_text",
-        "你要找的页面不存在，可能已被移动或删除。",
+        "您要找的页面不存在，可能已被移动或删除。",
         "The page you are looking for does not exist. It may have been moved or removed.",
     ),
     ("back_home", "返回首页", "Back to the home page"),
@@ -192,8 +192,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("role_everyone", "全部角色", "Everyone"),
     (
         "role_hide_others",
-        "隐藏其他角色的步骤",
-        "Hide other roles' steps",
+        "隐藏不适用于我的步骤",
+        "Hide steps that do not apply to me",
     ),
     (
         "live_role",
@@ -254,6 +254,58 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("live_progress", "{scope}：{count}。", "{scope}: {count}."),
     ("record_received", "接收人签字", "Received by (signature)"),
     ("record_date", "日期", "Date"),
+    // The reader's answers panel (templates) and what the scripts say
+    // about applicability, statuses, alternatives, changed and
+    // irreversible steps, and the record's answers.
+    ("answers_title", "您的情况", "Your situation"),
+    (
+        "answers_hint",
+        "回答后只列出适用于您的步骤；未回答时显示全部步骤及各自的适用条件。可随时更改。",
+        "Answer to see only the steps that apply to you; unanswered, every step shows with its condition. You can change this at any time.",
+    ),
+    ("answer_unset", "不确定", "Not sure"),
+    ("answer_none", "未回答", "Not answered"),
+    (
+        "progress_for_answers",
+        "只统计适用于您的步骤。",
+        "Counting the steps that apply to you.",
+    ),
+    ("page_status", "本页状态：", "This page:"),
+    ("status_blocked", "尚不能开始", "Cannot start yet"),
+    ("status_todo", "待完成", "To do"),
+    ("status_done", "已完成", "Done"),
+    ("status_na", "不适用", "Not applicable"),
+    ("status_other", "已选其他做法", "Done another way"),
+    ("or_alternative", "或其替代做法", "or an alternative"),
+    (
+        "changed_text",
+        "此步骤在您勾选后已更新",
+        "This step has changed since you ticked it",
+    ),
+    ("changed_confirm", "已阅读，仍算完成", "Read it: still done"),
+    ("live_reconfirmed", "已确认：{step}。", "Confirmed: {step}."),
+    (
+        "live_answers",
+        "已按您的回答更新步骤。",
+        "The steps now follow your answers.",
+    ),
+    (
+        "irreversible_title",
+        "此步骤无法撤销",
+        "This step cannot be undone",
+    ),
+    (
+        "irreversible_text",
+        "“{step}”完成后无法撤销，而前置步骤尚未全部完成：{steps}。确定已经完成了吗？",
+        "“{step}” cannot be undone, and these steps that come first are not done yet: {steps}. Is it really done?",
+    ),
+    ("irreversible_confirm", "确认已完成", "Yes, it is done"),
+    ("record_answers", "您的回答", "Your answers"),
+    ("record_na", "不适用的步骤", "Steps that do not apply"),
+    ("record_optional", "可选", "optional"),
+    ("record_choice", "任选其一", "any one of"),
+    ("record_or", "或", "or"),
+    ("record_condition", "适用条件", "Applies if"),
     (
         "progress_none_for_role",
         "这里没有{role}的步骤",
