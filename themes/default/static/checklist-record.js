@@ -43,10 +43,12 @@
           answer_label: label(question.answers, store.answer(question.id)),
         }));
 
-    // A condition in words: "question: answer、answer；…".
+    // A condition in words: "question: answer or answer、…".
     function conditionWords(step) {
       const parts = [];
-      if (step.role) parts.push(words("role") + colon + label(manifest.roles, step.role));
+      // The role only where it is what rules the step out.
+      if (step.role && store.role() && step.role !== store.role())
+        parts.push(words("role") + colon + label(manifest.roles, step.role));
       Object.keys(step.when || {}).forEach((id) => {
         const question = questions.find((known) => known.id === id);
         if (!question) return;
