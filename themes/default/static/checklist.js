@@ -569,18 +569,19 @@
     function applyLink() {
       const params = new URLSearchParams(window.location.search);
       const answers = {};
+      // Every parameter of ours leaves the address, valid or not.
       const used = [];
       (manifest.questions || []).forEach((question) => {
         const value = params.get(question.id);
-        if (value === null || !question.answers.some((answer) => answer.id === value)) return;
-        answers[question.id] = value;
+        if (value === null) return;
         used.push(question.id);
+        if (question.answers.some((answer) => answer.id === value)) answers[question.id] = value;
       });
-      if (used.length) store.setAnswers(answers);
+      if (Object.keys(answers).length) store.setAnswers(answers);
       const role = params.get("role");
-      if (role !== null && manifest.roles.some((known) => known.id === role)) {
-        store.setRole(role);
+      if (role !== null && (manifest.roles.length || used.length)) {
         used.push("role");
+        if (manifest.roles.some((known) => known.id === role)) store.setRole(role);
       }
       if (!used.length) return;
       used.forEach((name) => params.delete(name));
