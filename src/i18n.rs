@@ -271,6 +271,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Counting the steps that apply to you.",
     ),
     ("page_status", "本页状态：", "This page:"),
+    (
+        "progress_none_applies",
+        "这里没有适用于您的步骤",
+        "No steps here apply to you",
+    ),
     ("status_blocked", "尚不能开始", "Cannot start yet"),
     ("status_todo", "待完成", "To do"),
     ("status_done", "已完成", "Done"),

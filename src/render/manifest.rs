@@ -91,6 +91,7 @@ const SCRIPT_WORDS: &[&str] = &[
     "answer_unset",
     "progress_for_answers",
     "page_status",
+    "progress_none_applies",
     "status_blocked",
     "status_todo",
     "status_done",

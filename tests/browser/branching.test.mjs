@@ -242,6 +242,8 @@ describe('the reader\'s answers', () => {
     assert.equal((await saved(page)).role, 'admin', 'an unknown role is ignored');
     assert.match(await text(page, '.progress-status'), /本页状态：\s*不适用/);
     assert.equal(await page.locator('li.step .step-state[data-state="na"]').count(), 4);
+    assert.equal(await text(page, '.site-nav a[data-key="cancel"] .nav-progress'), '不适用', 'the sidebar says so too');
+    assert.equal(await figure(page), '这里没有管理员的步骤');
     assertClean(log);
     await context.close();
   });

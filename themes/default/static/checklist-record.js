@@ -67,7 +67,7 @@
         exported_at: new Date().toISOString(),
         reader: { name: readerName(), role: store.role(), role_label: label(manifest.roles, store.role()), answers: answers() },
         // Counted as the progress is: units that apply to this reader.
-        summary: tally("checklist"),
+        summary: (({ done, total }) => ({ done, total }))(tally("checklist")),
         steps: list.map(({ page, step, at }) => ({
           key: step.key,
           id: step.id,

@@ -169,7 +169,8 @@
       );
     // Counted units per page and phase, counted in one pass over the steps
     // after each change (not once per figure): { pageKey: { phase: [done,
-    // total] } }; and per page [done, total, open units that cannot start].
+    // total, steps (counted or not)] } }; and per page [done, total, open
+    // units that cannot start].
     let counts = null;
     let states = null;
     store.onChange(() => (counts = null));
@@ -181,16 +182,20 @@
         const byPhase = new Map();
         const state = [0, 0, 0];
         const groups = new Map();
+        const entryOf = (phase) => {
+          if (!byPhase.has(phase)) byPhase.set(phase, [0, 0, 0]);
+          return byPhase.get(phase);
+        };
         const count = (phase, done, blocked) => {
-          const entry = byPhase.get(phase) || [0, 0];
+          const entry = entryOf(phase);
           entry[1] += 1;
           if (done) entry[0] += 1;
-          byPhase.set(phase, entry);
           state[1] += 1;
           if (done) state[0] += 1;
           else if (blocked) state[2] += 1;
         };
         page.steps.forEach((step) => {
+          entryOf(step.phase || "")[2] += 1;
           if (step.optional || !applies(step)) return;
           const done = Boolean(store.doneAt(step.key));
           const blocked = !done && missingFor(step).length > 0;
@@ -230,11 +235,13 @@
           : null;
       let done = 0;
       let total = 0;
+      let listed = 0;
       const add = (byPhase) =>
         byPhase.forEach((entry, id) => {
           if (phase !== "*" && id !== phase) return;
           done += entry[0];
           total += entry[1];
+          listed += entry[2];
         });
       const all = pageCounts();
       if (page && folder === null) {
@@ -244,7 +251,7 @@
           if (!page || owner.startsWith(folder)) add(byPhase);
         });
       }
-      return { done, total };
+      return { done, total, listed };
     }
     // Where a step is: on this page if it is here, else on its own page.
     function stepHref(key) {
@@ -313,14 +320,18 @@
 
     function renderFigures() {
       document.querySelectorAll("[data-progress-for]").forEach((node) => {
-        const { done, total } = tally(node.dataset.progressFor);
-        const shown = total ? done + "/" + total : "";
+        const { done, total, listed } = tally(node.dataset.progressFor);
+        // A sidebar entry whose steps all do not apply says so.
+        const na = !total && listed > 0 && Boolean(node.closest(".site-nav"));
+        const shown = total ? done + "/" + total : na ? "na" : "";
         node.classList.toggle("is-complete", total > 0 && done === total);
         const chip = node.closest(".progress-chips > li");
         if (chip) chip.hidden = !total;
         if (node.dataset.shown === shown) return;
         node.dataset.shown = shown;
         node.replaceChildren();
+        node.classList.toggle("is-na", na);
+        if (na) node.append(el("span", { class: "nav-na", text: words("status_na") }));
         if (!total) return;
         node.append(
           el("span", { "aria-hidden": "true", text: words("progress_count", { done, total }) }),
@@ -373,7 +384,7 @@
       const role = label(manifest.roles, store.role());
       let figure = words("progress_count_long", { done, total });
       if (complete) figure = words("progress_complete") + " · " + words("progress_count", { done, total });
-      else if (!total) figure = words("progress_none_for_role", { role });
+      else if (!total) figure = role ? words("progress_none_for_role", { role }) : words("progress_none_applies");
       panel.figure.textContent = figure;
       panel.figure.classList.toggle("is-complete", complete);
       panel.bar.hidden = !total;
