@@ -410,7 +410,8 @@
       let node = head.querySelector(":scope > .step-state");
       if (!node) {
         node = el("span", { class: "step-state" });
-        head.append(node);
+        // Before the overview's link back to the step.
+        head.insertBefore(node, head.querySelector(":scope > .step-goto"));
       }
       if (node.dataset.state === state) return;
       node.dataset.state = state;
