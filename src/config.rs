@@ -417,7 +417,7 @@ mod tests {
             question_problem(&twice),
             (
                 "question `account` is declared twice".to_owned(),
-                Some((8, 6))
+                Some((7, 6))
             )
         );
         let bad_id = QUESTIONS.replace("\"account\"", "\"acc ount\"");
@@ -433,7 +433,7 @@ mod tests {
             question_problem(&same_answer),
             (
                 "question `account` has the answer `main` twice".to_owned(),
-                Some((5, 48))
+                Some((5, 51))
             )
         );
         let bad_answer = QUESTIONS.replace("\"sub\"", "\"s&b\"");

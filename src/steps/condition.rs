@@ -327,8 +327,8 @@ mod tests {
         assert_eq!(
             problems,
             [
-                WhenProblem::UnknownAnswer("account".to_owned(), "subb".to_owned()),
                 WhenProblem::UnknownQuestion("acount".to_owned()),
+                WhenProblem::UnknownAnswer("account".to_owned(), "subb".to_owned()),
             ]
         );
     }
