@@ -70,7 +70,7 @@ describe('progress that lasts', () => {
     assert.equal(await isChecked(page, 'step-unbind-email'), false);
     assert.match(await page.locator('#unbind-phone').getAttribute('class'), /is-done/);
     const saved = JSON.parse(await page.evaluate((key) => localStorage.getItem(key), storageKey()));
-    assert.equal(saved.v, 1);
+    assert.equal(saved.v, 2);
     assert.ok(!Number.isNaN(Date.parse(saved.done['before-leaving/unbind-contacts#unbind-phone'])));
     assertClean(log);
     await context.close();
@@ -203,7 +203,7 @@ describe('roles', () => {
     ]);
     assert.equal(await page.getByRole('radio', { name: '全部角色' }).isChecked(), true);
     assert.equal(await page.locator('li.step.is-dimmed').count(), 0);
-    assert.equal(await page.getByLabel('隐藏其他角色的步骤').isVisible(), false);
+    assert.equal(await page.getByLabel('隐藏不适用于我的步骤').isVisible(), false);
 
     await page.getByRole('radio', { name: '管理员' }).check();
     assert.equal(await page.locator('li.step.is-dimmed').count(), 15);
@@ -214,7 +214,7 @@ describe('roles', () => {
     await page.reload();
     await waitReady(page);
     assert.equal(await page.getByRole('radio', { name: '管理员' }).isChecked(), true, 'remembered');
-    await page.getByLabel('隐藏其他角色的步骤').check();
+    await page.getByLabel('隐藏不适用于我的步骤').check();
     assert.equal(await page.locator('li.step:visible').count(), 8);
     assert.equal(await page.locator('#phase-before').isVisible(), false, 'empty phase groups go too');
 
@@ -238,7 +238,7 @@ describe('requirements', () => {
     assert.equal(await notice.isVisible(), true);
     assert.match(await notice.innerText(), /尚不能开始/);
     const link = notice.getByRole('link');
-    assert.equal(await link.innerText(), '登录腾讯云控制台，进入 安全设置 页面。');
+    assert.equal(await link.innerText(), '登录腾讯云控制台，进入 安全设置 页面', 'briefly, without the full stop');
     assert.equal(await link.getAttribute('href'), '#open-security-settings');
     assert.equal(await page.locator('#click-cancel > .step-requires').isVisible(), false);
 
@@ -306,8 +306,8 @@ describe('the overview page', () => {
     const record = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
     assert.equal(record.format, 'offboard-site completion record');
     assert.equal(record.site.title, '腾讯云账号离职交接指南');
-    assert.deepEqual(record.reader, { name: '张三', role: 'employee', role_label: '离职员工' });
-    assert.deepEqual(record.summary, { done: 2, total: 23 });
+    assert.deepEqual(record.reader, { name: '张三', role: 'employee', role_label: '离职员工', answers: [] });
+    assert.deepEqual(record.summary, { done: 2, total: 15 }, 'counted as the progress is: the employee\'s steps');
     const done = record.steps.filter((step) => step.done);
     assert.deepEqual(
       done.map((step) => step.key),
@@ -323,7 +323,7 @@ describe('the overview page', () => {
     assert.ok(open.every((step) => step.ticked_at === null));
     assert.deepEqual(
       Object.keys(open[0]).sort(),
-      ['done', 'id', 'key', 'page', 'page_url', 'phase', 'phase_label', 'role', 'role_label', 'text', 'ticked_at'],
+      ['applies', 'choice', 'done', 'id', 'irreversible', 'key', 'optional', 'page', 'page_url', 'phase', 'phase_label', 'role', 'role_label', 'text', 'ticked_at'],
     );
     // The name is remembered for the next visit.
     await page.reload();
@@ -401,7 +401,7 @@ describe('reliability', () => {
       await page.reload();
       await waitReady(page);
       assert.equal(log.warnings.length, 1, saved);
-      assert.match(log.warnings[0], /is not a version 1 progress record/);
+      assert.match(log.warnings[0], /is not a version 1 or 2 progress record/);
       assert.deepEqual(log.errors, []);
       await context.close();
     }
