@@ -123,7 +123,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("when_and", "，且", " and "),
     ("when_or", "或", " or "),
     ("step_applies", "适用", "Applies"),
-    ("page_applies", "本页适用于", "This page applies"),
+    ("page_applies", "本页适用于", "This page:"),
     ("step_optional", "可选", "optional"),
     ("step_irreversible", "不可撤销", "Irreversible"),
     (

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 pub use condition::Condition;
 pub use render::{StepHtml, splice_step_meta};
-pub use resolve::{find_cycles, page_condition, resolve_pages, resolve_steps};
+pub use resolve::{find_cycles, page_condition, page_questions, resolve_pages, resolve_steps};
 
 /// A step, resolved. A large site holds ~100,000 of these for the whole
 /// build, so the text is boxed rather than in growable strings, roles and

@@ -664,6 +664,29 @@ pub fn page_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
     condition::intersect(&chain_condition(site, page), &own_condition(site, page))
 }
 
+/// The ids of the questions that matter on a page: those its own or its
+/// sections' condition names, and those any of its `steps` depend on, in
+/// declaration order (empty when none: the page asks nothing).
+pub fn page_questions<'c>(site: &'c Site, page: usize, steps: &[Step]) -> Vec<&'c str> {
+    let mut asked = vec![false; site.config.questions.len()];
+    let page_when = page_condition(site, page);
+    let conditions = std::iter::once(page_when.as_slice()).chain(steps.iter().map(|s| &*s.when));
+    for condition in conditions {
+        for &(question, _) in condition {
+            if let Some(flag) = asked.get_mut(question as usize) {
+                *flag = true;
+            }
+        }
+    }
+    site.config
+        .questions
+        .iter()
+        .zip(asked)
+        .filter(|(_, asked)| *asked)
+        .map(|(question, _)| question.id.as_str())
+        .collect()
+}
+
 /// The whole condition of a step, from front matter (what resolves of it).
 fn step_condition(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<(u32, u64)> {
     let page = page_condition(site, step.page);

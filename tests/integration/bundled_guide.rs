@@ -45,11 +45,16 @@ fn step_block<'a>(html: &'a str, id: &str) -> &'a str {
     let tag = step_tag(html, id);
     let start = html.find(tag).expect("found above");
     let rest = &html[start + tag.len()..];
-    let end = ["<li class=\"step\"", "<li class=\"step ", "</ol>", "</main>"]
-        .iter()
-        .filter_map(|stop| rest.find(stop))
-        .min()
-        .unwrap_or(rest.len());
+    let end = [
+        "<li class=\"step\"",
+        "<li class=\"step ",
+        "</ol>",
+        "</main>",
+    ]
+    .iter()
+    .filter_map(|stop| rest.find(stop))
+    .min()
+    .unwrap_or(rest.len());
     &html[start..start + tag.len() + end]
 }
 
@@ -126,7 +131,10 @@ fn the_site_asks_the_seeds_two_questions() {
 fn the_cancellation_is_the_sub_accounts_and_says_its_review_time_up_front() {
     let site = built();
     let html = site.read("cancel-account/index.html");
-    assert!(html.contains("<title>注销子账号"), "titled as the sub-account's");
+    assert!(
+        html.contains("<title>注销子账号"),
+        "titled as the sub-account's"
+    );
     let ids = step_ids(&html);
     assert_eq!(
         ids,
@@ -163,10 +171,7 @@ fn only_the_cancel_request_is_irreversible_and_it_says_so_in_words() {
         assert_eq!(irreversible, id == "check-resources", "`{id}`: {tag}");
     }
     let request = step_block(&html, "check-resources");
-    assert!(
-        request.contains("class=\"step-irreversible\""),
-        "{request}"
-    );
+    assert!(request.contains("class=\"step-irreversible\""), "{request}");
     assert!(request.contains("不可撤销"), "{request}");
     assert!(request.contains("注销申请"), "the step names the request");
 }
@@ -205,7 +210,11 @@ fn the_seeds_one_of_these_lists_are_alternatives() {
         (
             "before-leaving/materials/index.html",
             "before-leaving/materials#identity",
-            &["face-recognition", "id-photos", "check-security-verification"],
+            &[
+                "face-recognition",
+                "id-photos",
+                "check-security-verification",
+            ],
         ),
         (
             "after-leaving/security-verification/index.html",
@@ -274,7 +283,10 @@ fn no_invented_role_or_mislabelled_link() {
     }
     let appeal = site.read("after-leaving/appeal-new-email/index.html");
     let block = step_block(&appeal, "appeal-bind-email");
-    assert!(block.contains("apply-login"), "links to the appeal: {block}");
+    assert!(
+        block.contains("apply-login"),
+        "links to the appeal: {block}"
+    );
     assert!(
         !block.contains("打开控制台"),
         "the appeal is not the console: {block}"
@@ -357,7 +369,10 @@ fn paths() -> Vec<Answers> {
     let mut all = Vec::new();
     for account in ["main", "sub"] {
         for verified in ["yes", "no"] {
-            all.push(Answers::from([("account", account), ("verified", verified)]));
+            all.push(Answers::from([
+                ("account", account),
+                ("verified", verified),
+            ]));
         }
     }
     all
@@ -376,7 +391,11 @@ fn every_path_can_reach_one_hundred_percent_in_an_order_that_strands_no_one() {
         let phone_main = position("before-leaving/unbind-contacts#unbind-phone");
         let phone_sub = position("before-leaving/unbind-contacts#unbind-phone-after-cancel");
         if answers["account"] == "main" {
-            assert_eq!((cancel, result), (None, None), "a main account is not cancelled");
+            assert_eq!(
+                (cancel, result),
+                (None, None),
+                "a main account is not cancelled"
+            );
             assert!(phone_main.is_some() && phone_sub.is_none(), "{order:?}");
         } else {
             assert!(phone_main.is_none(), "{order:?}");
@@ -408,5 +427,8 @@ fn the_sub_path_counts_one_identity_unit_whatever_the_verification() {
     let main = Answers::from([("account", "main"), ("verified", "yes")]);
     assert_eq!(identity(&verified), ["face-recognition", "id-photos"]);
     assert_eq!(identity(&unverified), ["check-security-verification"]);
-    assert!(identity(&main).is_empty(), "no materials for a main account");
+    assert!(
+        identity(&main).is_empty(),
+        "no materials for a main account"
+    );
 }
