@@ -261,12 +261,13 @@ fn identity_materials_follow_the_verification_answer() {
     let html = site.read("before-leaving/materials/index.html");
     for id in ["face-recognition", "id-photos"] {
         let tag = step_tag(&html, id);
-        assert_eq!(attr(tag, "data-when"), Some("account=sub&verified=yes"));
+        // The attribute as written in HTML: `&` escaped.
+        assert_eq!(attr(tag, "data-when"), Some("account=sub&amp;verified=yes"));
     }
     let unverified = step_tag(&html, "check-security-verification");
     assert_eq!(
         attr(unverified, "data-when"),
-        Some("account=sub&verified=no")
+        Some("account=sub&amp;verified=no")
     );
     let block = step_block(&html, "check-security-verification");
     assert!(block.contains("无需上传材料"), "{block}");
