@@ -167,6 +167,9 @@
     const warn = (problem) =>
       console.warn("offboard-site: the progress saved in localStorage[\"" + key + "\"] " + problem + ".");
 
+    // The saved text last read: its problems are reported once, not again
+    // at each read-change-write of the same text.
+    let lastRead = null;
     function load() {
       let text = null;
       try {
@@ -174,7 +177,10 @@
       } catch (error) {
         saved = false;
       }
-      return text === null ? blank() : parse(text, known, roles, questions, warn);
+      if (text === null) return blank();
+      const seen = text === lastRead;
+      lastRead = text;
+      return parse(text, known, roles, questions, seen ? () => {} : warn);
     }
 
     let record = load();
