@@ -21,6 +21,22 @@ pub struct Labelled {
     pub label: String,
 }
 
+/// A question readers answer once (`account`: main or sub-account); steps,
+/// pages and sections name its answers in `when` conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Identifier used in `when` and in links (`?account=sub`).
+    pub id: String,
+    /// The question as readers see it.
+    pub label: String,
+    /// The possible answers, at least two, in the order they are offered.
+    pub answers: Vec<Labelled>,
+}
+
+/// The most answers a question may have (conditions hold a bit per answer).
+pub const MAX_ANSWERS: usize = 64;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -33,6 +49,8 @@ struct RawConfig {
     roles: Vec<Labelled>,
     #[serde(default)]
     phases: Vec<Labelled>,
+    #[serde(default)]
+    questions: Vec<Question>,
     #[serde(default)]
     allow_paths_differing_in_case: bool,
     #[serde(default)]
@@ -56,6 +74,8 @@ pub struct Config {
     pub roles: Vec<Labelled>,
     /// Phases, in the order they happen.
     pub phases: Vec<Labelled>,
+    /// Questions readers answer, in declaration order (`[[questions]]`).
+    pub questions: Vec<Question>,
     /// Output paths that differ only in case are allowed (by default they
     /// are errors: on macOS and Windows they are one file).
     pub allow_paths_differing_in_case: bool,
@@ -77,6 +97,11 @@ impl Config {
     /// Position of a phase in the declared order.
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.phases.iter().position(|phase| phase.id == id)
+    }
+
+    /// Position of a question in the declared order.
+    pub fn question_index(&self, id: &str) -> Option<usize> {
+        self.questions.iter().position(|question| question.id == id)
     }
 }
 
@@ -117,6 +142,7 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
     check_unique(&raw.phases, "phase", text)?;
     check_ids(&raw.roles, "role", text)?;
     check_ids(&raw.phases, "phase", text)?;
+    check_questions(&raw.questions, text)?;
     let base_url = raw.base_url.map(|url| {
         if url.ends_with('/') {
             url
@@ -133,6 +159,7 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         roles: raw.roles,
         phases: raw.phases,
+        questions: raw.questions,
         allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
         extra,
     })
@@ -176,6 +203,105 @@ fn check_ids(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic
             ))
             .with_source(text),
     )
+}
+
+/// Question and answer ids appear in links (`?account=sub`) and in data
+/// attributes, so they are made of ASCII letters, digits, `-` and `_`.
+fn plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
+/// Checks the `[[questions]]`: unique, plain ids, not `role` (a link's
+/// `?role=` sets the reader's role), two to [`MAX_ANSWERS`] answers with
+/// unique plain ids.
+fn check_questions(questions: &[Question], text: &str) -> Result<(), Diagnostic> {
+    for (index, question) in questions.iter().enumerate() {
+        let at = question_offset(text, index);
+        let problem = if !plain_id(&question.id) {
+            Some(format!(
+                "the question id `{}` is not made of letters, digits, `-` and `_`",
+                question.id
+            ))
+        } else if question.id == "role" {
+            Some(
+                "the question id `role` is taken: links set the reader's role with `?role=`"
+                    .to_owned(),
+            )
+        } else if questions[..index].iter().any(|q| q.id == question.id) {
+            Some(format!("question `{}` is declared twice", question.id))
+        } else if question.answers.len() < 2 {
+            Some(format!(
+                "question `{}` has {} answer{}: a question needs at least two",
+                question.id,
+                question.answers.len(),
+                if question.answers.len() == 1 { "" } else { "s" }
+            ))
+        } else if question.answers.len() > MAX_ANSWERS {
+            Some(format!(
+                "question `{}` has {} answers, more than {MAX_ANSWERS}",
+                question.id,
+                question.answers.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            let offset = text[at..]
+                .find(&format!("\"{}\"", question.id))
+                .map_or(at, |found| at + found);
+            return Err(question_error(text, offset, message));
+        }
+        check_answers(question, text, at)?;
+    }
+    Ok(())
+}
+
+fn check_answers(question: &Question, text: &str, at: usize) -> Result<(), Diagnostic> {
+    let answers = &question.answers;
+    for (index, answer) in answers.iter().enumerate() {
+        let message = if !plain_id(&answer.id) {
+            format!(
+                "the answer id `{}` of question `{}` is not made of letters, digits, `-` and `_`",
+                answer.id, question.id
+            )
+        } else if answers[..index].iter().any(|a| a.id == answer.id) {
+            format!(
+                "question `{}` has the answer `{}` twice",
+                question.id, answer.id
+            )
+        } else {
+            continue;
+        };
+        let needle = format!("\"{}\"", answer.id);
+        let nth = answers[..index]
+            .iter()
+            .filter(|a| a.id == answer.id)
+            .count();
+        let offset = text[at..]
+            .match_indices(&needle)
+            .nth(nth)
+            .map_or(at, |(found, _)| at + found);
+        return Err(question_error(text, offset, message));
+    }
+    Ok(())
+}
+
+/// Byte offset of the `index`th `[[questions]]` header (or of the start).
+fn question_offset(text: &str, index: usize) -> usize {
+    text.match_indices("[[questions]]")
+        .nth(index)
+        .map_or(0, |(at, _)| at)
+}
+
+fn question_error(text: &str, offset: usize, message: String) -> Diagnostic {
+    let (line, column) = line_column(text, offset);
+    Diagnostic::new("", message)
+        .at(line, column)
+        .hint("a question looks like `[[questions]]`, `id = \"account\"`, `label = \"…\"`, `answers = [{ id = \"main\", label = \"…\" }, { id = \"sub\", label = \"…\" }]`; ids are letters, digits, `-` and `_`")
+        .with_source(text)
 }
 
 /// A TOML parse or shape error as a diagnostic (path left empty).
@@ -251,6 +377,73 @@ mod tests {
     fn broken_toml_is_an_error_at_its_line() {
         let error = parse_config("title = \"T\n").expect_err("unterminated");
         assert_eq!(error.location.map(|(line, _)| line), Some(1));
+    }
+
+    const QUESTIONS: &str = "title = \"T\"\n[[questions]]\nid = \"account\"\nlabel = \"账号\"\nanswers = [{ id = \"main\", label = \"主账号\" }, { id = \"sub\", label = \"子账号\" }]\n";
+
+    #[test]
+    fn reads_questions() {
+        let config = parse_config(QUESTIONS).expect("valid");
+        assert_eq!(config.question_index("account"), Some(0));
+        assert_eq!(config.questions[0].answers[1].id, "sub");
+        assert_eq!(config.questions[0].answers[1].label, "子账号");
+        let json = serde_json::to_value(&config).expect("serializes");
+        assert_eq!(json["questions"][0]["answers"][0]["label"], "主账号");
+        assert!(
+            parse_config("title = \"T\"\n")
+                .expect("valid")
+                .questions
+                .is_empty()
+        );
+    }
+
+    fn question_problem(text: &str) -> (String, Option<(usize, usize)>) {
+        let error = parse_config(text).expect_err("invalid question");
+        (error.message, error.location)
+    }
+
+    #[test]
+    fn bad_questions_are_errors_at_their_line() {
+        let one = "title = \"T\"\n[[questions]]\nid = \"a\"\nlabel = \"A\"\nanswers = [{ id = \"x\", label = \"X\" }]\n";
+        assert_eq!(
+            question_problem(one),
+            (
+                "question `a` has 1 answer: a question needs at least two".to_owned(),
+                Some((3, 6))
+            )
+        );
+        let twice = format!("{QUESTIONS}{}", &QUESTIONS[12..]);
+        assert_eq!(
+            question_problem(&twice),
+            (
+                "question `account` is declared twice".to_owned(),
+                Some((7, 6))
+            )
+        );
+        let bad_id = QUESTIONS.replace("\"account\"", "\"acc ount\"");
+        assert!(
+            question_problem(&bad_id)
+                .0
+                .contains("`acc ount` is not made of")
+        );
+        let role = QUESTIONS.replace("\"account\"", "\"role\"");
+        assert!(question_problem(&role).0.contains("`role` is taken"));
+        let same_answer = QUESTIONS.replace("\"sub\"", "\"main\"");
+        assert_eq!(
+            question_problem(&same_answer),
+            (
+                "question `account` has the answer `main` twice".to_owned(),
+                Some((5, 51))
+            )
+        );
+        let bad_answer = QUESTIONS.replace("\"sub\"", "\"s&b\"");
+        assert!(
+            question_problem(&bad_answer)
+                .0
+                .contains("the answer id `s&b`")
+        );
+        let unknown = QUESTIONS.replace("label = \"账号\"", "label = \"账号\"\nlable = 1");
+        assert_eq!(question_problem(&unknown).1, Some((5, 1)));
     }
 
     #[test]

@@ -27,6 +27,71 @@ pub struct StepMeta {
     pub materials: Vec<String>,
     /// A console URL where the step is done.
     pub link: Option<String>,
+    /// When the step applies, besides its page's and sections' conditions.
+    pub when: Option<When>,
+    /// Steps of one page with the same `choice` are alternatives: doing any
+    /// one of them does the task.
+    pub choice: Option<String>,
+    /// Shown and tickable, never counted in progress.
+    #[serde(default)]
+    pub optional: bool,
+    /// Cannot be undone: labelled so in words wherever it is shown.
+    #[serde(default)]
+    pub irreversible: bool,
+}
+
+/// A condition as written: question id → the answers any of which makes it
+/// hold, sorted by question id. In front matter a table whose values are an
+/// answer id or a list of them (`{ account = "sub", verified = ["yes", "no"] }`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "BTreeMap<String, Answers>")]
+pub struct When(pub Vec<(String, Vec<String>)>);
+
+impl From<BTreeMap<String, Answers>> for When {
+    fn from(map: BTreeMap<String, Answers>) -> Self {
+        Self(
+            map.into_iter()
+                .map(|(key, answers)| (key, answers.0))
+                .collect(),
+        )
+    }
+}
+
+/// One answer id or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers(Vec<String>);
+
+impl<'de> Deserialize<'de> for Answers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AnswersVisitor)
+    }
+}
+
+struct AnswersVisitor;
+
+impl<'de> serde::de::Visitor<'de> for AnswersVisitor {
+    type Value = Answers;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("an answer id or a list of answer ids")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, answer: &str) -> Result<Answers, E> {
+        Ok(Answers(vec![answer.to_owned()]))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Answers, A::Error> {
+        let mut answers = Vec::new();
+        while let Some(answer) = seq.next_element::<String>()? {
+            answers.push(answer);
+        }
+        if answers.is_empty() {
+            return Err(serde::de::Error::custom(
+                "a condition lists no answers: name at least one",
+            ));
+        }
+        Ok(Answers(answers))
+    }
 }
 
 /// Each step's metadata by step id, sorted by id: a map as small as its
@@ -78,6 +143,9 @@ pub struct FrontMatter {
     pub role: Option<String>,
     /// Default phase of the page's steps.
     pub phase: Option<String>,
+    /// When the page (in a section's `_index.md`: the whole section)
+    /// applies.
+    pub when: Option<When>,
     /// Per-step metadata, by step id.
     #[serde(default)]
     pub steps: StepMetas,
@@ -307,6 +375,45 @@ mod tests {
         assert_eq!(
             from_yaml,
             parse(&split_toml, TOML_PAGE).expect("valid toml")
+        );
+    }
+
+    #[test]
+    fn reads_conditions_and_step_kinds_in_toml_and_yaml() {
+        let toml = "+++\ntitle = \"x\"\nwhen = { account = \"sub\" }\n[steps.a]\nwhen = { verified = [\"yes\", \"no\"], account = \"sub\" }\nchoice = \"id\"\n[steps.b]\noptional = true\nirreversible = true\n+++\n";
+        let yaml = "---\ntitle: x\nwhen:\n  account: sub\nsteps:\n  a:\n    when: { account: sub, verified: [yes, no] }\n    choice: id\n  b:\n    optional: true\n    irreversible: true\n---\n";
+        let from_toml = parse(&split(toml).expect("split"), toml).expect("valid toml");
+        let from_yaml = parse(&split(yaml).expect("split"), yaml).expect("valid yaml");
+        assert_eq!(from_toml, from_yaml);
+        let sub = ("account".to_owned(), vec!["sub".to_owned()]);
+        assert_eq!(from_toml.when, Some(When(vec![sub.clone()])));
+        let a = from_toml.steps.get("a").expect("a");
+        let both = (
+            "verified".to_owned(),
+            vec!["yes".to_owned(), "no".to_owned()],
+        );
+        assert_eq!(a.when, Some(When(vec![sub, both])));
+        assert_eq!(a.choice.as_deref(), Some("id"));
+        let b = from_toml.steps.get("b").expect("b");
+        assert!(b.optional && b.irreversible && b.when.is_none());
+    }
+
+    #[test]
+    fn a_condition_needs_answers() {
+        let text = "+++\ntitle = \"x\"\nwhen = { account = [] }\n+++\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("no answers");
+        assert_eq!(error.location.map(|(line, _)| line), Some(3));
+        assert!(
+            error.message.contains("lists no answers"),
+            "{}",
+            error.message
+        );
+        let text = "+++\ntitle = \"x\"\nwhen = { account = 1 }\n+++\n";
+        let error = parse(&split(text).expect("split"), text).expect_err("a number");
+        assert!(
+            error.message.contains("an answer id or a list"),
+            "{}",
+            error.message
         );
     }
 

@@ -10,7 +10,7 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, check_slug};
+pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, When, check_slug};
 pub use load::{LoadOptions, is_ignored, load_site, read_page};
 pub use source::{MAX_SOURCE_BYTES, read_source};
 

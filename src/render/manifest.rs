@@ -21,9 +21,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{CHECKLIST_URL, RenderContext};
-use crate::config::{Config, Labelled};
+use crate::config::{Config, Labelled, Question};
 use crate::i18n::Language;
-use crate::steps::progress_key;
+use crate::steps::condition::answer_lists;
+use crate::steps::{Step, choice_key, progress_key};
 use crate::urls::page_href;
 
 mod split;
@@ -87,6 +88,31 @@ const SCRIPT_WORDS: &[&str] = &[
     "record_received",
     "record_date",
     "progress_none_for_role",
+    "answer_none",
+    "answer_unset",
+    "progress_for_answers",
+    "page_status",
+    "progress_none_applies",
+    "status_blocked",
+    "status_todo",
+    "status_done",
+    "status_na",
+    "status_other",
+    "or_alternative",
+    "changed_text",
+    "changed_confirm",
+    "live_reconfirmed",
+    "live_answers",
+    "irreversible_title",
+    "irreversible_text",
+    "irreversible_confirm",
+    "cancel",
+    "record_answers",
+    "record_na",
+    "record_optional",
+    "record_choice",
+    "record_or",
+    "record_condition",
 ];
 
 #[derive(Debug, Serialize)]
@@ -98,6 +124,8 @@ struct Manifest<'a, P: Serialize> {
     language: &'a str,
     roles: &'a [Labelled],
     phases: &'a [Labelled],
+    /// The questions readers answer (empty when none).
+    questions: &'a [Question],
     /// Between the items of an inline list (`、` or `, `).
     separator: &'static str,
     /// Brackets around an aside, `{}` standing for it (`（{}）` or ` ({})`).
@@ -143,6 +171,45 @@ struct ManifestStep<'a> {
     phase: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     requires: Vec<String>,
+    /// Question id → the answers it applies to (omitted: always).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<WhenMap<'a>>,
+    /// The choice's progress key, `page-key#choice-id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choice: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    optional: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    irreversible: bool,
+    /// FNV-1a 32 of the text, 8 hex digits.
+    hash: String,
+}
+
+/// A step's condition for the scripts: question id → answer ids, in the
+/// order of `site.toml`.
+#[derive(Debug)]
+pub(super) struct WhenMap<'a>(Vec<(&'a str, Vec<&'a str>)>);
+
+impl Serialize for WhenMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (question, answers) in &self.0 {
+            map.serialize_entry(question, answers)?;
+        }
+        map.end()
+    }
+}
+
+/// A step's condition for the manifest; `None` when it applies always.
+pub(super) fn when_map<'a>(config: &'a Config, step: &Step) -> Option<WhenMap<'a>> {
+    (!step.when.is_empty()).then(|| WhenMap(answer_lists(config, &step.when)))
+}
+
+// Serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The text of `checklist/steps.js`.
@@ -179,6 +246,7 @@ fn manifest_json<'a, P: Serialize>(ctx: &RenderContext<'a>, pages: Vec<P>) -> Ma
         language: &config.language,
         roles: &config.roles,
         phases: &config.phases,
+        questions: &config.questions,
         separator: ctx.language.list_separator(),
         brackets: match ctx.language {
             Language::Chinese => "（{}）",
@@ -220,6 +288,14 @@ fn manifest_steps<'a>(ctx: &RenderContext<'a>, page: usize) -> Vec<ManifestStep<
                 .iter()
                 .map(|r| progress_key(&ctx.site.pages[r.page].key, &ctx.steps[r.page][r.step].id))
                 .collect(),
+            when: when_map(&ctx.site.config, step),
+            choice: step
+                .choice
+                .as_deref()
+                .map(|choice| choice_key(&data.key, choice)),
+            optional: step.optional,
+            irreversible: step.irreversible,
+            hash: step.hash_hex(),
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
 use crate::markdown::{Rendered, TocEntry};
-use crate::steps::{Step, StepHtml, splice_step_meta};
+use crate::steps::{Step, StepHtml, condition, page_condition, page_questions, splice_step_meta};
 use crate::templates::Templates;
 use crate::urls::{page_href, root_prefix};
 
@@ -189,6 +189,7 @@ impl RenderContext<'_> {
         context.insert("page", &self.page_value(page, &content));
         context.insert("pages", &self.children(page));
         context.insert("groups", &Vec::<()>::new());
+        self.insert_conditions(&mut context, page);
         let site_nav = site_nav.as_str().unwrap_or_default();
         self.templates.render_sized(
             self.template_for(page),
@@ -218,6 +219,19 @@ impl RenderContext<'_> {
         context.insert("kind", kind);
         let html = self.templates.render(SITE_NAV, &context)?;
         Ok(shared.html.get_or_init(|| html))
+    }
+
+    /// `page_questions` (the ids of the questions that matter on the page,
+    /// for the answers panel) and `page_when` (the page's own and its
+    /// sections' condition in words, "" when none).
+    fn insert_conditions(&self, context: &mut tera::Context, page: usize) {
+        let questions = page_questions(self.site, page, &self.steps[page]);
+        let when = page_condition(self.site, page);
+        context.insert("page_questions", &questions);
+        context.insert(
+            "page_when",
+            &condition::words(&self.site.config, &when, self.language),
+        );
     }
 
     fn step_html(&self) -> StepHtml<'_> {

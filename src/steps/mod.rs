@@ -2,13 +2,15 @@
 //! front matter (and the page's defaults), checked, and rendered statically.
 //! The reader-side checklist script works only from the markup made here.
 
+pub mod condition;
 mod render;
 mod resolve;
 
 use std::sync::Arc;
 
+pub use condition::Condition;
 pub use render::{StepHtml, splice_step_meta};
-pub use resolve::{find_cycles, resolve_pages, resolve_steps};
+pub use resolve::{find_cycles, page_condition, page_questions, resolve_pages, resolve_steps};
 
 /// A step, resolved. A large site holds ~100,000 of these for the whole
 /// build, so the text is boxed rather than in growable strings, roles and
@@ -37,6 +39,24 @@ pub struct Step {
     pub link: Option<Box<str>>,
     /// 1-based line of the step in its file.
     pub line: usize,
+    /// When it applies: its own, its page's and its sections' conditions
+    /// together (empty: always).
+    pub when: Condition,
+    /// The choice it is one of (its id, unique on the page), if any.
+    pub choice: Option<Box<str>>,
+    /// Shown and tickable, never counted.
+    pub optional: bool,
+    /// Cannot be undone.
+    pub irreversible: bool,
+    /// [`condition::text_hash`] of its text.
+    pub hash: u32,
+}
+
+impl Step {
+    /// The hash of its text as 8 hex digits.
+    pub fn hash_hex(&self) -> String {
+        format!("{:08x}", self.hash)
+    }
 }
 
 /// A reference to a step: its page and its position among that page's steps.
@@ -46,6 +66,11 @@ pub struct StepRef {
     pub page: usize,
     /// Index of the step on that page.
     pub step: usize,
+}
+
+/// The progress key of a choice (page scoped): `page-key#choice-id`.
+pub fn choice_key(page_key: &str, choice: &str) -> String {
+    format!("{page_key}#{choice}")
 }
 
 /// The global key readers' progress is stored under: `page-key#step-id`.

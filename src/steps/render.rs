@@ -1,6 +1,8 @@
 //! The static markup of a step: data attributes on its `<li>` for the reader
-//! script, and a metadata block (role, phase, estimate, console link,
-//! requirements as links, materials) that reads fully without JavaScript.
+//! script, and a metadata block (optional and irreversible in words, the
+//! condition in words, role, phase, estimate, console link, requirements as
+//! links, materials) that reads fully without JavaScript; the steps of a
+//! choice say "任选其一" / "或" before them.
 
 use std::sync::LazyLock;
 
@@ -12,7 +14,7 @@ use crate::i18n::Language;
 use crate::markdown::{STEP_META_MARKER_PREFIX, needs_escape};
 use crate::urls::page_href;
 
-use super::Step;
+use super::{Step, condition};
 
 /// What is needed to write the metadata of one page's steps.
 pub struct StepHtml<'a> {
@@ -61,15 +63,46 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
             continue;
         }
         out.push_str(&rest[..open_at]);
-        out.push_str(&opening[..opening.len() - 1]);
+        let tag = &opening[..opening.len() - 1];
+        match tag.strip_prefix(PLAIN_CLASS) {
+            Some(rest_of_tag) if step.choice.is_some() => {
+                out.push_str(ALT_CLASS);
+                out.push_str(rest_of_tag);
+            }
+            _ => out.push_str(tag),
+        }
         push_data_attributes(&mut out, page, step, ctx);
         out.push('>');
+        push_alternative(&mut out, &steps[..index], step, &words);
         out.push_str(&rest[open_at + opening.len()..marker_at]);
         push_meta(&mut out, page, step, ctx, &words);
         rest = &rest[marker_at + marker.len()..];
     }
     out.push_str(rest);
     out
+}
+
+/// How a step item starts, and how it starts when it is one of a choice.
+const PLAIN_CLASS: &str = "<li class=\"step\"";
+const ALT_CLASS: &str = "<li class=\"step step-alt\"";
+
+/// Before a step of a choice, in words: "任选其一" before its first step,
+/// "或" before each other one (`earlier` are the steps before it).
+fn push_alternative(out: &mut String, earlier: &[Step], step: &Step, words: &Words) {
+    let Some(choice) = &step.choice else {
+        return;
+    };
+    if earlier
+        .iter()
+        .any(|other| other.choice.as_ref() == Some(choice))
+    {
+        out.push_str("<span class=\"step-or\">");
+        out.push_str(words.choice_or);
+    } else {
+        out.push_str("<span class=\"step-alt-intro\">");
+        out.push_str(words.choice_intro);
+    }
+    out.push_str("</span>");
 }
 
 /// The interface words of the metadata, looked up once per page.
@@ -81,6 +114,12 @@ struct Words {
     external_link_hidden: &'static str,
     requires: &'static str,
     materials: &'static str,
+    applies: &'static str,
+    optional: &'static str,
+    irreversible: &'static str,
+    irreversible_text: &'static str,
+    choice_intro: &'static str,
+    choice_or: &'static str,
 }
 
 impl Words {
@@ -93,6 +132,12 @@ impl Words {
             external_link_hidden: language.word("external_link_hidden"),
             requires: language.word("requires"),
             materials: language.word("materials"),
+            applies: language.word("step_applies"),
+            optional: language.word("step_optional"),
+            irreversible: language.word("step_irreversible"),
+            irreversible_text: language.word("step_irreversible_text"),
+            choice_intro: language.word("choice_intro"),
+            choice_or: language.word("choice_or"),
         }
     }
 }
@@ -174,6 +219,50 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
         }
         out.push('"');
     }
+    let config = &ctx.site.config;
+    if !step.when.is_empty() {
+        out.push_str(" data-when=\"");
+        esc(out, &condition::query(config, &step.when));
+        out.push('"');
+    }
+    if let Some(choice) = &step.choice {
+        out.push_str(" data-choice=\"");
+        push_key(out, &ctx.site.pages[page].key, choice);
+        out.push('"');
+    }
+    if step.optional {
+        out.push_str(" data-optional");
+    }
+    if step.irreversible {
+        out.push_str(" data-irreversible");
+    }
+    out.push_str(" data-hash=\"");
+    out.push_str(&step.hash_hex());
+    out.push('"');
+}
+
+/// "可选" and "不可撤销" with its sentence, right under the step's label.
+fn push_flags(out: &mut String, step: &Step, words: &Words) {
+    if !step.optional && !step.irreversible {
+        return;
+    }
+    out.push_str("<p class=\"step-flags\">");
+    if step.optional {
+        out.push_str("<span class=\"step-optional\">");
+        out.push_str(words.optional);
+        out.push_str("</span>");
+    }
+    if step.irreversible {
+        if step.optional {
+            out.push(' ');
+        }
+        out.push_str("<strong class=\"step-irreversible\">");
+        out.push_str(words.irreversible);
+        out.push_str("</strong> <span class=\"step-irreversible-text\">");
+        out.push_str(words.irreversible_text);
+        out.push_str("</span>");
+    }
+    out.push_str("</p>");
 }
 
 fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
@@ -186,8 +275,18 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
         .phase
         .as_deref()
         .and_then(|phase| config.phase_label(phase));
-    if role.is_some() || phase.is_some() || step.estimate.is_some() || step.link.is_some() {
+    push_flags(out, step, words);
+    let when = condition::words(config, &step.when, ctx.language);
+    if role.is_some()
+        || phase.is_some()
+        || step.estimate.is_some()
+        || step.link.is_some()
+        || !when.is_empty()
+    {
         out.push_str("<ul class=\"step-meta\">");
+        if !when.is_empty() {
+            meta_item(out, "step-when", words.applies, &when);
+        }
         if let Some(label) = role {
             meta_item(out, "step-role", words.role, label);
         }

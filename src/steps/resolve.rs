@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{Page, Site, StepMeta};
+use crate::content::{Page, Site, StepMeta, When};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
 use crate::links::{SiteIndex, Target};
 use crate::markdown::Rendered;
 use crate::urls::split_fragment;
 
+use super::condition::{self, WhenProblem};
 use super::{Step, StepRef};
 
 /// Resolves the steps of every page. Returns the steps (indexed like
@@ -115,6 +116,8 @@ impl PageContext<'_> {
         let mut problems = Vec::new();
         self.check_defaults(&mut problems);
         self.check_unknown_ids(&mut problems);
+        let page_when = self.check_page_when(&mut problems);
+        self.check_choices(&mut problems);
         let default = StepMeta::default();
         let items = &self.rendered[self.page_index].steps;
         // Reused for every step: its text escaped.
@@ -123,6 +126,7 @@ impl PageContext<'_> {
             .iter()
             .map(|item| {
                 let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
+                let when = self.step_when(meta, &item.id, &page_when, &mut problems);
                 Step {
                     id: item.id.as_str().into(),
                     text: item.text.as_str().into(),
@@ -132,16 +136,232 @@ impl PageContext<'_> {
                     estimate: self
                         .estimate(meta, &item.id, &mut problems)
                         .map(String::into_boxed_str),
-                    requires: self.requires(meta, &item.id, &mut problems).into(),
+                    requires: self.requires(meta, &item.id, &when, &mut problems).into(),
                     materials: meta.materials.iter().map(|m| m.as_str().into()).collect(),
                     link: self
                         .link(meta, &item.id, &mut problems)
                         .map(String::into_boxed_str),
                     line: item.position.line,
+                    choice: meta.choice.as_deref().map(Into::into),
+                    optional: meta.optional,
+                    irreversible: meta.irreversible,
+                    hash: condition::text_hash(&item.text),
+                    when: when.into(),
                 }
             })
             .collect();
         (steps, problems)
+    }
+
+    /// The page's own condition checked against its questions and its
+    /// sections' conditions; returns the page's whole condition.
+    fn check_page_when(&self, problems: &mut Vec<Diagnostic>) -> Vec<(u32, u64)> {
+        let chain = chain_condition(self.site, self.page_index);
+        let Some(when) = &self.page.front.when else {
+            return chain;
+        };
+        let at = |needle: &str, from: usize| self.page.locate_in_front(needle, from);
+        let when_line = at("when", 1).0;
+        let Some(own) = self.read_when(when, when_line, problems) else {
+            return chain;
+        };
+        let both = condition::intersect(&chain, &own);
+        if let Some(question) = condition::never_holds(&both) {
+            let (line, column) = at("when", 1);
+            let section = if self.page.kind == crate::content::PageKind::Section {
+                "this section"
+            } else {
+                "this page"
+            };
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!(
+                            "the condition of {section} can never hold: its sections allow no answer of question `{}` it allows",
+                            self.question_id(question)
+                        ),
+                    )
+                    .hint(format!(
+                        "its sections apply {}; remove this `when` or change it to fit",
+                        self.in_words(&chain)
+                    )),
+            );
+            return chain;
+        }
+        both
+    }
+
+    /// A step's whole condition (its page's and its own), its own checked.
+    fn step_when(
+        &self,
+        meta: &StepMeta,
+        id: &str,
+        page_when: &[(u32, u64)],
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<(u32, u64)> {
+        let Some(when) = &meta.when else {
+            return page_when.to_vec();
+        };
+        let when_line = self.page.locate_in_front("when", self.meta_line(id).0).0;
+        let Some(own) = self.read_when(when, when_line, problems) else {
+            return page_when.to_vec();
+        };
+        let both = condition::intersect(page_when, &own);
+        if let Some(question) = condition::never_holds(&both) {
+            let (line, column) = self.page.locate_in_front("when", self.meta_line(id).0);
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!(
+                            "the condition of step `{id}` can never hold: its page allows no answer of question `{}` it allows",
+                            self.question_id(question)
+                        ),
+                    )
+                    .hint(format!(
+                        "the page (with its sections) applies {}; remove the step's `when` or change it to fit",
+                        self.in_words(page_when)
+                    )),
+            );
+            return page_when.to_vec();
+        }
+        both
+    }
+
+    /// A written condition resolved, its unknown questions and answers
+    /// reported at their lines (searched from `from_line`).
+    fn read_when(
+        &self,
+        when: &When,
+        from_line: usize,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<(u32, u64)>> {
+        match condition::read_when(&self.site.config, when) {
+            Ok(condition) => Some(condition),
+            Err(found) => {
+                for problem in found {
+                    problems.push(self.when_problem(&problem, from_line));
+                }
+                None
+            }
+        }
+    }
+
+    fn when_problem(&self, problem: &WhenProblem, from_line: usize) -> Diagnostic {
+        let config = &self.site.config;
+        match problem {
+            WhenProblem::UnknownQuestion(question) => {
+                let (line, column) = self.page.locate_in_front(question, from_line);
+                let declared: Vec<&str> = config.questions.iter().map(|q| q.id.as_str()).collect();
+                self.page
+                    .error_at(line, column, format!("unknown question `{question}`"))
+                    .hint(declared_hint("question", &declared))
+            }
+            WhenProblem::UnknownAnswer(question, answer) => {
+                let question_line = self.page.locate_in_front(question, from_line).0;
+                let (line, column) = self.page.locate_in_front(answer, question_line);
+                let answers: Vec<&str> = config
+                    .question_index(question)
+                    .map(|index| {
+                        config.questions[index]
+                            .answers
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!("question `{question}` has no answer `{answer}`"),
+                    )
+                    .hint(format!(
+                        "its answers in `site.toml`: {}",
+                        answers.join(", ")
+                    ))
+            }
+        }
+    }
+
+    fn question_id(&self, question: u32) -> &str {
+        self.site
+            .config
+            .questions
+            .get(question as usize)
+            .map_or("", |q| q.id.as_str())
+    }
+
+    /// A condition in words for a hint ("always" when empty).
+    fn in_words(&self, condition: &[(u32, u64)]) -> String {
+        if condition.is_empty() {
+            "always".to_owned()
+        } else {
+            format!(
+                "only where `{}`",
+                condition::query(&self.site.config, condition)
+            )
+        }
+    }
+
+    /// Choices: ids that are valid, at least two steps each, none also
+    /// optional.
+    fn check_choices(&self, problems: &mut Vec<Diagnostic>) {
+        let items = &self.rendered[self.page_index].steps;
+        let metas = &self.page.front.steps;
+        for item in items {
+            let Some(meta) = metas.get(&item.id) else {
+                continue;
+            };
+            let Some(choice) = &meta.choice else {
+                continue;
+            };
+            let at = |needle: &str| {
+                self.page
+                    .locate_in_front(needle, self.meta_line(&item.id).0)
+            };
+            if let Some(problem) = crate::markdown::id_problem(choice) {
+                let (line, column) = at("choice");
+                problems.push(
+                    self.page
+                        .error_at(line, column, format!("the choice id `{choice}` {problem}"))
+                        .hint(crate::markdown::id_rule()),
+                );
+            }
+            if meta.optional {
+                let (line, column) = at("optional");
+                problems.push(
+                    self.page
+                        .error_at(
+                            line,
+                            column,
+                            format!("step `{}` is both `optional` and one of the choice `{choice}`", item.id),
+                        )
+                        .hint("a choice is done by any one of its steps, so none of them is optional: remove `optional`, or `choice`"),
+                );
+            }
+            let members = items
+                .iter()
+                .filter(|other| {
+                    metas.get(&other.id).and_then(|m| m.choice.as_deref()) == Some(choice.as_str())
+                })
+                .count();
+            if members < 2 {
+                let (line, column) = at("choice");
+                problems.push(
+                    self.page
+                        .error_at(
+                            line,
+                            column,
+                            format!("the choice `{choice}` has only one step, `{}`", item.id),
+                        )
+                        .hint("give `choice = \"…\"` to each step of this page that is an alternative to it, or remove it"),
+                );
+            }
+        }
     }
 
     fn meta_line(&self, id: &str) -> (usize, usize) {
@@ -292,11 +512,20 @@ impl PageContext<'_> {
         None
     }
 
-    fn requires(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Vec<StepRef> {
+    fn requires(
+        &self,
+        meta: &StepMeta,
+        id: &str,
+        when: &[(u32, u64)],
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<StepRef> {
         let mut found = Vec::new();
         for entry in &meta.requires {
             match self.requirement(entry) {
-                Ok(step) => found.push(step),
+                Ok(step) => {
+                    self.check_requirement_applies(entry, id, when, step, problems);
+                    found.push(step);
+                }
                 Err((message, hint)) => {
                     let (from_line, _) = self.meta_line(id);
                     let (line, column) = self.page.locate_in_front(entry, from_line);
@@ -305,6 +534,65 @@ impl PageContext<'_> {
             }
         }
         found
+    }
+
+    /// A requirement must apply wherever the requiring step does (for a
+    /// step of a choice: one of the choice's steps must).
+    fn check_requirement_applies(
+        &self,
+        entry: &str,
+        id: &str,
+        when: &[(u32, u64)],
+        target: StepRef,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        if self.site.config.questions.is_empty() {
+            return;
+        }
+        let members = choice_members(self.site, self.rendered, target);
+        let conditions: Vec<Vec<(u32, u64)>> = members
+            .iter()
+            .map(|&step| {
+                step_condition(
+                    self.site,
+                    self.rendered,
+                    StepRef {
+                        page: target.page,
+                        step,
+                    },
+                )
+            })
+            .collect();
+        let targets: Vec<&[(u32, u64)]> = conditions.iter().map(Vec::as_slice).collect();
+        if !condition::may_not_apply(&self.site.config, when, &targets) {
+            return;
+        }
+        let (from_line, _) = self.meta_line(id);
+        let (line, column) = self.page.locate_in_front(entry, from_line);
+        let what = if members.len() > 1 {
+            "no step of its choice applies"
+        } else {
+            "it does not apply"
+        };
+        let shown: Vec<String> = conditions
+            .iter()
+            .map(|condition| self.in_words(condition))
+            .collect();
+        problems.push(
+            self.page
+                .error_at(
+                    line,
+                    column,
+                    format!(
+                        "requirement `{entry}` may not apply where step `{id}` does: for some answers {what}"
+                    ),
+                )
+                .hint(format!(
+                    "step `{id}` applies {}, the required step {}; give step `{id}` a `when` within the required step's, or require a step that applies wherever it does",
+                    self.in_words(when),
+                    shown.join(" / ")
+                )),
+        );
     }
 
     /// One `requires` entry: `id` on this page or `path.md#id`.
@@ -343,6 +631,95 @@ impl PageContext<'_> {
             }
         }
     }
+}
+
+/// The own condition of a page, or nothing when it has none or it does
+/// not resolve (reported where it is written).
+fn own_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
+    site.pages[page]
+        .front
+        .when
+        .as_ref()
+        .and_then(|when| condition::read_when(&site.config, when).ok())
+        .unwrap_or_default()
+}
+
+/// The conditions of the sections a page is in, together.
+fn chain_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
+    let mut condition = Vec::new();
+    let mut at = site.pages[page].parent;
+    while let Some(section) = at {
+        condition = condition::intersect(&condition, &own_condition(site, section));
+        at = site.pages[section].parent;
+    }
+    condition
+}
+
+/// The condition a page applies under: its sections' and its own (those
+/// that resolve), e.g. for the notice on the page.
+pub fn page_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
+    if site.config.questions.is_empty() {
+        return Vec::new();
+    }
+    condition::intersect(&chain_condition(site, page), &own_condition(site, page))
+}
+
+/// The ids of the questions that matter on a page: those its own or its
+/// sections' condition names, and those any of its `steps` depend on, in
+/// declaration order (empty when none: the page asks nothing).
+pub fn page_questions<'c>(site: &'c Site, page: usize, steps: &[Step]) -> Vec<&'c str> {
+    let mut asked = vec![false; site.config.questions.len()];
+    let page_when = page_condition(site, page);
+    let conditions = std::iter::once(page_when.as_slice()).chain(steps.iter().map(|s| &*s.when));
+    for condition in conditions {
+        for &(question, _) in condition {
+            if let Some(flag) = asked.get_mut(question as usize) {
+                *flag = true;
+            }
+        }
+    }
+    site.config
+        .questions
+        .iter()
+        .zip(asked)
+        .filter(|(_, asked)| *asked)
+        .map(|(question, _)| question.id.as_str())
+        .collect()
+}
+
+/// The whole condition of a step, from front matter (what resolves of it).
+fn step_condition(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<(u32, u64)> {
+    let page = page_condition(site, step.page);
+    let Some(item) = rendered[step.page].steps.get(step.step) else {
+        return page;
+    };
+    let own = site.pages[step.page]
+        .front
+        .steps
+        .get(&item.id)
+        .and_then(|meta| meta.when.as_ref())
+        .and_then(|when| condition::read_when(&site.config, when).ok())
+        .unwrap_or_default();
+    condition::intersect(&page, &own)
+}
+
+/// The steps of `step`'s choice on its page (positions), or just `step`.
+fn choice_members(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<usize> {
+    let metas = &site.pages[step.page].front.steps;
+    let items = &rendered[step.page].steps;
+    let choice = items
+        .get(step.step)
+        .and_then(|item| metas.get(&item.id))
+        .and_then(|meta| meta.choice.as_deref());
+    let Some(choice) = choice else {
+        return vec![step.step];
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| metas.get(&item.id).and_then(|m| m.choice.as_deref()) == Some(choice))
+        .map(|(at, _)| at)
+        .collect()
 }
 
 fn declared_hint(what: &str, declared: &[&str]) -> String {

@@ -70,7 +70,7 @@ describe('progress that lasts', () => {
     assert.equal(await isChecked(page, 'step-unbind-email'), false);
     assert.match(await page.locator('#unbind-phone').getAttribute('class'), /is-done/);
     const saved = JSON.parse(await page.evaluate((key) => localStorage.getItem(key), storageKey()));
-    assert.equal(saved.v, 1);
+    assert.equal(saved.v, 2);
     assert.ok(!Number.isNaN(Date.parse(saved.done['before-leaving/unbind-contacts#unbind-phone'])));
     assertClean(log);
     await context.close();
@@ -109,33 +109,33 @@ describe('progress you can see', () => {
   test('page, guide, phase and sidebar figures follow the ticks, and the live region says so', async () => {
     const { context, page } = await openPage(browser, url(GUIDE));
     assert.equal(await page.locator('[data-page-progress]').isVisible(), true);
-    assert.match(await text(page, '.progress-figure'), /已完成 0\/6 个步骤/);
+    assert.match(await text(page, '.progress-figure'), /已完成 0\/9 个步骤/, 'with no answers, main- and sub-account steps all count');
     await page.check('#step-unbind-phone');
     await page.check('#step-unbind-email');
-    assert.match(await text(page, '.progress-figure'), /已完成 2\/6 个步骤/);
-    assert.equal(await page.locator('.progress-bar').evaluate((bar) => `${bar.value}/${bar.max}`), '2/6');
+    assert.match(await text(page, '.progress-figure'), /已完成 2\/9 个步骤/);
+    assert.equal(await page.locator('.progress-bar').evaluate((bar) => `${bar.value}/${bar.max}`), '2/9');
     const chips = await page
       .locator('.progress-chips li:not([hidden]) a')
       .evaluateAll((links) =>
         links.map((a) => `${a.querySelector('.chip-name').textContent} ${a.querySelector('[aria-hidden]').textContent}`),
       );
-    assert.deepEqual(chips, ['全部进度 2/23', '离职前 2/9'], 'the guide and the phases of this page');
+    assert.deepEqual(chips, ['全部进度 2/23', '离职前 2/12'], 'the guide and the phases of this page');
     const sidebar = page.locator('.sidebar [data-progress-for="before-leaving/unbind-contacts"]');
-    assert.equal(await sidebar.locator('[aria-hidden="true"]').innerText(), '2/6');
-    assert.equal(await sidebar.locator('.visually-hidden').textContent(), ' 已完成 2/6 个步骤');
+    assert.equal(await sidebar.locator('[aria-hidden="true"]').innerText(), '2/9');
+    assert.equal(await sidebar.locator('.visually-hidden').textContent(), ' 已完成 2/9 个步骤');
     assert.equal(
       await page.locator('.sidebar [data-progress-for="checklist"] [aria-hidden="true"]').innerText(),
       '2/23',
     );
     // A section counts everything under it: its own steps and its pages'.
     const figure = (key) => page.locator(`.sidebar [data-progress-for="${key}"] [aria-hidden="true"]`).innerText();
-    assert.equal(await figure('before-leaving/_index'), '2/9');
-    assert.equal(await figure('after-leaving/_index'), '0/8');
+    assert.equal(await figure('before-leaving/_index'), '2/12');
+    assert.equal(await figure('after-leaving/_index'), '0/5', 'four ways to verify and seven to recover each count once');
     const live = page.locator('[role="status"][aria-live="polite"]');
     await page.waitForFunction(() => document.querySelector('[role="status"]').textContent.includes('解绑个人邮箱'));
-    assert.equal(await live.textContent(), '已完成：解绑个人邮箱。 本页进度：已完成 2/6 个步骤。');
-    for (const id of ['unbind-wecom', 'unbind-wechat', 'unbind-qq', 'unbind-wechat-mp']) {
-      await page.check(`#step-${id}`);
+    assert.equal(await live.textContent(), '已完成：解绑个人邮箱。 本页进度：已完成 2/9 个步骤。');
+    for (const box of await page.locator('.step-check').all()) {
+      if (!(await box.isChecked())) await box.check();
     }
     assert.match(await text(page, '.progress-figure'), /已全部完成/);
     assert.match(await sidebar.getAttribute('class'), /is-complete/);
@@ -153,10 +153,10 @@ describe('progress you can see', () => {
     const chips = await page
       .locator('.progress-chips li:not([hidden]) a')
       .evaluateAll((links) => links.map((a) => a.textContent.replace(/已完成.*/, '').trim()));
-    assert.deepEqual(chips, ['离职前 1/9', '注销账号 0/6', '离职后 0/8'], 'every phase');
+    assert.deepEqual(chips, ['离职前 1/12', '注销子账号 0/6', '离职后 0/5'], 'every phase');
     assert.equal(
       await page.locator('#phase-before-title [data-progress-for] [aria-hidden="true"]').innerText(),
-      '1/9',
+      '1/12',
     );
     await page.check('#check--before-leaving\\/unbind-contacts--unbind-qq');
     await page.goto(url(GUIDE));
@@ -184,9 +184,9 @@ describe('progress you can see', () => {
     );
     await other.uncheck('#check--before-leaving\\/unbind-contacts--unbind-wechat');
     await page.waitForFunction(() => !document.getElementById('step-unbind-wechat').checked);
-    await other.getByRole('radio', { name: '管理员' }).check();
+    await other.getByRole('radio', { name: '账号所有者' }).check();
     await page.waitForFunction(() => document.querySelector('#unbind-phone').classList.contains('is-dimmed'));
-    assert.equal(await page.getByRole('radio', { name: '管理员' }).isChecked(), true);
+    assert.equal(await page.getByRole('radio', { name: '账号所有者' }).isChecked(), true);
     await context.close();
   });
 });
@@ -199,32 +199,32 @@ describe('roles', () => {
     assert.deepEqual(await filter.getByRole('radio').evaluateAll((radios) => radios.map((r) => r.labels[0].innerText)), [
       '全部角色',
       '离职员工',
-      '管理员',
+      '账号所有者',
     ]);
     assert.equal(await page.getByRole('radio', { name: '全部角色' }).isChecked(), true);
     assert.equal(await page.locator('li.step.is-dimmed').count(), 0);
-    assert.equal(await page.getByLabel('隐藏其他角色的步骤').isVisible(), false);
+    assert.equal(await page.getByLabel('隐藏不适用于我的步骤').isVisible(), false);
 
-    await page.getByRole('radio', { name: '管理员' }).check();
-    assert.equal(await page.locator('li.step.is-dimmed').count(), 15);
+    await page.getByRole('radio', { name: '账号所有者' }).check();
+    assert.equal(await page.locator('li.step.is-dimmed').count(), 20);
     assert.equal(await page.locator('li.step[data-role="admin"].is-dimmed').count(), 0);
-    assert.match(await text(page, '.progress-figure'), /已完成 0\/8 个步骤/);
-    assert.match(await text(page, '.progress-note'), /仅统计管理员的步骤/);
+    assert.match(await text(page, '.progress-figure'), /已完成 0\/5 个步骤/);
+    assert.match(await text(page, '.progress-note'), /仅统计账号所有者的步骤/);
 
     await page.reload();
     await waitReady(page);
-    assert.equal(await page.getByRole('radio', { name: '管理员' }).isChecked(), true, 'remembered');
-    await page.getByLabel('隐藏其他角色的步骤').check();
-    assert.equal(await page.locator('li.step:visible').count(), 8);
+    assert.equal(await page.getByRole('radio', { name: '账号所有者' }).isChecked(), true, 'remembered');
+    await page.getByLabel('隐藏不适用于我的步骤').check();
+    assert.equal(await page.locator('li.step:visible').count(), 14);
     assert.equal(await page.locator('#phase-before').isVisible(), false, 'empty phase groups go too');
 
     await page.goto(url(GUIDE));
     await waitReady(page);
     assert.equal(await page.locator('li.step:visible').count(), 0);
-    assert.equal(await text(page, '.progress-figure'), '这里没有管理员的步骤');
+    assert.equal(await text(page, '.progress-figure'), '这里没有账号所有者的步骤');
     assert.equal(await page.locator('.progress-bar').isVisible(), false);
     await page.getByRole('radio', { name: '全部角色' }).check();
-    assert.equal(await page.locator('li.step:visible').count(), 6);
+    assert.equal(await page.locator('li.step:visible').count(), 9);
     assert.equal(await page.locator('li.step.is-dimmed').count(), 0);
     assertClean(log);
     await context.close();
@@ -238,7 +238,7 @@ describe('requirements', () => {
     assert.equal(await notice.isVisible(), true);
     assert.match(await notice.innerText(), /尚不能开始/);
     const link = notice.getByRole('link');
-    assert.equal(await link.innerText(), '登录腾讯云控制台，进入 安全设置 页面。');
+    assert.equal(await link.innerText(), '登录腾讯云控制台，进入 安全设置 页面', 'briefly, without the full stop');
     assert.equal(await link.getAttribute('href'), '#open-security-settings');
     assert.equal(await page.locator('#click-cancel > .step-requires').isVisible(), false);
 
@@ -246,7 +246,7 @@ describe('requirements', () => {
     const crossPage = page.locator('#open-security-settings > .step-notice a');
     assert.deepEqual(await crossPage.evaluateAll((links) => links.map((a) => a.getAttribute('href'))), [
       '../before-leaving/index.html#identify-account-type',
-      '../before-leaving/materials/index.html#prepare-materials',
+      '../before-leaving/materials/index.html#face-recognition',
     ]);
 
     await page.check('#step-open-security-settings');
@@ -306,8 +306,8 @@ describe('the overview page', () => {
     const record = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
     assert.equal(record.format, 'offboard-site completion record');
     assert.equal(record.site.title, '腾讯云账号离职交接指南');
-    assert.deepEqual(record.reader, { name: '张三', role: 'employee', role_label: '离职员工' });
-    assert.deepEqual(record.summary, { done: 2, total: 23 });
+    assert.deepEqual(record.reader, { name: '张三', role: 'employee', role_label: '离职员工', answers: [] });
+    assert.deepEqual(record.summary, { done: 2, total: 18 }, 'counted as the progress is: the employee\'s steps');
     const done = record.steps.filter((step) => step.done);
     assert.deepEqual(
       done.map((step) => step.key),
@@ -319,11 +319,11 @@ describe('the overview page', () => {
       assert.equal(step.page, '解绑个人联系方式');
     }
     const open = record.steps.filter((step) => !step.done);
-    assert.equal(open.length, 21);
+    assert.equal(open.length, 32, 'every step of the guide is listed, each with whether it applies');
     assert.ok(open.every((step) => step.ticked_at === null));
     assert.deepEqual(
       Object.keys(open[0]).sort(),
-      ['done', 'id', 'key', 'page', 'page_url', 'phase', 'phase_label', 'role', 'role_label', 'text', 'ticked_at'],
+      ['applies', 'choice', 'done', 'id', 'irreversible', 'key', 'optional', 'page', 'page_url', 'phase', 'phase_label', 'role', 'role_label', 'text', 'ticked_at'],
     );
     // The name is remembered for the next visit.
     await page.reload();
@@ -370,7 +370,7 @@ describe('the overview page', () => {
     assert.equal(await page.locator('.sidebar').isVisible(), false);
     assert.equal(await page.locator('.site-header').isVisible(), false);
     assert.equal(await page.locator('[data-page-progress]').isVisible(), false);
-    assert.equal(await page.locator('.step-check').count(), 6);
+    assert.equal(await page.locator('.step-check').count(), 9);
     assert.equal(await page.locator('#step-unbind-email').isVisible(), true);
     assert.equal(await page.locator('#step-unbind-phone').isChecked(), true);
     await context.close();
@@ -401,7 +401,7 @@ describe('reliability', () => {
       await page.reload();
       await waitReady(page);
       assert.equal(log.warnings.length, 1, saved);
-      assert.match(log.warnings[0], /is not a version 1 progress record/);
+      assert.match(log.warnings[0], /is not a version 1 or 2 progress record/);
       assert.deepEqual(log.errors, []);
       await context.close();
     }
@@ -424,7 +424,7 @@ describe('reliability', () => {
     await waitReady(page);
     assert.equal(await isChecked(page, 'step-unbind-phone'), true);
     assert.equal(await isChecked(page, 'step-unbind-qq'), false);
-    assert.equal(log.warnings.length, 1, 'only the entry without a time is reported');
+    assert.equal(log.warnings.length, 1, `only the entry without a time is reported: ${log.warnings}`);
     assert.match(log.warnings[0], /1 entries without a valid time/);
     assert.equal(await page.getByRole('radio', { name: '全部角色' }).isChecked(), true);
     await page.check('#step-unbind-email');
@@ -453,7 +453,7 @@ describe('reliability', () => {
     assert.equal(await page.locator('.progress-warning').isVisible(), true);
     assert.match(await text(page, '.progress-warning'), /无法保存进度/);
     await page.check('#step-unbind-phone');
-    assert.match(await text(page, '.progress-figure'), /已完成 1\/6 个步骤/);
+    assert.match(await text(page, '.progress-figure'), /已完成 1\/9 个步骤/);
     assert.deepEqual(log.errors, []);
     await context.close();
   });
@@ -489,13 +489,13 @@ describe('reliability', () => {
 
   test('without JavaScript every page still lists its steps', async () => {
     const { context, page, log } = await openPage(browser, url(GUIDE), { javaScriptEnabled: false });
-    assert.equal(await page.locator('li.step').count(), 6);
+    assert.equal(await page.locator('li.step').count(), 9);
     assert.equal(await page.locator('li.step').first().isVisible(), true);
     assert.match(await page.locator('#unbind-phone').innerText(), /解绑个人手机号/);
     assert.equal(await page.locator('[data-page-progress]').isVisible(), false);
     assert.equal(await page.locator('[data-role-filter]').isVisible(), false);
     await page.goto(url(OVERVIEW));
-    assert.equal(await page.locator('li.step').count(), 23);
+    assert.equal(await page.locator('li.step').count(), 34);
     assert.equal(await page.locator('[data-checklist-tools]').isVisible(), false);
     assert.equal(await page.locator('.checklist-group').count(), 3);
     await page.goto(url(CANCEL));

@@ -4,6 +4,7 @@
 mod support;
 
 mod build;
+mod bundled_guide;
 mod checklist;
 mod errors;
 mod external;

@@ -1,14 +1,18 @@
 /* The overview page's tools: the reader's name, the completion record as a
  * JSON file (a Blob download: nothing is uploaded) and as a printable
- * section (who, which steps, when each was ticked, what is still open), and
- * reset after confirmation in a <dialog>. */
+ * section (who, with their role and answers; which steps, when each was
+ * ticked, alternatives said as such and optional ones marked; what is
+ * still open, a group of alternatives as one entry; the steps that do not
+ * apply, apart), and reset after confirmation in a <dialog>. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
   (ns.extensions = ns.extensions || []).push(function recordTools(api) {
     const tools = document.querySelector("[data-checklist-tools]");
     if (!tools) return;
-    const { manifest, store, words, label, el, announce, textOf, loadAll } = api;
+    const { manifest, store, words, label, el, announce, textOf, loadAll, applies, met, choices, steps, tally } = api;
+    const questions = manifest.questions || [];
+    const colon = manifest.language.toLowerCase().startsWith("zh") ? "：" : ": ";
     const find = (selector) => document.querySelector(selector);
     const nameInput = find("[data-reader-name]");
     const record = find("[data-record]");
@@ -28,15 +32,42 @@
       return list;
     }
 
+    // The reader's answers, as { question, question_label, answer, answer_label }.
+    const answers = () =>
+      questions
+        .filter((question) => store.answer(question.id))
+        .map((question) => ({
+          question: question.id,
+          question_label: question.label,
+          answer: store.answer(question.id),
+          answer_label: label(question.answers, store.answer(question.id)),
+        }));
+
+    // A condition in words: "question: answer or answer、…".
+    function conditionWords(step) {
+      const parts = [];
+      // The role only where it is what rules the step out.
+      if (step.role && store.role() && step.role !== store.role())
+        parts.push(words("role") + colon + label(manifest.roles, step.role));
+      Object.keys(step.when || {}).forEach((id) => {
+        const question = questions.find((known) => known.id === id);
+        if (!question) return;
+        const allowed = step.when[id].map((answer) => label(question.answers, answer)).join(" " + words("record_or") + " ");
+        parts.push(question.label + colon + allowed);
+      });
+      return parts.join(manifest.separator);
+    }
+
     function data() {
       const list = entries();
       return {
         format: "offboard-site completion record",
-        version: 1,
+        version: 2,
         site: { title: manifest.title, key: manifest.site },
         exported_at: new Date().toISOString(),
-        reader: { name: readerName(), role: store.role(), role_label: label(manifest.roles, store.role()) },
-        summary: { done: list.filter((entry) => entry.at).length, total: list.length },
+        reader: { name: readerName(), role: store.role(), role_label: label(manifest.roles, store.role()), answers: answers() },
+        // Counted as the progress is: units that apply to this reader.
+        summary: (({ done, total }) => ({ done, total }))(tally("checklist")),
         steps: list.map(({ page, step, at }) => ({
           key: step.key,
           id: step.id,
@@ -47,6 +78,10 @@
           role_label: label(manifest.roles, step.role),
           phase: step.phase || "",
           phase_label: label(manifest.phases, step.phase),
+          applies: applies(step),
+          optional: Boolean(step.optional),
+          choice: step.choice || "",
+          irreversible: Boolean(step.irreversible),
           done: Boolean(at),
           ticked_at: at,
         })),
@@ -75,10 +110,42 @@
       ]);
     }
 
+    // The texts of a group's members that apply, "A 或 B".
+    const groupText = (choice) =>
+      (choices.get(choice) || [])
+        .map((key) => steps.get(key))
+        .filter((step) => applies(step))
+        .map((step) => step.text || textOf(step.key))
+        .join(" " + words("record_or") + " ");
+    const aside = (text) => manifest.brackets.replace("{}", text);
+
+    // A done step's text, marked when optional or one of alternatives.
+    function doneText(step) {
+      if (step.optional) return step.text + aside(words("record_optional"));
+      if (step.choice) return step.text + aside(words("record_choice") + colon + groupText(step.choice));
+      return step.text;
+    }
+
+    // Open units that apply: a step, or a group as one row; optional
+    // steps are not to do.
+    function openRows(list) {
+      const rows = [];
+      const seen = new Set();
+      list.forEach((step) => {
+        if (!step.applies || step.optional || step.done) return;
+        if (!step.choice) return rows.push([step.text, step.page, step.role_label, step.phase_label]);
+        if (seen.has(step.choice) || met(step.key)) return;
+        seen.add(step.choice);
+        rows.push([groupText(step.choice) + aside(words("record_choice")), step.page, step.role_label, step.phase_label]);
+      });
+      return rows;
+    }
+
     function fillRecord() {
       const all = data();
-      const done = all.steps.filter((step) => step.done);
-      const open = all.steps.filter((step) => !step.done);
+      const done = all.steps.filter((step) => step.done && step.applies);
+      const open = openRows(all.steps);
+      const na = all.steps.filter((step) => !step.applies);
       const fact = (term, value) => el("div", {}, [el("dt", { text: term }), el("dd", { text: value || "—" })]);
       const count = (key, n) => words(key) + manifest.brackets.replace("{}", n);
       find("[data-record-body]").replaceChildren(
@@ -86,19 +153,26 @@
           fact(words("record_guide"), manifest.title),
           fact(words("record_name"), all.reader.name),
           fact(words("role"), all.reader.role_label || words("role_everyone")),
+          ...questions.map((question) =>
+            fact(question.label, label(question.answers, store.answer(question.id)) || words("answer_none"))
+          ),
           fact(words("record_generated"), when(all.exported_at)),
           fact(words("progress"), words("progress_count_long", all.summary)),
         ]),
         el("h3", { class: "record-heading", text: count("record_done", done.length) }),
         table(
-          done.map((step) => [step.text, step.page, step.role_label, when(step.ticked_at)]),
+          done.map((step) => [doneText(step), step.page, step.role_label, when(step.ticked_at)]),
           ["record_step", "record_page", "role", "record_ticked"]
         ),
         el("h3", { class: "record-heading", text: count("record_open", open.length) }),
-        table(
-          open.map((step) => [step.text, step.page, step.role_label, step.phase_label]),
-          ["record_step", "record_page", "role", "phase"]
-        ),
+        table(open, ["record_step", "record_page", "role", "phase"]),
+        na.length ? el("h3", { class: "record-heading", text: count("record_na", na.length) }) : null,
+        na.length
+          ? table(
+              na.map((step) => [step.text + (step.done ? aside(words("status_done")) : ""), step.page, conditionWords(steps.get(step.key) || {})]),
+              ["record_step", "record_page", "record_condition"]
+            )
+          : null,
         el("div", { class: "record-sign" }, [
           el("p", { text: words("record_received") }),
           el("p", { text: words("record_date") }),

@@ -1,31 +1,45 @@
-/* The role filter ("I am ..."), built from the site's roles into every
- * [data-role-filter] slot: the reader's choice is remembered, shown as a
- * checked radio button, and undone by choosing "Everyone". Other roles'
- * steps are dimmed, or hidden when the reader asks. */
+/* Who the reader is and what applies to them. The role filter ("I am ...")
+ * is built from the site's roles into every [data-role-filter] slot: the
+ * reader's choice is remembered, shown as a checked radio button, and undone
+ * by choosing "Everyone". The answers panels ([data-answers], written by the
+ * templates from the site's questions, disabled until this script runs)
+ * set the reader's answers, kept with the progress. One setting, "hide
+ * steps that do not apply to me", hides instead of marking the steps of
+ * other roles and those the answers rule out; it is offered in the role
+ * filter's slot once a role or an answer is chosen. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
-  (ns.extensions = ns.extensions || []).push(function roleFilter(api) {
+
+  // The role radios and the "hide" box in the sidebar slot.
+  function roleFilter(api) {
     const { manifest, store, words, label, el, announce } = api;
-    if (!manifest.roles.length) return;
+    const questions = manifest.questions || [];
+    if (!manifest.roles.length && !questions.length) return;
     document.querySelectorAll("[data-role-filter]").forEach((slot, index) => {
-      const options = [{ id: "", label: words("role_everyone") }].concat(manifest.roles);
-      const radios = options.map((role) =>
-        el("input", { type: "radio", name: "offboard-role-" + index, value: role.id, class: "role-radio" })
-      );
       const hide = el("input", { type: "checkbox", class: "role-hide-check" });
       const hideRow = el("label", { class: "role-hide" }, [hide, el("span", { text: words("role_hide_others") })]);
-      const fieldset = el("fieldset", { class: "role-choice" }, [
-        el("legend", { class: "role-legend", text: words("role_legend") }),
-        el(
-          "div",
-          { class: "role-options" },
-          options.map((role, at) => el("label", { class: "role-option" }, [radios[at], el("span", { text: role.label })]))
-        ),
-        hideRow,
-      ]);
-      slot.replaceChildren(fieldset);
-      slot.hidden = false;
+      hide.addEventListener("change", () => store.setHide(hide.checked));
+      let radios = [];
+      if (manifest.roles.length) {
+        const options = [{ id: "", label: words("role_everyone") }].concat(manifest.roles);
+        radios = options.map((role) =>
+          el("input", { type: "radio", name: "offboard-role-" + index, value: role.id, class: "role-radio" })
+        );
+        slot.replaceChildren(
+          el("fieldset", { class: "role-choice" }, [
+            el("legend", { class: "role-legend", text: words("role_legend") }),
+            el(
+              "div",
+              { class: "role-options" },
+              options.map((role, at) => el("label", { class: "role-option" }, [radios[at], el("span", { text: role.label })]))
+            ),
+            hideRow,
+          ])
+        );
+      } else {
+        slot.replaceChildren(hideRow);
+      }
       radios.forEach((radio) =>
         radio.addEventListener("change", () => {
           store.setRole(radio.value);
@@ -33,12 +47,34 @@
           announce(role ? words("live_role", { role }) : words("live_role_everyone"));
         })
       );
-      hide.addEventListener("change", () => store.setHide(hide.checked));
       api.onRender(() => {
         radios.forEach((radio) => (radio.checked = radio.value === store.role()));
         hide.checked = store.hide();
-        hideRow.hidden = !store.role();
+        hideRow.hidden = !store.role() && !store.hasAnswers();
+        // Without roles the slot holds only the box: it goes with it.
+        slot.hidden = !radios.length && hideRow.hidden;
       });
+      slot.hidden = !radios.length;
     });
-  });
+  }
+
+  // The server-written answers panels: enabled, kept in step with the
+  // saved answers (also when another tab changes them).
+  function answersPanels(api) {
+    const { store, words, announce } = api;
+    document.querySelectorAll("[data-answers] fieldset[data-question]").forEach((fieldset) => {
+      const question = fieldset.dataset.question;
+      const radios = Array.from(fieldset.querySelectorAll("input[type=radio]"));
+      fieldset.disabled = false;
+      fieldset.addEventListener("change", (event) => {
+        if (!radios.includes(event.target)) return;
+        store.setAnswers({ [question]: event.target.value });
+        announce(words("live_answers") + " " + api.progressMessage());
+      });
+      api.onRender(() => radios.forEach((radio) => (radio.checked = radio.value === store.answer(question))));
+    });
+    document.querySelectorAll("[data-answers]").forEach((panel) => panel.classList.add("is-ready"));
+  }
+
+  (ns.extensions = ns.extensions || []).push(roleFilter, answersPanels);
 })();

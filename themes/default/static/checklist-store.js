@@ -1,21 +1,38 @@
 /* Reader progress in localStorage: one versioned record per site, validated
- * on every read. Corrupt or foreign data is reported with console.warn and
- * ignored; steps the site no longer has are dropped quietly. Other tabs'
- * writes arrive through the `storage` event. Nothing leaves the browser. */
+ * on every read. It holds the ticks (with their times and the text hash of
+ * each ticked step), the reader's role, answers to the site's questions,
+ * "hide what does not apply" and name. A version 1 record (ticks without
+ * hashes, no answers) is read as it is and written back as version 2, so
+ * no progress is lost. Corrupt or foreign data is reported with
+ * console.warn and ignored; steps, questions and answers the site no
+ * longer has are dropped quietly. Other tabs' writes arrive through the
+ * `storage` event. Nothing leaves the browser. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
-  const VERSION = 1;
+  const VERSION = 2;
+  // Versions this script reads (1: before answers and hashes).
+  const READABLE = [1, 2];
+  const HASH = /^[0-9a-f]{8}$/;
 
   const isObject = (value) =>
     value !== null && typeof value === "object" && !Array.isArray(value);
 
   function blank() {
-    return { v: VERSION, done: Object.create(null), role: "", hide: false, name: "" };
+    return {
+      v: VERSION,
+      done: Object.create(null),
+      hashes: Object.create(null),
+      answers: Object.create(null),
+      role: "",
+      hide: false,
+      name: "",
+    };
   }
 
   // Turns saved text into a record, keeping only what is valid and known.
-  function parse(text, known, roles, warn) {
+  // `questions`: Map of question id -> Set of its answer ids.
+  function parse(text, known, roles, questions, warn) {
     let raw;
     try {
       raw = JSON.parse(text);
@@ -23,8 +40,8 @@
       warn("is not valid JSON; it is ignored");
       return blank();
     }
-    if (!isObject(raw) || raw.v !== VERSION || !isObject(raw.done)) {
-      warn("is not a version " + VERSION + " progress record; it is ignored");
+    if (!isObject(raw) || !READABLE.includes(raw.v) || !isObject(raw.done)) {
+      warn("is not a version " + READABLE.join(" or ") + " progress record; it is ignored");
       return blank();
     }
     const record = blank();
@@ -35,6 +52,18 @@
       else if (known.has(key)) record.done[key] = at;
     }
     if (invalid) warn("has " + invalid + " entries without a valid time; they are dropped");
+    if (isObject(raw.hashes)) {
+      Object.keys(raw.hashes).forEach((key) => {
+        if (record.done[key] && typeof raw.hashes[key] === "string" && HASH.test(raw.hashes[key]))
+          record.hashes[key] = raw.hashes[key];
+      });
+    }
+    if (isObject(raw.answers)) {
+      Object.keys(raw.answers).forEach((question) => {
+        const allowed = questions.get(question);
+        if (allowed && allowed.has(raw.answers[question])) record.answers[question] = raw.answers[question];
+      });
+    }
     if (roles.includes(raw.role)) record.role = raw.role;
     record.hide = raw.hide === true;
     if (typeof raw.name === "string") record.name = raw.name.slice(0, 200);
@@ -130,11 +159,17 @@
     const known = new Set();
     manifest.pages.forEach((page) => page.steps.forEach((step) => known.add(step.key)));
     const roles = manifest.roles.map((role) => role.id);
+    const questions = new Map(
+      (manifest.questions || []).map((question) => [question.id, new Set(question.answers.map((answer) => answer.id))])
+    );
     const listeners = [];
     let saved = !storage.unavailable;
     const warn = (problem) =>
       console.warn("offboard-site: the progress saved in localStorage[\"" + key + "\"] " + problem + ".");
 
+    // The saved text last read: its problems are reported once, not again
+    // at each read-change-write of the same text.
+    let lastRead = null;
     function load() {
       let text = null;
       try {
@@ -142,7 +177,10 @@
       } catch (error) {
         saved = false;
       }
-      return text === null ? blank() : parse(text, known, roles, warn);
+      if (text === null) return blank();
+      const seen = text === lastRead;
+      lastRead = text;
+      return parse(text, known, roles, questions, seen ? () => {} : warn);
     }
 
     let record = load();
@@ -172,14 +210,51 @@
       key,
       saved: () => saved,
       doneAt: (step) => record.done[step] || null,
+      // The text hash the step had when it was ticked ("" if not known).
+      hashAt: (step) => record.hashes[step] || "",
+      // Keys of every ticked step.
+      doneKeys: () => Object.keys(record.done),
       role: () => record.role,
+      // The reader's answer to a question ("" when not answered).
+      answer: (question) => record.answers[question] || "",
+      hasAnswers: () => Object.keys(record.answers).length > 0,
       hide: () => record.hide,
       name: () => record.name,
-      setDone: (step, done) =>
+      // Ticks or unticks a step; a tick keeps the step's text hash.
+      setDone: (step, done, hash) =>
         update((r) => {
-          if (!done) delete r.done[step];
-          else if (!r.done[step]) r.done[step] = new Date().toISOString();
+          if (!done) {
+            delete r.done[step];
+            delete r.hashes[step];
+            return;
+          }
+          if (!r.done[step]) r.done[step] = new Date().toISOString();
+          if (hash && HASH.test(hash)) r.hashes[step] = hash;
         }),
+      // Records the current hashes of ticked steps ({ key: hash }): `adopt`
+      // only fills in those missing (older records), otherwise they replace
+      // (the reader confirmed a changed step). Writes only on a change.
+      setHashes(hashes, adopt) {
+        const wanted = Object.keys(hashes).filter(
+          (step) => record.done[step] && HASH.test(hashes[step]) && record.hashes[step] !== hashes[step] && !(adopt && record.hashes[step])
+        );
+        if (!wanted.length) return;
+        update((r) =>
+          wanted.forEach((step) => {
+            if (r.done[step] && !(adopt && r.hashes[step])) r.hashes[step] = hashes[step];
+          })
+        );
+      },
+      // Sets answers ({ question: answer or "" }); unknown ones are ignored.
+      setAnswers: (answers) =>
+        update((r) =>
+          Object.keys(answers).forEach((question) => {
+            const allowed = questions.get(question);
+            if (!allowed) return;
+            if (allowed.has(answers[question])) r.answers[question] = answers[question];
+            else if (answers[question] === "") delete r.answers[question];
+          })
+        ),
       setRole: (role) => update((r) => (r.role = roles.includes(role) ? role : "")),
       setHide: (hide) => update((r) => (r.hide = Boolean(hide))),
       setName: (name) => update((r) => (r.name = String(name).slice(0, 200))),

@@ -1,8 +1,14 @@
-/* The checklist on every page: ticks saved and restored, steps of other
- * roles dimmed or hidden, notices on steps whose requirements are not done,
- * progress figures (this page, whole guide, each phase, beside each sidebar
- * entry, whose figure it adds to the link) and a live region announcing
- * changes. Works from the page's own markup plus window.offboardManifest
+/* The checklist on every page: ticks saved and restored, steps that do not
+ * apply to the reader (another role, or a condition their answers rule out)
+ * marked "not applicable" or hidden, a status in words on every step and
+ * page (cannot start yet, with links to what is missing; to do; done; not
+ * applicable), a confirmation before an irreversible step is ticked while
+ * its requirements are open, a notice on a ticked step whose text changed
+ * since, progress figures (this page, whole guide, each phase, beside each
+ * sidebar entry, whose figure it adds to the link) and a live region
+ * announcing changes. Progress counts units: a step, or one group of
+ * alternatives (`choice`), done by any one of its members; optional steps
+ * and steps that do not apply are never counted, so 100 % is reachable. Works from the page's own markup plus window.offboardManifest
  * (checklist/steps.js). On a large site
  * that is a summary (each page's step ids by phase and role) and each
  * top-level entry's step details arrive in window.offboardDetails, from
@@ -26,6 +32,34 @@
     return node;
   }
 
+  // "account=sub&verified=yes,no" -> { account: ["sub"], verified: ["yes", "no"] }.
+  function parseWhen(text) {
+    const when = {};
+    new URLSearchParams(text).forEach((value, question) => (when[question] = value.split(",")));
+    return when;
+  }
+
+  // Fills in a step's condition, group, flags and hash from its item's data
+  // attributes where the manifest did not give them.
+  function adoptMarkup(step, data) {
+    if (!step) return;
+    if (!step.when && data.when) step.when = parseWhen(data.when);
+    if (!step.choice && data.choice) step.choice = data.choice;
+    if (!step.hash && data.hash) step.hash = data.hash;
+    if ("optional" in data) step.optional = true;
+    if ("irreversible" in data) step.irreversible = true;
+  }
+
+  // Step text inside a short link or sentence: its first clause, at most
+  // about twenty characters, without its closing full stop.
+  function brief(text) {
+    const plain = text.trim().replace(/[。.]$/, "");
+    if (plain.length <= 20) return plain;
+    const cut = plain.slice(4, 21).search(/[，,：:；;（(。]/);
+    if (cut >= 0) return plain.slice(0, cut + 4);
+    return plain.slice(0, 18) + "…";
+  }
+
   // A split manifest's summary and details are read by the store script
   // (checklist-store.js), which knows their shape.
   const expand = (manifest) => ns.expandManifest(manifest);
@@ -41,15 +75,25 @@
     const root = body.dataset.root || "";
     const steps = new Map();
     const pageOf = new Map();
+    // Members of each group of alternatives: choice key -> step keys.
+    const choices = new Map();
     function index() {
+      choices.clear();
       manifest.pages.forEach((page) =>
         page.steps.forEach((step) => {
           steps.set(step.key, step);
           pageOf.set(step.key, page);
+          if (!step.choice) return;
+          if (!choices.has(step.choice)) choices.set(step.choice, []);
+          choices.get(step.choice).push(step.key);
         })
       );
     }
     index();
+    const items = Array.from(document.querySelectorAll("li.step[data-key]"));
+    // This page's markup says what a summary manifest may leave out.
+    items.forEach((item) => adoptMarkup(steps.get(item.dataset.key), item.dataset));
+    if (items.some((item) => item.dataset.choice)) index();
     // Every step's details (for the completion record): the missing parts'
     // files are added as scripts (no fetch: the site works from file://).
     // `then` runs once they have arrived or failed.
@@ -100,27 +144,83 @@
       liveTimer = setTimeout(() => (live.textContent = message), 120);
     }
 
-    const inScope = (step) => !store.role() || !step.role || step.role === store.role();
-    // Ticks per page and phase, counted in one pass over the steps after
-    // each change (not once per figure): { pageKey: { phase: [done, total] } }.
+    // Whether a step applies to this reader: their role (if chosen) and
+    // every answered question of its condition allow it.
+    function applies(step) {
+      const role = store.role();
+      if (role && step.role && step.role !== role) return false;
+      const when = step.when;
+      if (!when) return true;
+      return Object.keys(when).every((question) => {
+        const answer = store.answer(question);
+        return !answer || when[question].includes(answer);
+      });
+    }
+    // Done, or (for a member of a group of alternatives) another member is.
+    function met(key) {
+      if (store.doneAt(key)) return true;
+      const step = steps.get(key);
+      return Boolean(step && step.choice && (choices.get(step.choice) || []).some((other) => store.doneAt(other)));
+    }
+    // Requirements of a step not yet met ([] when none or not known).
+    const missingFor = (step, fromMarkup) =>
+      (fromMarkup !== undefined ? fromMarkup.split(" ").filter(Boolean) : step.requires || []).filter(
+        (key) => steps.has(key) && !met(key)
+      );
+    // Counted units per page and phase, counted in one pass over the steps
+    // after each change (not once per figure): { pageKey: { phase: [done,
+    // total, steps (counted or not)] } }; and per page [done, total, open
+    // units that cannot start].
     let counts = null;
+    let states = null;
     store.onChange(() => (counts = null));
     function pageCounts() {
       if (counts) return counts;
       counts = new Map();
+      states = new Map();
       manifest.pages.forEach((page) => {
         const byPhase = new Map();
-        page.steps.forEach((step) => {
-          if (!inScope(step)) return;
-          const phase = step.phase || "";
-          const entry = byPhase.get(phase) || [0, 0];
+        const state = [0, 0, 0];
+        const groups = new Map();
+        const entryOf = (phase) => {
+          if (!byPhase.has(phase)) byPhase.set(phase, [0, 0, 0]);
+          return byPhase.get(phase);
+        };
+        const count = (phase, done, blocked) => {
+          const entry = entryOf(phase);
           entry[1] += 1;
-          if (store.doneAt(step.key)) entry[0] += 1;
-          byPhase.set(phase, entry);
+          if (done) entry[0] += 1;
+          state[1] += 1;
+          if (done) state[0] += 1;
+          else if (blocked) state[2] += 1;
+        };
+        page.steps.forEach((step) => {
+          entryOf(step.phase || "")[2] += 1;
+          if (step.optional || !applies(step)) return;
+          const done = Boolean(store.doneAt(step.key));
+          const blocked = !done && missingFor(step).length > 0;
+          if (!step.choice) return count(step.phase || "", done, blocked);
+          // A group: done by any applying member; it cannot start only
+          // when none of its applying members can.
+          const group = groups.get(step.choice) || { phase: step.phase || "", done: false, blocked: true };
+          group.done = group.done || done;
+          group.blocked = group.blocked && blocked;
+          groups.set(step.choice, group);
         });
+        groups.forEach((group) => count(group.phase, group.done, group.blocked));
         counts.set(page.key, byPhase);
+        states.set(page.key, state);
       });
       return counts;
+    }
+    // A page's status: "na", "done", "blocked" (nothing done and nothing
+    // can start) or "todo".
+    function pageStatus(key) {
+      pageCounts();
+      const [done, total, blocked] = states.get(key) || [0, 0, 0];
+      if (!total) return "na";
+      if (done === total) return "done";
+      return !done && blocked === total ? "blocked" : "todo";
     }
     // "checklist" (every step), "@PHASE", "PAGE@PHASE" or "PAGE@*" (one
     // page's own steps), "FOLDER/*@PHASE", or "PAGE": a page, or a section (`…/_index`) with
@@ -135,11 +235,13 @@
           : null;
       let done = 0;
       let total = 0;
+      let listed = 0;
       const add = (byPhase) =>
         byPhase.forEach((entry, id) => {
           if (phase !== "*" && id !== phase) return;
           done += entry[0];
           total += entry[1];
+          listed += entry[2];
         });
       const all = pageCounts();
       if (page && folder === null) {
@@ -149,7 +251,7 @@
           if (!page || owner.startsWith(folder)) add(byPhase);
         });
       }
-      return { done, total };
+      return { done, total, listed };
     }
     // Where a step is: on this page if it is here, else on its own page.
     function stepHref(key) {
@@ -158,16 +260,33 @@
       return root + pageOf.get(key).url + "#" + steps.get(key).id;
     }
 
-    const items = Array.from(document.querySelectorAll("li.step[data-key]"));
     const pageKey = body.dataset.pageKey;
     const pageSpec = manifest.pages.some((page) => page.key === pageKey) ? pageKey + "@*" : "checklist";
     const hooks = [];
-    const api = { manifest, store, words, label, el, announce, tally, stepHref, textOf, loadAll, root, onRender: (fn) => hooks.push(fn) };
+    const api = {
+      manifest,
+      store,
+      words,
+      label,
+      el,
+      announce,
+      tally,
+      stepHref,
+      textOf,
+      loadAll,
+      root,
+      applies,
+      met,
+      choices,
+      steps,
+      pageStatus,
+      brief,
+      progressMessage: () => progressMessage(),
+      onRender: (fn) => hooks.push(fn),
+    };
 
     function renderNotice(item, done) {
-      const missing = done
-        ? []
-        : (item.dataset.requires || "").split(" ").filter((key) => steps.has(key) && !store.doneAt(key));
+      const missing = done ? [] : missingFor(steps.get(item.dataset.key) || {}, item.dataset.requires || "");
       const signature = missing.join(" ");
       const old = item.querySelector(":scope > .step-notice");
       item.classList.toggle("is-blocked", missing.length > 0);
@@ -177,9 +296,12 @@
       const text = el("span", { class: "step-notice-text", text: words("blocked_text") });
       missing.forEach((key, index) => {
         if (index) text.append(manifest.separator);
-        text.append(el("a", { href: stepHref(key), text: textOf(key) }));
+        text.append(el("a", { href: stepHref(key), text: brief(textOf(key)) }));
         const page = pageOf.get(key);
-        if (page.key !== item.dataset.key.split("#")[0]) text.append(manifest.brackets.replace("{}", page.title));
+        const asides = [];
+        if (steps.get(key).choice) asides.push(words("or_alternative"));
+        if (page.key !== item.dataset.key.split("#")[0]) asides.push(page.title);
+        if (asides.length) text.append(manifest.brackets.replace("{}", asides.join(manifest.separator)));
       });
       const notice = el("div", { class: "step-notice", "data-missing": signature }, [
         el("strong", { class: "step-status", text: words("blocked_status") }),
@@ -198,14 +320,18 @@
 
     function renderFigures() {
       document.querySelectorAll("[data-progress-for]").forEach((node) => {
-        const { done, total } = tally(node.dataset.progressFor);
-        const shown = total ? done + "/" + total : "";
+        const { done, total, listed } = tally(node.dataset.progressFor);
+        // A sidebar entry whose steps all do not apply says so.
+        const na = !total && listed > 0 && Boolean(node.closest(".site-nav"));
+        const shown = total ? done + "/" + total : na ? "na" : "";
         node.classList.toggle("is-complete", total > 0 && done === total);
         const chip = node.closest(".progress-chips > li");
         if (chip) chip.hidden = !total;
         if (node.dataset.shown === shown) return;
         node.dataset.shown = shown;
         node.replaceChildren();
+        node.classList.toggle("is-na", na);
+        if (na) node.append(el("span", { class: "nav-na", text: words("status_na") }));
         if (!total) return;
         node.append(
           el("span", { "aria-hidden": "true", text: words("progress_count", { done, total }) }),
@@ -221,6 +347,7 @@
       const figure = el("span", { class: "progress-figure" });
       const bar = el("progress", { class: "progress-bar", max: "1", value: "0", "aria-hidden": "true" });
       const note = el("p", { class: "progress-note" });
+      const status = el("p", { class: "progress-status", hidden: pageSpec === "checklist" });
       const warning = el("p", { class: "progress-warning", role: "alert", hidden: true, text: words("storage_unavailable") });
       const overview = root + "checklist/index.html";
       const chip = (href, name, spec) =>
@@ -241,12 +368,13 @@
           figure,
         ]),
         bar,
+        status,
         note,
         chips.length ? el("ul", { class: "progress-chips" }, chips) : null,
         warning
       );
       slot.hidden = false;
-      return { figure, bar, note, warning };
+      return { figure, bar, note, warning, status };
     }
 
     function renderPanel() {
@@ -256,33 +384,102 @@
       const role = label(manifest.roles, store.role());
       let figure = words("progress_count_long", { done, total });
       if (complete) figure = words("progress_complete") + " · " + words("progress_count", { done, total });
-      else if (!total) figure = words("progress_none_for_role", { role });
+      else if (!total) figure = role ? words("progress_none_for_role", { role }) : words("progress_none_applies");
       panel.figure.textContent = figure;
       panel.figure.classList.toggle("is-complete", complete);
       panel.bar.hidden = !total;
       panel.bar.max = Math.max(total, 1);
       panel.bar.value = done;
-      panel.note.textContent = role && total ? words("progress_for_role", { role }) : "";
+      if (pageSpec !== "checklist") {
+        const state = pageStatus(pageKey);
+        panel.status.replaceChildren(words("page_status") + " ", el("strong", { class: "page-state", "data-state": state, text: words("status_" + state) }));
+      }
+      const notes = [];
+      if (role && total) notes.push(words("progress_for_role", { role }));
+      if (store.hasAnswers() && total) notes.push(words("progress_for_answers"));
+      panel.note.textContent = notes.join(" ");
       panel.note.hidden = !panel.note.textContent;
       panel.warning.hidden = store.saved();
     }
 
+    // A step's status in words, at the end of its head: blocked steps say
+    // theirs in their notice instead.
+    function renderState(item, state) {
+      const head = item.querySelector(":scope > .step-head");
+      if (!head) return;
+      let node = head.querySelector(":scope > .step-state");
+      if (!node) {
+        node = el("span", { class: "step-state" });
+        // Before the overview's link back to the step.
+        head.insertBefore(node, head.querySelector(":scope > .step-goto"));
+      }
+      if (node.dataset.state === state) return;
+      node.dataset.state = state;
+      node.hidden = state === "blocked";
+      node.textContent = words("status_" + state);
+    }
+
+    // "This step has changed since you ticked it", with a re-confirm button.
+    function renderChanged(item, done) {
+      const step = steps.get(item.dataset.key);
+      const now = item.dataset.hash || (step && step.hash) || "";
+      const then = done ? store.hashAt(item.dataset.key) : "";
+      const changed = Boolean(now && then && now !== then);
+      const old = item.querySelector(":scope > .step-changed");
+      item.classList.toggle("is-changed", changed);
+      if (!changed) return old && old.remove();
+      if (old) return;
+      const notice = el("div", { class: "step-changed", role: "note" }, [
+        el("strong", { class: "step-changed-text", text: words("changed_text") }),
+        " ",
+        el("button", { type: "button", class: "button button-small", "data-reconfirm": now, text: words("changed_confirm") }),
+      ]);
+      const head = item.querySelector(":scope > .step-head");
+      if (head) head.after(notice);
+    }
+
     function render() {
       const role = store.role();
-      const hide = store.hide() && Boolean(role);
+      const hide = store.hide() && Boolean(role || store.hasAnswers());
       body.classList.toggle("has-role", Boolean(role));
       items.forEach((item) => {
-        const done = Boolean(store.doneAt(item.dataset.key));
+        const key = item.dataset.key;
+        const step = steps.get(key) || { key };
+        const done = Boolean(store.doneAt(key));
         const box = item.querySelector(":scope > .step-head > .step-check");
         if (box) box.checked = done;
         item.classList.toggle("is-done", done);
-        const other = Boolean(role && item.dataset.role && item.dataset.role !== role);
-        item.classList.toggle("is-dimmed", other);
-        item.hidden = other && hide;
-        renderNotice(item, done);
+        const na = !applies(step);
+        item.classList.toggle("is-dimmed", na);
+        item.classList.toggle("is-na", na);
+        item.hidden = na && hide;
+        const byOther = !done && !na && Boolean(step.choice) && met(key);
+        item.classList.toggle("is-choice-met", byOther);
+        renderNotice(item, done || na || byOther);
+        renderChanged(item, done);
+        let state = "todo";
+        if (na) state = "na";
+        else if (done) state = "done";
+        else if (byOther) state = "other";
+        else if (item.classList.contains("is-blocked")) state = "blocked";
+        renderState(item, state);
+      });
+      // The overview's pages say their status beside their figure.
+      document.querySelectorAll(".checklist-page-title").forEach((title) => {
+        const figure = title.querySelector("[data-progress-for]");
+        if (!figure) return;
+        let node = title.querySelector(":scope > .page-state");
+        if (!node) {
+          node = el("span", { class: "page-state" });
+          title.append(node);
+        }
+        const state = pageStatus(figure.dataset.progressFor.split("@")[0]);
+        if (node.dataset.state === state) return;
+        node.dataset.state = state;
+        node.textContent = words("status_" + state);
       });
       document.querySelectorAll("a[data-requires-key]").forEach((link) => {
-        link.classList.toggle("is-met", Boolean(store.doneAt(link.dataset.requiresKey)));
+        link.classList.toggle("is-met", met(link.dataset.requiresKey));
       });
       // Overview groups, pages and parts whose every step is hidden go too.
       document.querySelectorAll(".checklist-part[data-part-for]").forEach((part) => {
@@ -296,28 +493,130 @@
       hooks.forEach((hook) => hook());
     }
 
+    // "This page: 2 of 6 steps done." for the live region.
+    function progressMessage() {
+      const { done, total } = tally(pageSpec);
+      return words("live_progress", {
+        scope: words(pageSpec === "checklist" ? "progress_guide" : "progress_page"),
+        count: words("progress_count_long", { done, total }),
+      });
+    }
+
+    // An irreversible step ticked while its requirements are open: ask
+    // first, in a modal <dialog> (window.confirm where there is none).
+    let dialog = null;
+    function confirmIrreversible(item, then) {
+      const missing = missingFor(steps.get(item.dataset.key) || {}, item.dataset.requires || "");
+      const text = words("irreversible_text", {
+        step: brief(textOf(item.dataset.key)),
+        steps: missing.map((key) => brief(textOf(key))).join(manifest.separator),
+      });
+      if (!dialog) dialog = buildDialog();
+      if (!dialog.showModal) {
+        if (window.confirm(text)) then();
+        return;
+      }
+      dialog.querySelector(".dialog-text").textContent = text;
+      dialog.returnValue = "";
+      dialog.onclose = () => {
+        dialog.onclose = null;
+        if (dialog.returnValue === "tick") then();
+        const box = item.querySelector(".step-check");
+        if (box) box.focus();
+      };
+      dialog.showModal();
+    }
+    function buildDialog() {
+      const node = el("dialog", { class: "confirm-dialog", "aria-labelledby": "irreversible-title", "aria-describedby": "irreversible-text" }, [
+        el("form", { method: "dialog" }, [
+          el("h2", { class: "dialog-title", id: "irreversible-title", text: words("irreversible_title") }),
+          el("p", { class: "dialog-text", id: "irreversible-text" }),
+          el("div", { class: "dialog-actions" }, [
+            el("button", { type: "submit", class: "button button-danger", value: "tick", text: words("irreversible_confirm") }),
+            el("button", { type: "submit", class: "button", value: "cancel", autofocus: true, text: words("cancel") }),
+          ]),
+        ]),
+      ]);
+      body.append(node);
+      return node;
+    }
+
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest && event.target.closest("[data-reconfirm]");
+      const item = button && button.closest("li.step[data-key]");
+      if (!item) return;
+      store.setHashes({ [item.dataset.key]: button.dataset.reconfirm }, false);
+      announce(words("live_reconfirmed", { step: brief(textOf(item.dataset.key)) }));
+      const box = item.querySelector(".step-check");
+      if (box) box.focus();
+    });
+
     document.addEventListener("change", (event) => {
       const box = event.target;
       if (!box.matches || !box.matches(".step-check")) return;
       const item = box.closest("li.step[data-key]");
       if (!item) return;
+      const step = steps.get(item.dataset.key) || {};
+      if (box.checked && item.hasAttribute("data-irreversible") && item.classList.contains("is-blocked")) {
+        box.checked = false;
+        return confirmIrreversible(item, () => tick(item, true, step));
+      }
+      tick(item, box.checked, step);
+    });
+
+    function tick(item, checked, step) {
       const blocked = items.filter((other) => other.classList.contains("is-blocked"));
-      store.setDone(item.dataset.key, box.checked);
+      store.setDone(item.dataset.key, checked, item.dataset.hash || step.hash);
       const text = plain(textOf(item.dataset.key));
-      const { done, total } = tally(pageSpec);
-      const messages = [
-        words(box.checked ? "live_done" : "live_undone", { step: text }),
-        words("live_progress", {
-          scope: words(pageSpec === "checklist" ? "progress_guide" : "progress_page"),
-          count: words("progress_count_long", { done, total }),
-        }),
-      ];
+      const messages = [words(checked ? "live_done" : "live_undone", { step: text }), progressMessage()];
       blocked
         .filter((other) => !other.classList.contains("is-blocked") && !other.classList.contains("is-done") && steps.has(other.dataset.key))
         .forEach((other) => messages.push(words("live_unblocked", { step: plain(textOf(other.dataset.key)) })));
       announce(messages.join(" "));
-    });
+    }
 
+    // A link such as `?account=sub&role=admin` sets the reader's answers and
+    // role (values the site does not know are ignored); the applied
+    // parameters then leave the address, so a reload keeps later changes.
+    function applyLink() {
+      const params = new URLSearchParams(window.location.search);
+      const answers = {};
+      // Every parameter of ours leaves the address, valid or not.
+      const used = [];
+      (manifest.questions || []).forEach((question) => {
+        const value = params.get(question.id);
+        if (value === null) return;
+        used.push(question.id);
+        if (question.answers.some((answer) => answer.id === value)) answers[question.id] = value;
+      });
+      if (Object.keys(answers).length) store.setAnswers(answers);
+      const role = params.get("role");
+      if (role !== null && (manifest.roles.length || used.length)) {
+        used.push("role");
+        if (manifest.roles.some((known) => known.id === role)) store.setRole(role);
+      }
+      if (!used.length) return;
+      used.forEach((name) => params.delete(name));
+      const search = params.toString();
+      try {
+        window.history.replaceState(window.history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+      } catch (error) {
+        // A file:// page may refuse; the link then simply applies again.
+      }
+    }
+
+    // Ticks saved before steps had hashes take the current text as seen.
+    function adoptHashes() {
+      const hashes = {};
+      store.doneKeys().forEach((key) => {
+        const step = steps.get(key);
+        if (step && step.hash && !store.hashAt(key)) hashes[key] = step.hash;
+      });
+      store.setHashes(hashes, true);
+    }
+
+    applyLink();
+    adoptHashes();
     store.onChange(render);
     ns.extensions.forEach((extend) => extend(api));
     render();
