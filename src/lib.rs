@@ -16,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod fs;
+pub mod highlight;
 pub mod i18n;
 pub mod ignore;
 pub mod incremental;
