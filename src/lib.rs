@@ -19,6 +19,7 @@ pub mod fs;
 pub mod highlight;
 pub mod i18n;
 pub mod ignore;
+pub mod include;
 pub mod incremental;
 pub mod init;
 pub mod links;
