@@ -33,7 +33,7 @@ use crate::markdown::push_escaped_html;
 /// they cannot clash with the theme's own classes.
 pub const CLASS_PREFIX: &str = "hl-";
 
-/// The kinds of token, each with the scope selectors (TextMate syntax) it
+/// The kinds of token, each with the scope selectors (`TextMate` syntax) it
 /// covers. Where several match, the most specific selector wins
 /// (`keyword.operator` over `keyword`).
 pub const KINDS: &[(&str, &str)] = &[
@@ -256,7 +256,8 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &second));
         assert_eq!(
             &*first,
-            highlight_uncached(syntax_for("toml").unwrap(), "cache-test = 1\n").unwrap()
+            highlight_uncached(syntax_for("toml").expect("toml"), "cache-test = 1\n")
+                .expect("html")
         );
     }
 
