@@ -1,0 +1,138 @@
+//! Code blocks: highlighted at build time, with a copy button.
+//!
+//! Every code block (fenced or indented) becomes
+//! `<div class="code-block"><pre class="hl-code">…</pre>` followed by a
+//! hidden copy button and an empty status region, which the theme's
+//! `code-copy.js` shows and drives (without JavaScript they stay hidden).
+//! A fenced block whose language has a grammar gets class-based token
+//! markup from [`crate::highlight`]; any other block is escaped text.
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+
+use super::escape::push_escaped_html;
+use super::splice::{Edits, html};
+use super::{Ev, Labels};
+
+/// Records the edits that write each code block of `events` whole: its
+/// start becomes the block's markup, its text and end are dropped.
+pub(super) fn edits(events: &[Ev<'_>], labels: &Labels, edits: &mut Edits<'_>) {
+    let mut at = 0;
+    while at < events.len() {
+        if let Event::Start(Tag::CodeBlock(kind)) = &events[at].0 {
+            let start = at;
+            let mut code = String::new();
+            at += 1;
+            while at < events.len() && !matches!(events[at].0, Event::End(TagEnd::CodeBlock)) {
+                if let Event::Text(text) = &events[at].0 {
+                    code.push_str(text);
+                }
+                edits.remove(at);
+                at += 1;
+            }
+            if at < events.len() {
+                edits.remove(at);
+            }
+            edits.replace(start, html(block_html(language(kind), &code, labels)));
+        }
+        at += 1;
+    }
+}
+
+/// The language of a fence's info string: its first word (`bash` of
+/// ```` ```bash title="x" ````, `rust` of `rust,ignore`); empty for an
+/// indented block.
+fn language<'a>(kind: &'a CodeBlockKind<'_>) -> &'a str {
+    match kind {
+        CodeBlockKind::Fenced(info) => info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .next()
+            .unwrap_or_default(),
+        CodeBlockKind::Indented => "",
+    }
+}
+
+/// The markup of one code block.
+fn block_html(language: &str, code: &str, labels: &Labels) -> String {
+    let highlighted = crate::highlight::highlight(language, code);
+    let mut out = String::with_capacity(code.len() * 2 + 256);
+    out.push_str("<div class=\"code-block\"><pre class=\"hl-code\"");
+    if !language.is_empty() {
+        out.push_str(" data-lang=\"");
+        push_escaped_html(&mut out, language);
+        out.push('"');
+    }
+    out.push_str("><code");
+    if !language.is_empty() {
+        out.push_str(" class=\"language-");
+        push_escaped_html(&mut out, language);
+        out.push('"');
+    }
+    out.push('>');
+    match &highlighted {
+        Some(markup) => out.push_str(markup),
+        None => push_escaped_html(&mut out, code),
+    }
+    out.push_str("</code></pre><div class=\"code-tools\" hidden><button type=\"button\" class=\"code-copy\" data-copied=\"");
+    push_escaped_html(&mut out, &labels.copied);
+    out.push_str("\" data-failed=\"");
+    push_escaped_html(&mut out, &labels.copy_failed);
+    out.push_str("\">");
+    push_escaped_html(&mut out, &labels.copy);
+    out.push_str("</button><span class=\"code-copy-status\" role=\"status\"></span></div></div>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::markdown::test_support::{TestResolver, labels};
+    use crate::markdown::{RenderInput, render};
+
+    fn html(source: &str) -> String {
+        render(&RenderInput {
+            source,
+            first_line: 1,
+            resolver: &TestResolver,
+            labels: &labels(),
+        })
+        .html
+    }
+
+    #[test]
+    fn a_fenced_block_is_highlighted_with_classes_and_a_copy_button() {
+        let out = html("```bash\necho \"hi\" # greet\n```\n");
+        assert!(out.starts_with("<div class=\"code-block\"><pre class=\"hl-code\" data-lang=\"bash\"><code class=\"language-bash\"><span class=\"hl-"), "{out}");
+        assert!(out.contains("<span class=\"hl-comment"), "{out}");
+        assert!(out.contains("<button type=\"button\" class=\"code-copy\" data-copied=\"已复制\" data-failed=\"复制失败\">复制</button>"), "{out}");
+        assert!(out.contains("role=\"status\""), "{out}");
+        assert!(!out.contains("style="), "{out}");
+    }
+
+    #[test]
+    fn unknown_languages_and_indented_blocks_are_plain_escaped_text() {
+        let out = html("```nosuchlang\n<b>&\n```\n\n    indented <i>\n");
+        assert!(
+            out.contains("<code class=\"language-nosuchlang\">&lt;b&gt;&amp;\n</code>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<pre class=\"hl-code\"><code>indented &lt;i&gt;\n</code>"),
+            "{out}"
+        );
+        assert_eq!(out.matches("class=\"code-copy\"").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn the_language_is_the_first_word_and_is_escaped() {
+        let out = html("```toml title=\"site\"\na = 1\n```\n\n```\"><x\nz\n```\n");
+        assert!(out.contains("data-lang=\"toml\""), "{out}");
+        assert!(out.contains("data-lang=\"&quot;&gt;&lt;x\""), "{out}");
+        assert!(!out.contains("\"><x"), "{out}");
+    }
+
+    #[test]
+    fn a_code_block_inside_a_step_keeps_the_step() {
+        let out = html("- [ ] run it {#run}\n\n  ```sh\n  ls\n  ```\n");
+        assert!(out.contains("id=\"run\""), "{out}");
+        assert!(out.contains("data-lang=\"sh\""), "{out}");
+    }
+}
