@@ -54,9 +54,6 @@ impl Language {
             warning: self.word("warning").to_owned(),
             caution: self.word("caution").to_owned(),
             external_link: self.word("external_link_hidden").to_owned(),
-            copy: self.word("copy_code").to_owned(),
-            copied: self.word("copied_code").to_owned(),
-            copy_failed: self.word("copy_code_failed").to_owned(),
         }
     }
 

@@ -1,21 +1,21 @@
-//! Code blocks: highlighted at build time, with a copy button.
+//! Code blocks: highlighted at build time.
 //!
 //! Every code block (fenced or indented) becomes
-//! `<div class="code-block"><pre class="hl-code">…</pre>` followed by a
-//! hidden copy button and an empty status region, which the theme's
-//! `code-copy.js` shows and drives (without JavaScript they stay hidden).
+//! `<div class="code-block"><pre><code class="language-LANG">…</code></pre></div>`.
 //! A fenced block whose language has a grammar gets class-based token
-//! markup from [`crate::highlight`]; any other block is escaped text.
+//! markup from [`crate::highlight`]; any other block is escaped text. The
+//! theme's `code-copy.js` adds each block's copy button, so a page without
+//! JavaScript has none and the markup written per block stays short.
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
+use super::Ev;
 use super::escape::push_escaped_html;
 use super::splice::{Edits, html};
-use super::{Ev, Labels};
 
 /// Records the edits that write each code block of `events` whole: its
 /// start becomes the block's markup, its text and end are dropped.
-pub(super) fn edits(events: &[Ev<'_>], labels: &Labels, edits: &mut Edits<'_>) {
+pub(super) fn edits(events: &[Ev<'_>], edits: &mut Edits<'_>) {
     let mut at = 0;
     while at < events.len() {
         if let Event::Start(Tag::CodeBlock(kind)) = &events[at].0 {
@@ -32,7 +32,7 @@ pub(super) fn edits(events: &[Ev<'_>], labels: &Labels, edits: &mut Edits<'_>) {
             if at < events.len() {
                 edits.remove(at);
             }
-            edits.replace(start, html(block_html(language(kind), &code, labels)));
+            edits.replace(start, html(block_html(language(kind), &code)));
         }
         at += 1;
     }
@@ -52,16 +52,10 @@ fn language<'a>(kind: &'a CodeBlockKind<'_>) -> &'a str {
 }
 
 /// The markup of one code block.
-fn block_html(language: &str, code: &str, labels: &Labels) -> String {
+fn block_html(language: &str, code: &str) -> String {
     let highlighted = crate::highlight::highlight(language, code);
-    let mut out = String::with_capacity(code.len() * 2 + 256);
-    out.push_str("<div class=\"code-block\"><pre class=\"hl-code\"");
-    if !language.is_empty() {
-        out.push_str(" data-lang=\"");
-        push_escaped_html(&mut out, language);
-        out.push('"');
-    }
-    out.push_str("><code");
+    let mut out = String::with_capacity(code.len() * 2 + 80);
+    out.push_str("<div class=\"code-block\"><pre><code");
     if !language.is_empty() {
         out.push_str(" class=\"language-");
         push_escaped_html(&mut out, language);
@@ -72,13 +66,7 @@ fn block_html(language: &str, code: &str, labels: &Labels) -> String {
         Some(markup) => out.push_str(markup),
         None => push_escaped_html(&mut out, code),
     }
-    out.push_str("</code></pre><div class=\"code-tools\" hidden><button type=\"button\" class=\"code-copy\" data-copied=\"");
-    push_escaped_html(&mut out, &labels.copied);
-    out.push_str("\" data-failed=\"");
-    push_escaped_html(&mut out, &labels.copy_failed);
-    out.push_str("\">");
-    push_escaped_html(&mut out, &labels.copy);
-    out.push_str("</button><span class=\"code-copy-status\" role=\"status\"></span></div></div>\n");
+    out.push_str("</code></pre></div>\n");
     out
 }
 
@@ -98,13 +86,21 @@ mod tests {
     }
 
     #[test]
-    fn a_fenced_block_is_highlighted_with_classes_and_a_copy_button() {
+    fn a_fenced_block_is_highlighted_with_classes() {
         let out = html("```bash\necho \"hi\" # greet\n```\n");
-        assert!(out.starts_with("<div class=\"code-block\"><pre class=\"hl-code\" data-lang=\"bash\"><code class=\"language-bash\"><span class=\"hl-"), "{out}");
+        assert!(
+            out.starts_with(
+                "<div class=\"code-block\"><pre><code class=\"language-bash\"><span class=\"hl-"
+            ),
+            "{out}"
+        );
         assert!(out.contains("<span class=\"hl-comment"), "{out}");
-        assert!(out.contains("<button type=\"button\" class=\"code-copy\" data-copied=\"已复制\" data-failed=\"复制失败\">复制</button>"), "{out}");
-        assert!(out.contains("role=\"status\""), "{out}");
+        assert!(out.ends_with("</code></pre></div>\n"), "{out}");
         assert!(!out.contains("style="), "{out}");
+        assert!(
+            !out.contains("<button"),
+            "the script adds the button: {out}"
+        );
     }
 
     #[test]
@@ -115,17 +111,17 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("<pre class=\"hl-code\"><code>indented &lt;i&gt;\n</code>"),
+            out.contains("<pre><code>indented &lt;i&gt;\n</code>"),
             "{out}"
         );
-        assert_eq!(out.matches("class=\"code-copy\"").count(), 2, "{out}");
+        assert_eq!(out.matches("class=\"code-block\"").count(), 2, "{out}");
     }
 
     #[test]
     fn the_language_is_the_first_word_and_is_escaped() {
         let out = html("```toml title=\"site\"\na = 1\n```\n\n```\"><x\nz\n```\n");
-        assert!(out.contains("data-lang=\"toml\""), "{out}");
-        assert!(out.contains("data-lang=\"&quot;&gt;&lt;x\""), "{out}");
+        assert!(out.contains("class=\"language-toml\""), "{out}");
+        assert!(out.contains("class=\"language-&quot;&gt;&lt;x\""), "{out}");
         assert!(!out.contains("\"><x"), "{out}");
     }
 
@@ -133,6 +129,6 @@ mod tests {
     fn a_code_block_inside_a_step_keeps_the_step() {
         let out = html("- [ ] run it {#run}\n\n  ```sh\n  ls\n  ```\n");
         assert!(out.contains("id=\"run\""), "{out}");
-        assert!(out.contains("data-lang=\"sh\""), "{out}");
+        assert!(out.contains("class=\"language-sh\""), "{out}");
     }
 }

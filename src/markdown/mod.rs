@@ -72,12 +72,6 @@ pub struct Labels {
     pub caution: String,
     /// Hidden text after an external link, e.g. "（外部链接）".
     pub external_link: String,
-    /// The copy button of a code block, e.g. "复制".
-    pub copy: String,
-    /// Said once a code block is copied, e.g. "已复制".
-    pub copied: String,
-    /// Said when the browser refused to copy, e.g. "复制失败".
-    pub copy_failed: String,
 }
 
 /// Input for [`render`].
@@ -241,7 +235,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     admonitions::edits(&admonitions, input.labels, &mut edits);
     headings::edits(&headings, &heading_ids, &mut edits);
     step_markup::edits(&events, &tasks, &step_ids, &mut edits);
-    code::edits(&events, input.labels, &mut edits);
+    code::edits(&events, &mut edits);
     // Most pages' HTML is about twice their Markdown; sizing for that
     // avoids growing (and copying) the string several times, and the
     // trimmed string is kept until the page is written.

@@ -11,9 +11,6 @@ pub(super) fn labels() -> Labels {
         warning: "注意".into(),
         caution: "警告".into(),
         external_link: "（外部链接）".into(),
-        copy: "复制".into(),
-        copied: "已复制".into(),
-        copy_failed: "复制失败".into(),
     }
 }
 
