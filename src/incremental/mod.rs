@@ -220,6 +220,7 @@ impl State {
                 first_line: data.body_first_line,
                 resolver: &resolver,
                 labels: &labels,
+                shortcodes: Some(&self.parts.templates),
             });
             seen_elsewhere |= data.front != site.pages[page].front
                 || !same_face(&rendered, &self.parts.rendered[page]);

@@ -81,6 +81,7 @@ mod tests {
             first_line: 1,
             resolver: &TestResolver,
             labels: &labels(),
+            shortcodes: None,
         })
         .html
     }

@@ -18,4 +18,5 @@ mod scale;
 mod serve;
 mod serve_safety;
 mod serve_support;
+mod shortcodes;
 mod urls;
