@@ -3,7 +3,8 @@
 // and from file://: the tokens carry the `hl-*` classes and the colours
 // code.css gives them in light and dark; the copy button exists only with
 // JavaScript, copies the block's exact text, says "已复制" in its status
-// region, works from the keyboard; axe-core finds nothing serious.
+// region, works from the keyboard; axe-core finds nothing serious (on a
+// page that also holds the console-link and admonition shortcodes).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,7 +43,11 @@ role = "employee"
 phase = "before"
 +++
 
-先设置地域：
+先设置地域，或 {{< console url="https://console.cloud.tencent.com/cvm" label="打开云服务器控制台" >}}：
+
+{{< admonition kind="warning" title="先备份" >}}
+以下命令**不可撤销**。
+{{< /admonition >}}
 
 \`\`\`bash
 ${BASH}\`\`\`
@@ -275,6 +280,8 @@ describe('the copy button', () => {
       });
       await page.locator('.code-block .code-copy').first().click();
       await assertSays(page.locator('.code-block').first(), '已复制');
+      assert.equal(await page.locator('a.console-link').count(), 1);
+      assert.equal(await page.locator('aside.admonition.warning strong').innerText(), '不可撤销');
       assert.deepEqual(await seriousAxeViolations(page), []);
       await context.close();
     });
