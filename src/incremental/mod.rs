@@ -26,6 +26,7 @@
 //! remembers the pages, so the fix is incremental too.
 
 mod affected;
+mod includes;
 mod text_files;
 
 pub use text_files::{TextFiles, TextFilesJob, replace_files};
