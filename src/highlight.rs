@@ -5,7 +5,7 @@
 //! `two-face` crate: shell, TOML, YAML, JSON, Python, SQL, PowerShell and
 //! some 200 more). Each token's scope is matched against a short table of
 //! kinds ([`KINDS`]: comment, string, keyword, …) and written as
-//! `<span class="hl-KIND">`: no inline styles, so pages keep working under a
+//! `<span class="hl-KIND">` (`hl-c` for a comment, `hl-k` a keyword, …): no inline styles, so pages keep working under a
 //! strict `Content-Security-Policy`, and one small stylesheet
 //! (`themes/default/static/code.css`) colours every language, light and dark
 //! (`prefers-color-scheme`). Kinds rather than the grammars' full scope names
@@ -33,40 +33,43 @@ use crate::markdown::push_escaped_html;
 /// they cannot clash with the theme's own classes.
 pub const CLASS_PREFIX: &str = "hl-";
 
-/// The kinds of token, each with the scope selectors (`TextMate` syntax) it
-/// covers. Where several match, the most specific selector wins
-/// (`keyword.operator` over `keyword`).
+/// The kinds of token: the class each gets (after [`CLASS_PREFIX`]; short
+/// names from Pygments, as a page holds one per token) and the scope
+/// selectors (`TextMate` syntax) it covers. Where several match, the most
+/// specific selector wins. Operators and punctuation stay plain text: they
+/// are the most frequent tokens, and colouring them mostly adds noise.
 pub const KINDS: &[(&str, &str)] = &[
-    ("comment", "comment, punctuation.definition.comment"),
-    ("string", "string, constant.other.symbol, meta.string"),
+    ("c", "comment, punctuation.definition.comment"),
+    ("s", "string, constant.other.symbol, meta.string"),
     (
-        "number",
+        "m",
         "constant.numeric, constant.language, constant.character.escape",
     ),
-    ("keyword", "keyword, storage, keyword.control"),
+    ("k", "keyword, storage, keyword.control"),
+    ("o", "keyword.operator, punctuation.separator.key-value"),
     (
-        "operator",
-        "keyword.operator, punctuation.separator.key-value",
-    ),
-    (
-        "function",
+        "nf",
         "entity.name.function, support.function, variable.function, meta.function-call.identifier",
     ),
     (
-        "type",
+        "kt",
         "entity.name.type, entity.name.class, support.type, support.class, storage.type, entity.name.tag",
     ),
     (
-        "variable",
+        "nv",
         "variable.other, variable.parameter, variable.language, punctuation.definition.variable, \
          support.variable",
     ),
     (
-        "key",
+        "na",
         "entity.name.section, entity.other.attribute-name, support.type.property-name, \
          meta.mapping.key string, entity.name.tag.yaml, meta.tag.table, entity.name.table",
     ),
 ];
+
+/// The kind that is matched (so that `keyword.operator` is not taken for a
+/// keyword) but written as plain text.
+const PLAIN_KIND: &str = "o";
 
 /// How many bytes of highlighted markup the cache holds before it is
 /// emptied and starts again.
@@ -113,6 +116,15 @@ fn kinds_theme() -> &'static Theme {
             .collect(),
         ..Theme::default()
     })
+}
+
+/// The kind number of [`PLAIN_KIND`].
+fn plain_kind() -> u8 {
+    KINDS
+        .iter()
+        .position(|(name, _)| *name == PLAIN_KIND)
+        .and_then(|index| u8::try_from(index + 1).ok())
+        .unwrap_or(0)
 }
 
 /// The cache, shared by every rendering thread.
@@ -179,7 +191,10 @@ fn highlight_uncached(syntax: &SyntaxReference, code: &str) -> Option<String> {
         let ops = parse.parse_line(line, syntaxes()).ok()?;
         let mut open: u8 = 0;
         for (style, text) in HighlightIterator::new(&mut state, &ops, line, &highlighter) {
-            let kind = style.foreground.r;
+            let kind = match style.foreground.r {
+                kind if kind == plain_kind() => 0,
+                kind => kind,
+            };
             if kind != open {
                 if open != 0 {
                     out.push_str("</span>");
@@ -267,7 +282,7 @@ mod tests {
         let (light, dark) = css
             .split_once("@media (prefers-color-scheme: dark)")
             .expect("code.css has a dark part");
-        for (kind, _) in KINDS {
+        for (kind, _) in KINDS.iter().filter(|(kind, _)| *kind != PLAIN_KIND) {
             let rule = format!(".hl-{kind} {{");
             assert!(light.contains(&rule), "light: {rule}");
             assert!(dark.contains(&rule), "dark: {rule}");
@@ -282,25 +297,20 @@ mod tests {
     #[test]
     fn tokens_get_their_kinds() {
         let html = highlight("toml", "[site]\ntitle = \"x\" # c\nn = 10\n").unwrap_or_default();
-        assert!(html.contains("<span class=\"hl-comment\"># c"), "{html}");
+        assert!(html.contains("<span class=\"hl-c\"># c"), "{html}");
         assert!(
-            html.contains("<span class=\"hl-string\">&quot;x&quot;</span>"),
+            html.contains("<span class=\"hl-s\">&quot;x&quot;</span>"),
             "{html}"
         );
+        assert!(html.contains("<span class=\"hl-m\">10</span>"), "{html}");
         assert!(
-            html.contains("<span class=\"hl-number\">10</span>"),
-            "{html}"
+            html.contains("title</span> = <span"),
+            "operators are plain: {html}"
         );
         let html = highlight("bash", "echo $HOME\n").unwrap_or_default();
-        assert!(html.contains("hl-variable"), "{html}");
+        assert!(html.contains("hl-nv"), "{html}");
         let html = highlight("python", "def f():\n    return 1\n").unwrap_or_default();
-        assert!(
-            html.contains("<span class=\"hl-keyword\">def</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-function\">f</span>"),
-            "{html}"
-        );
+        assert!(html.contains("<span class=\"hl-k\">def</span>"), "{html}");
+        assert!(html.contains("<span class=\"hl-nf\">f</span>"), "{html}");
     }
 }

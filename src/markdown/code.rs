@@ -95,7 +95,7 @@ mod tests {
             ),
             "{out}"
         );
-        assert!(out.contains("<span class=\"hl-comment"), "{out}");
+        assert!(out.contains("<span class=\"hl-c\""), "{out}");
         assert!(out.ends_with("</code></pre></div>\n"), "{out}");
         assert!(!out.contains("style="), "{out}");
         assert!(

@@ -143,10 +143,10 @@ describe('highlighted code', () => {
         colorScheme,
       });
       const bash = page.locator('.code-block code.language-bash');
-      assert.equal((await bash.locator('span.hl-comment').first().textContent()).trim(), '# 地域');
-      assert.ok((await bash.locator('span.hl-string').count()) >= 1);
+      assert.equal((await bash.locator('span.hl-c').first().textContent()).trim(), '# 地域');
+      assert.ok((await bash.locator('span.hl-s').count()) >= 1);
       const toml = page.locator('.code-block code.language-toml');
-      assert.equal((await toml.locator('span.hl-number').first().textContent()).trim(), '12');
+      assert.equal((await toml.locator('span.hl-m').first().textContent()).trim(), '12');
       const colours = await tokenColours(page);
       assert.ok(Object.keys(colours).length >= 4, JSON.stringify(colours));
       for (const [name, colour] of Object.entries(colours)) {
@@ -154,7 +154,7 @@ describe('highlighted code', () => {
       }
       // Light and dark differ, so the dark palette really applies.
       const other = paletteOf()[colorScheme === 'light' ? 'dark' : 'light'];
-      assert.notEqual(colours['hl-comment'], other['hl-comment']);
+      assert.notEqual(colours['hl-c'], other['hl-c']);
       // An unknown language is plain escaped text.
       const plain = page.locator('.code-block code.language-nosuchlanguage');
       assert.equal(await plain.locator('span').count(), 0);
@@ -266,8 +266,8 @@ describe('the copy button', () => {
     await assertSays(block, '已复制');
     assert.equal(await clipboard(page), BASH);
     assert.equal(
-      await block.locator('span.hl-comment').first().evaluate((span) => getComputedStyle(span).color),
-      paletteOf().light['hl-comment'],
+      await block.locator('span.hl-c').first().evaluate((span) => getComputedStyle(span).color),
+      paletteOf().light['hl-c'],
     );
     assertClean(log);
     await context.close();
