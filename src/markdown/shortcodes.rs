@@ -142,7 +142,7 @@ impl Expansion<'_> {
     }
 }
 
-/// Byte ranges of code (blocks and spans), where tags are text.
+/// Byte ranges of code (blocks and spans), where tags are text, in order.
 fn code_ranges(source: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut block_start = None;
@@ -161,6 +161,12 @@ fn code_ranges(source: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Whether byte `at` is inside one of the `code` ranges (sorted, apart).
+fn in_code(code: &[Range<usize>], at: usize) -> bool {
+    let after = code.partition_point(|range| range.start <= at);
+    after > 0 && code[after - 1].contains(&at)
+}
+
 /// Expands the tags of one line (starting at byte `line_start`).
 fn expand_line(line: &str, line_start: usize, code: &[Range<usize>], x: &mut Expansion<'_>) {
     let mut done = 0; // bytes of `line` written
@@ -169,7 +175,7 @@ fn expand_line(line: &str, line_start: usize, code: &[Range<usize>], x: &mut Exp
         let at = from + found;
         let absolute = line_start + at;
         from = at + OPEN.len();
-        if code.iter().any(|range| range.contains(&absolute)) {
+        if in_code(code, absolute) {
             continue;
         }
         if line[..at].ends_with('\\') {
