@@ -94,20 +94,17 @@ pub(super) fn expand<'a>(
     let mut out = String::with_capacity(source.len() + 256);
     let mut errors = Vec::new();
     let mut open: Vec<Open> = Vec::new();
+    let mut x = Expansion {
+        shortcodes,
+        lines,
+        out: &mut out,
+        errors: &mut errors,
+        open: &mut open,
+        failed: Vec::new(),
+    };
     let mut line_start = 0;
     for line in source.split_inclusive('\n') {
-        expand_line(
-            line,
-            line_start,
-            &code,
-            &mut Expansion {
-                shortcodes,
-                lines,
-                out: &mut out,
-                errors: &mut errors,
-                open: &mut open,
-            },
-        );
+        expand_line(line, line_start, &code, &mut x);
         line_start += line.len();
     }
     for left in open {
@@ -130,6 +127,9 @@ struct Expansion<'e> {
     out: &'e mut String,
     errors: &'e mut Vec<MarkdownError>,
     open: &'e mut Vec<Open>,
+    /// Shortcodes whose opening tag failed (already an error): a closing
+    /// tag of that name is not one more.
+    failed: Vec<String>,
 }
 
 impl Expansion<'_> {
@@ -243,6 +243,12 @@ fn after_tag(line: &str, end: usize) -> &str {
 
 /// Writes the output that follows a body, for a closing tag.
 fn close(tag: &TagText, before: &str, alone: bool, at: usize, x: &mut Expansion<'_>) {
+    if x.open.last().is_none_or(|last| last.name != tag.name)
+        && let Some(failed) = x.failed.iter().position(|name| *name == tag.name)
+    {
+        x.failed.remove(failed);
+        return;
+    }
     let Some(last) = x.open.last() else {
         x.error(
             at,
@@ -289,6 +295,7 @@ fn render(tag: &TagText, at: usize, x: &mut Expansion<'_>) -> Option<String> {
                 ),
                 "write a full address, e.g. `https://console.cloud.tencent.com/cam`",
             );
+            x.failed.push(tag.name.clone());
             return None;
         }
     }
@@ -296,6 +303,7 @@ fn render(tag: &TagText, at: usize, x: &mut Expansion<'_>) -> Option<String> {
         Ok(html) => Some(html),
         Err((message, hint)) => {
             x.error(at, message, hint);
+            x.failed.push(tag.name.clone());
             None
         }
     }

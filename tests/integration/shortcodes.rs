@@ -168,6 +168,22 @@ fn a_url_that_is_not_http() {
 }
 
 #[test]
+fn an_admonition_of_an_unknown_kind() {
+    let stderr = fails(&site_with(
+        "{{< admonition kind=\"danger\" >}}\nBody\n{{< /admonition >}}\n",
+    ));
+    assert!(stderr.contains("content/a.md:6:1"), "{stderr}");
+    assert!(
+        stderr.contains("`kind` is `danger`; it must be note, tip, important, warning or caution"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 error;"),
+        "the closing tag is no second error: {stderr}"
+    );
+}
+
+#[test]
 fn a_tag_without_its_end() {
     insta::assert_snapshot!(fails(&site_with(
         "Line\n{{< console url=\"https://x.example\" label=\"x\"\n>}}\n"

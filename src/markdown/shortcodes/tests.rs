@@ -103,6 +103,10 @@ fn mistakes_are_errors_at_line_and_column() {
     let (_, errors) = run("{{< box >}}\n{{< /tag >}}\n{{< /box >}}\n{{< /box >}}\n");
     let lines: Vec<usize> = errors.iter().map(|e| e.position.line).collect();
     assert_eq!(lines, vec![2, 4], "{errors:?}");
+    // A body shortcode that failed to open: its closing tag is no second error.
+    let (_, errors) = run("{{< nope >}}\nbody\n{{< /nope >}}\n{{< /nope >}}\n");
+    let lines: Vec<usize> = errors.iter().map(|e| e.position.line).collect();
+    assert_eq!(lines, vec![1, 4], "{errors:?}");
 }
 
 #[test]
