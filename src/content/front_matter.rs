@@ -64,6 +64,12 @@ impl<'de> serde::de::Visitor<'de> for WhenVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<When, A::Error> {
         let mut sorted = BTreeMap::new();
         while let Some((question, answers)) = map.next_entry::<String, Answers>()? {
+            // TOML refuses a key twice; YAML would keep the last silently.
+            if sorted.contains_key(&question) {
+                return Err(serde::de::Error::custom(format!(
+                    "a condition names question `{question}` twice: list its answers together"
+                )));
+            }
             sorted.insert(question, answers.0);
         }
         Ok(When(sorted.into_iter().collect()))

@@ -842,3 +842,13 @@ fn every_condition_error_of_a_run_is_reported_together() {
         );
     insta::assert_snapshot!(fails(&site));
 }
+
+#[test]
+fn a_yaml_condition_naming_a_question_twice() {
+    // TOML refuses a key twice by itself; YAML would keep the last.
+    let site = asking().file(
+        "content/a.md",
+        "---\ntitle: A\nwhen: { account: sub, account: main }\n---\n\n- [ ] X {#x}\n",
+    );
+    insta::assert_snapshot!(fails(&site));
+}
