@@ -97,3 +97,23 @@ describe('without JavaScript', () => {
     await context.close();
   });
 });
+
+describe('print', () => {
+  test('external links, console links included, print their address', async () => {
+    const { context } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url + PAGES['page with a condition']);
+    await page.emulateMedia({ media: 'print' });
+    const console = page.locator('#open-security-settings .step-link a');
+    assert.equal(await console.isVisible(), true, 'the console link is printed');
+    const after = (locator) => locator.evaluate((a) => getComputedStyle(a, '::after').content);
+    assert.equal(await after(console), '" <https://console.cloud.tencent.com/developer/security>"');
+    const inText = page.locator('#accept-agreement .step-label a.external');
+    assert.equal(await after(inText), '" <https://cloud.tencent.com/document/product/301/30251>"');
+    const internal = page.locator('.prose a[href^="../"]').first();
+    assert.equal(await after(internal), 'none', 'links inside the guide print no address');
+    await page.emulateMedia({ media: 'screen' });
+    assert.notEqual(await after(console), '" <https://console.cloud.tencent.com/developer/security>"');
+    await context.close();
+  });
+});
