@@ -13,10 +13,11 @@ use serde_json::json;
 
 use super::RenderContext;
 use super::nav::Link;
+use crate::config::Config;
 use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
-use crate::steps::Step;
+use crate::steps::{Step, condition};
 use crate::urls::{encode_fragment, page_href};
 
 mod markup;
@@ -234,7 +235,7 @@ fn groups<'a>(
                 .filter_map(|&page| group_page(ctx, from, page, &id))
                 .enumerate()
                 .map(|(at, (page, steps))| {
-                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), &words)
+                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), config, &words)
                 })
                 .collect();
             let parts: Vec<GroupPart> = parts
@@ -330,9 +331,16 @@ impl GroupPage<'_> {
         mut self,
         steps: &[markup::StepView<'_>],
         heading: String,
+        config: &Config,
         words: &markup::Words,
     ) -> Self {
-        self.steps_html = markup::steps_html(steps, self.key, &self.url, &heading, words);
+        let at = markup::ListAt {
+            config,
+            page_key: self.key,
+            href: &self.url,
+            heading_id: &heading,
+        };
+        self.steps_html = markup::steps_html(steps, &at, words);
         self.id = heading;
         self
     }
@@ -356,5 +364,6 @@ fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a
                 )
             })
             .collect(),
+        when: condition::words(&ctx.site.config, &step.when, ctx.language),
     }
 }

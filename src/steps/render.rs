@@ -2,13 +2,16 @@
 //! script, and a metadata block (optional and irreversible in words, the
 //! condition in words, role, phase, estimate, console link, requirements as
 //! links, materials) that reads fully without JavaScript; the steps of a
-//! choice say "任选其一" / "或" before them.
+//! choice say "任选其一" / "或" before them. The branching marks (their data
+//! attributes and words) are public: the overview writes them with the same
+//! functions, so both say the same.
 
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::config::Config;
 use crate::content::Site;
 use crate::i18n::Language;
 use crate::markdown::{STEP_META_MARKER_PREFIX, needs_escape};
@@ -73,7 +76,12 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
         }
         push_data_attributes(&mut out, page, step, ctx);
         out.push('>');
-        push_alternative(&mut out, &steps[..index], step, &words);
+        if let Some(choice) = &step.choice {
+            let first = !steps[..index]
+                .iter()
+                .any(|other| other.choice.as_ref() == Some(choice));
+            push_alternative(&mut out, first, &words.branch);
+        }
         out.push_str(&rest[open_at + opening.len()..marker_at]);
         push_meta(&mut out, page, step, ctx, &words);
         rest = &rest[marker_at + marker.len()..];
@@ -86,23 +94,44 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
 const PLAIN_CLASS: &str = "<li class=\"step\"";
 const ALT_CLASS: &str = "<li class=\"step step-alt\"";
 
-/// Before a step of a choice, in words: "任选其一" before its first step,
-/// "或" before each other one (`earlier` are the steps before it).
-fn push_alternative(out: &mut String, earlier: &[Step], step: &Step, words: &Words) {
-    let Some(choice) = &step.choice else {
-        return;
-    };
-    if earlier
-        .iter()
-        .any(|other| other.choice.as_ref() == Some(choice))
-    {
-        out.push_str("<span class=\"step-or\">");
-        out.push_str(words.choice_or);
-    } else {
+/// Before a step of a choice, in words: "任选其一" before its `first`
+/// step, "或" before each other one. Guide pages and the overview both
+/// write it.
+pub fn push_alternative(out: &mut String, first: bool, words: &BranchWords) {
+    if first {
         out.push_str("<span class=\"step-alt-intro\">");
         out.push_str(words.choice_intro);
+    } else {
+        out.push_str("<span class=\"step-or\">");
+        out.push_str(words.choice_or);
     }
     out.push_str("</span>");
+}
+
+/// The words of a step's branching marks (its condition, optional,
+/// irreversible, alternatives), looked up once per page; shared by guide
+/// pages and the overview so that both say the same.
+pub struct BranchWords {
+    applies: &'static str,
+    optional: &'static str,
+    irreversible: &'static str,
+    irreversible_text: &'static str,
+    choice_intro: &'static str,
+    choice_or: &'static str,
+}
+
+impl BranchWords {
+    /// The words of `language`.
+    pub fn new(language: Language) -> Self {
+        Self {
+            applies: language.word("step_applies"),
+            optional: language.word("step_optional"),
+            irreversible: language.word("step_irreversible"),
+            irreversible_text: language.word("step_irreversible_text"),
+            choice_intro: language.word("choice_intro"),
+            choice_or: language.word("choice_or"),
+        }
+    }
 }
 
 /// The interface words of the metadata, looked up once per page.
@@ -114,12 +143,7 @@ struct Words {
     external_link_hidden: &'static str,
     requires: &'static str,
     materials: &'static str,
-    applies: &'static str,
-    optional: &'static str,
-    irreversible: &'static str,
-    irreversible_text: &'static str,
-    choice_intro: &'static str,
-    choice_or: &'static str,
+    branch: BranchWords,
 }
 
 impl Words {
@@ -132,12 +156,7 @@ impl Words {
             external_link_hidden: language.word("external_link_hidden"),
             requires: language.word("requires"),
             materials: language.word("materials"),
-            applies: language.word("step_applies"),
-            optional: language.word("step_optional"),
-            irreversible: language.word("step_irreversible"),
-            irreversible_text: language.word("step_irreversible_text"),
-            choice_intro: language.word("choice_intro"),
-            choice_or: language.word("choice_or"),
+            branch: BranchWords::new(language),
         }
     }
 }
@@ -219,7 +238,14 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
         }
         out.push('"');
     }
-    let config = &ctx.site.config;
+    push_branch_attributes(out, &ctx.site.config, &ctx.site.pages[page].key, step);
+}
+
+/// Appends the data attributes of a step's branching (`data-when`,
+/// `data-choice`, `data-optional`, `data-irreversible`) and `data-hash`,
+/// for the reader scripts; `page_key` is its page's. Guide pages and the
+/// overview both write them.
+pub fn push_branch_attributes(out: &mut String, config: &Config, page_key: &str, step: &Step) {
     if !step.when.is_empty() {
         out.push_str(" data-when=\"");
         esc(out, &condition::query(config, &step.when));
@@ -227,7 +253,7 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
     }
     if let Some(choice) = &step.choice {
         out.push_str(" data-choice=\"");
-        push_key(out, &ctx.site.pages[page].key, choice);
+        push_key(out, page_key, choice);
         out.push('"');
     }
     if step.optional {
@@ -241,8 +267,9 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
     out.push('"');
 }
 
-/// "可选" and "不可撤销" with its sentence, right under the step's label.
-fn push_flags(out: &mut String, step: &Step, words: &Words) {
+/// "可选" and "不可撤销" with its sentence, right under the step's label
+/// (on guide pages and the overview).
+pub fn push_flags(out: &mut String, step: &Step, words: &BranchWords) {
     if !step.optional && !step.irreversible {
         return;
     }
@@ -275,7 +302,7 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
         .phase
         .as_deref()
         .and_then(|phase| config.phase_label(phase));
-    push_flags(out, step, words);
+    push_flags(out, step, &words.branch);
     let when = condition::words(config, &step.when, ctx.language);
     if role.is_some()
         || phase.is_some()
@@ -285,7 +312,7 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
     {
         out.push_str("<ul class=\"step-meta\">");
         if !when.is_empty() {
-            meta_item(out, "step-when", words.applies, &when);
+            push_when_item(out, &when, &words.branch);
         }
         if let Some(label) = role {
             meta_item(out, "step-role", words.role, label);
@@ -315,6 +342,12 @@ fn push_link(out: &mut String, link: &str, words: &Words) {
     out.push_str("<span class=\"visually-hidden\">");
     out.push_str(words.external_link_hidden);
     out.push_str("</span></a></li>");
+}
+
+/// The condition of a step in words (`when`, from [`condition::words`]) as
+/// an item of its metadata list: "适用 仅子账号".
+pub fn push_when_item(out: &mut String, when: &str, words: &BranchWords) {
+    meta_item(out, "step-when", words.applies, when);
 }
 
 fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {

@@ -6,10 +6,17 @@
 //! page's list of steps as `steps_html`.
 //!
 //! Every value is escaped as Tera escapes it, so the output is what the
-//! template loop wrote.
+//! template loop wrote. The marks of procedures that branch (data
+//! attributes, "任选其一" / "或", "可选", "不可撤销", the condition in words)
+//! are written by the same functions as on guide pages
+//! ([`crate::steps::push_branch_attributes`] and its neighbours), so the
+//! reader scripts and readers find the same on both.
 
+use crate::config::Config;
 use crate::i18n::Language;
-use crate::steps::Step;
+use crate::steps::{
+    BranchWords, Step, push_alternative, push_branch_attributes, push_flags, push_when_item,
+};
 use crate::urls::encode_fragment;
 
 /// The interface words of a step's markup, looked up once per page.
@@ -21,6 +28,9 @@ pub(super) struct Words {
     materials: &'static str,
     /// Brackets around the "external link" aside.
     chinese: bool,
+    /// The words of alternatives, optional and irreversible steps and
+    /// conditions, as guide pages say them.
+    branch: BranchWords,
 }
 
 impl Words {
@@ -33,6 +43,7 @@ impl Words {
             external_link: language.word("external_link"),
             materials: language.word("materials"),
             chinese: language == Language::Chinese,
+            branch: BranchWords::new(language),
         }
     }
 }
@@ -45,33 +56,57 @@ pub(super) struct StepView<'a> {
     pub role_label: &'a str,
     /// The progress keys of the steps it requires.
     pub requires: Vec<String>,
+    /// Its condition in words ("仅子账号"; `""` for none), not escaped.
+    pub when: String,
+}
+
+/// Where one page's steps are listed on an overview page.
+pub(super) struct ListAt<'a> {
+    /// The site's declarations (for conditions).
+    pub config: &'a Config,
+    /// The page's key (its steps' progress keys start with it).
+    pub page_key: &'a str,
+    /// The page, seen from the overview page.
+    pub href: &'a str,
+    /// The id of the heading that names its steps' links.
+    pub heading_id: &'a str,
 }
 
 /// One page's steps in a phase group: `<li class="step">` items, each
-/// after a newline, keyed by `page_key`, linking to `href` (the page, seen
-/// from the overview) and named by the heading with id `heading_id`.
-pub(super) fn steps_html(
-    steps: &[StepView<'_>],
-    page_key: &str,
-    href: &str,
-    heading_id: &str,
-    words: &Words,
-) -> String {
+/// after a newline, keyed by `at.page_key`, linking to `at.href` and named
+/// by the heading `at.heading_id`. The first step of a choice in the list
+/// says "任选其一" before it, its others "或".
+pub(super) fn steps_html(steps: &[StepView<'_>], at: &ListAt<'_>, words: &Words) -> String {
     let mut out = String::with_capacity(steps.len() * 640);
+    let mut choices: Vec<&str> = Vec::new();
     for view in steps {
-        write_step(&mut out, view, page_key, href, heading_id, words);
+        let first = view.step.choice.as_deref().map(|choice| {
+            let first = !choices.contains(&choice);
+            if first {
+                choices.push(choice);
+            }
+            first
+        });
+        write_step(&mut out, view, at, first, words);
     }
     out
 }
 
+/// Writes one step's item; `first_of_choice` is `None` for a step of no
+/// choice, else whether it is the first of its choice here.
 fn write_step(
     out: &mut String,
     view: &StepView<'_>,
-    page_key: &str,
-    href: &str,
-    heading_id: &str,
+    at: &ListAt<'_>,
+    first_of_choice: Option<bool>,
     words: &Words,
 ) {
+    let ListAt {
+        config,
+        page_key,
+        href,
+        heading_id,
+    } = *at;
     let step = view.step;
     // The step's id on the overview is `page key--step id`.
     // The page key is a file's path: encoded, so its spaces leave the id
@@ -81,7 +116,11 @@ fn write_step(
         out.push_str("--");
         esc(out, &step.id);
     };
-    out.push_str("\n<li class=\"step\" id=\"");
+    out.push_str(if first_of_choice.is_some() {
+        "\n<li class=\"step step-alt\" id=\""
+    } else {
+        "\n<li class=\"step\" id=\""
+    });
     sid(out);
     out.push_str("\" data-key=\"");
     esc(out, page_key);
@@ -95,8 +134,14 @@ fn write_step(
         out.push_str(if at == 0 { "\" data-requires=\"" } else { " " });
         esc(out, key);
     }
+    out.push('"');
+    push_branch_attributes(out, config, page_key, step);
+    out.push('>');
+    if let Some(first) = first_of_choice {
+        push_alternative(out, first, &words.branch);
+    }
     out.push_str(
-        "\">\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
+        "\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
     );
     sid(out);
     out.push_str("\"><label class=\"step-label\" for=\"check--");
@@ -118,19 +163,27 @@ fn write_step(
     out.push_str(
         "\"><svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-goto\"/></svg></a></div>",
     );
+    if step.optional || step.irreversible {
+        out.push('\n');
+        push_flags(out, step, &words.branch);
+    }
     write_meta(out, view, words);
     write_materials(out, &step.materials, words);
     out.push_str("\n</li>");
 }
 
-/// Role, estimate and console link, as pills.
+/// The condition in words, role, estimate and console link, as pills.
 fn write_meta(out: &mut String, view: &StepView<'_>, words: &Words) {
     let estimate = view.step.estimate.as_deref().unwrap_or_default();
     let link = view.step.link.as_deref().unwrap_or_default();
-    if view.role_label.is_empty() && estimate.is_empty() && link.is_empty() {
+    if view.when.is_empty() && view.role_label.is_empty() && estimate.is_empty() && link.is_empty()
+    {
         return;
     }
     out.push_str("\n<ul class=\"step-meta\">");
+    if !view.when.is_empty() {
+        push_when_item(out, &view.when, &words.branch);
+    }
     if !view.role_label.is_empty() {
         pill(out, "step-role", words.role, view.role_label);
     }
