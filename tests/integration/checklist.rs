@@ -1,6 +1,8 @@
 //! The reader-side checklist's inputs: the step manifest every page loads,
 //! and the markup hooks its scripts work from.
 
+use std::fmt::Write;
+
 use crate::support::TestSite;
 
 fn manifest(site: &TestSite) -> serde_json::Value {
@@ -188,9 +190,10 @@ fn a_split_summary_keeps_what_counting_needs_of_conditions_choices_and_optional_
             "+++\ntitle = \"B\"\nphase = \"before\"\nwhen = { account = \"main\" }\n+++\n\n- [ ] One {#b1}\n- [ ] Two {#b2}\n- [ ] Three {#b3}\n",
         );
     for page in 0..3 {
-        let steps: String = (0..700)
-            .map(|step| format!("- [ ] Filler {page}.{step} {{#s{step}}}\n"))
-            .collect();
+        let mut steps = String::new();
+        for step in 0..700 {
+            let _ = writeln!(steps, "- [ ] Filler {page}.{step} {{#s{step}}}");
+        }
         site = site.file(
             &format!("content/big/p{page}.md"),
             format!("+++\ntitle = \"P{page}\"\n+++\n\n{steps}"),
@@ -208,11 +211,10 @@ fn a_split_summary_keeps_what_counting_needs_of_conditions_choices_and_optional_
     );
     let pages = manifest["pages"].as_array().expect("pages");
     let runs = |key: &str| {
-        pages
-            .iter()
-            .find(|page| page[0] == key)
-            .map(|page| page[2].clone())
-            .unwrap_or_else(|| panic!("no page {key} in {pages:?}"))
+        pages.iter().find(|page| page[0] == key).map_or_else(
+            || panic!("no page {key} in {pages:?}"),
+            |page| page[2].clone(),
+        )
     };
     // Runs break on a change of condition, choice, optional or irreversible,
     // and say it; the choice by its id on the page.

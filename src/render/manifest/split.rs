@@ -70,6 +70,15 @@ pub(super) struct RunBranch<'a> {
     irreversible: bool,
 }
 
+/// A run of a page's steps being gathered: its phase and role, its first
+/// step (whose branching the others share) and their ids.
+struct RunSteps<'a> {
+    phase: Option<usize>,
+    role: Option<usize>,
+    first: &'a Step,
+    ids: Vec<&'a str>,
+}
+
 /// Whether two steps of a page may share a run's [`RunBranch`].
 fn same_branch(a: &Step, b: &Step) -> bool {
     a.when == b.when
@@ -263,16 +272,20 @@ fn summary_page<'a>(
     let index = |list: &[Labelled], id: Option<&str>| {
         id.and_then(|id| list.iter().position(|item| item.id == id))
     };
-    // Each run: phase, role, its first step (for its branching), its ids.
-    let mut runs: Vec<(Option<usize>, Option<usize>, &Step, Vec<&str>)> = Vec::new();
+    let mut runs: Vec<RunSteps<'_>> = Vec::new();
     for step in &ctx.steps[page] {
         let phase = index(&config.phases, step.phase.as_deref());
         let role = index(&config.roles, step.role.as_deref());
         match runs.last_mut() {
-            Some(run) if run.0 == phase && run.1 == role && same_branch(run.2, step) => {
-                run.3.push(&step.id);
+            Some(run) if run.phase == phase && run.role == role && same_branch(run.first, step) => {
+                run.ids.push(&step.id);
             }
-            _ => runs.push((phase, role, step, vec![&step.id])),
+            _ => runs.push(RunSteps {
+                phase,
+                role,
+                first: step,
+                ids: vec![&step.id],
+            }),
         }
     }
     let key = ctx.site.pages[page].key.as_str();
@@ -282,11 +295,11 @@ fn summary_page<'a>(
         key.strip_prefix(folder).unwrap_or(key),
         part,
         runs.into_iter()
-            .map(|(phase, role, first, ids)| SummaryRun {
-                phase,
-                role,
-                ids: compact_ids(&ids),
-                branch: run_branch(config, first),
+            .map(|run| SummaryRun {
+                phase: run.phase,
+                role: run.role,
+                ids: compact_ids(&run.ids),
+                branch: run_branch(config, run.first),
             })
             .collect(),
     )
