@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
-use crate::steps::{Step, condition};
+use crate::steps::{Step, StepWords, condition};
 use crate::urls::{encode_fragment, page_href};
 
 mod markup;
@@ -220,7 +220,7 @@ fn groups<'a>(
     parts: &[ChecklistPart],
 ) -> Vec<Group<'a>> {
     let config = &ctx.site.config;
-    let words = markup::Words::new(ctx.language);
+    let words = StepWords::new(ctx.language);
     let mut ids: Vec<(String, String)> = config
         .phases
         .iter()
@@ -332,7 +332,7 @@ impl GroupPage<'_> {
         steps: &[markup::StepView<'_>],
         heading: String,
         config: &Config,
-        words: &markup::Words,
+        words: &StepWords,
     ) -> Self {
         let at = markup::ListAt {
             config,

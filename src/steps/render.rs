@@ -2,9 +2,9 @@
 //! script, and a metadata block (optional and irreversible in words, the
 //! condition in words, role, phase, estimate, console link, requirements as
 //! links, materials) that reads fully without JavaScript; the steps of a
-//! choice say "任选其一" / "或" before them. The branching marks (their data
-//! attributes and words) are public: the overview writes them with the same
-//! functions, so both say the same.
+//! choice say "任选其一" / "或" before them. The pieces are public: the
+//! overview (`render/checklist/markup.rs`) writes its step items with the
+//! same functions, so both say the same.
 
 use std::sync::LazyLock;
 
@@ -40,7 +40,7 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     if steps.is_empty() {
         return html.to_owned();
     }
-    let words = Words::new(ctx.language);
+    let words = StepWords::new(ctx.language);
     let mut out = String::with_capacity(html.len() + steps.len() * 400);
     let mut rest = html;
     // Reused for every step: the exact opening tag and marker to find.
@@ -80,7 +80,7 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
             let first = !steps[..index]
                 .iter()
                 .any(|other| other.choice.as_ref() == Some(choice));
-            push_alternative(&mut out, first, &words.branch);
+            push_alternative(&mut out, first, &words);
         }
         out.push_str(&rest[open_at + opening.len()..marker_at]);
         push_meta(&mut out, page, step, ctx, &words);
@@ -97,7 +97,7 @@ const ALT_CLASS: &str = "<li class=\"step step-alt\"";
 /// Before a step of a choice, in words: "任选其一" before its `first`
 /// step, "或" before each other one. Guide pages and the overview both
 /// write it.
-pub fn push_alternative(out: &mut String, first: bool, words: &BranchWords) {
+pub fn push_alternative(out: &mut String, first: bool, words: &StepWords) {
     if first {
         out.push_str("<span class=\"step-alt-intro\">");
         out.push_str(words.choice_intro);
@@ -108,10 +108,18 @@ pub fn push_alternative(out: &mut String, first: bool, words: &BranchWords) {
     out.push_str("</span>");
 }
 
-/// The words of a step's branching marks (its condition, optional,
-/// irreversible, alternatives), looked up once per page; shared by guide
-/// pages and the overview so that both say the same.
-pub struct BranchWords {
+/// The interface words of a step's markup, looked up once per page;
+/// guide pages and the overview share them, so both say the same.
+pub struct StepWords {
+    /// Before a role's label ("角色").
+    pub role: &'static str,
+    phase: &'static str,
+    /// Before an estimate ("用时").
+    pub estimate: &'static str,
+    console_link: &'static str,
+    external_link_hidden: &'static str,
+    requires: &'static str,
+    materials: &'static str,
     applies: &'static str,
     optional: &'static str,
     irreversible: &'static str,
@@ -120,34 +128,9 @@ pub struct BranchWords {
     choice_or: &'static str,
 }
 
-impl BranchWords {
+impl StepWords {
     /// The words of `language`.
     pub fn new(language: Language) -> Self {
-        Self {
-            applies: language.word("step_applies"),
-            optional: language.word("step_optional"),
-            irreversible: language.word("step_irreversible"),
-            irreversible_text: language.word("step_irreversible_text"),
-            choice_intro: language.word("choice_intro"),
-            choice_or: language.word("choice_or"),
-        }
-    }
-}
-
-/// The interface words of the metadata, looked up once per page.
-struct Words {
-    role: &'static str,
-    phase: &'static str,
-    estimate: &'static str,
-    console_link: &'static str,
-    external_link_hidden: &'static str,
-    requires: &'static str,
-    materials: &'static str,
-    branch: BranchWords,
-}
-
-impl Words {
-    fn new(language: Language) -> Self {
         Self {
             role: language.word("role"),
             phase: language.word("phase"),
@@ -156,7 +139,12 @@ impl Words {
             external_link_hidden: language.word("external_link_hidden"),
             requires: language.word("requires"),
             materials: language.word("materials"),
-            branch: BranchWords::new(language),
+            applies: language.word("step_applies"),
+            optional: language.word("step_optional"),
+            irreversible: language.word("step_irreversible"),
+            irreversible_text: language.word("step_irreversible_text"),
+            choice_intro: language.word("choice_intro"),
+            choice_or: language.word("choice_or"),
         }
     }
 }
@@ -269,7 +257,7 @@ pub fn push_branch_attributes(out: &mut String, config: &Config, page_key: &str,
 
 /// "可选" and "不可撤销" with its sentence, right under the step's label
 /// (on guide pages and the overview).
-pub fn push_flags(out: &mut String, step: &Step, words: &BranchWords) {
+pub fn push_flags(out: &mut String, step: &Step, words: &StepWords) {
     if !step.optional && !step.irreversible {
         return;
     }
@@ -292,7 +280,7 @@ pub fn push_flags(out: &mut String, step: &Step, words: &BranchWords) {
     out.push_str("</p>");
 }
 
-fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
+fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &StepWords) {
     let config = &ctx.site.config;
     let role = step
         .role
@@ -302,7 +290,7 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
         .phase
         .as_deref()
         .and_then(|phase| config.phase_label(phase));
-    push_flags(out, step, &words.branch);
+    push_flags(out, step, words);
     let when = condition::words(config, &step.when, ctx.language);
     if role.is_some()
         || phase.is_some()
@@ -312,16 +300,16 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
     {
         out.push_str("<ul class=\"step-meta\">");
         if !when.is_empty() {
-            push_when_item(out, &when, &words.branch);
+            push_when_item(out, &when, words);
         }
         if let Some(label) = role {
-            meta_item(out, "step-role", words.role, label);
+            push_meta_item(out, "step-role", words.role, label);
         }
         if let Some(label) = phase {
-            meta_item(out, "step-phase", words.phase, label);
+            push_meta_item(out, "step-phase", words.phase, label);
         }
         if let Some(estimate) = &step.estimate {
-            meta_item(out, "step-estimate", words.estimate, estimate);
+            push_meta_item(out, "step-estimate", words.estimate, estimate);
         }
         if let Some(link) = &step.link {
             push_link(out, link, words);
@@ -332,7 +320,8 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
     push_materials(out, step, words);
 }
 
-fn push_link(out: &mut String, link: &str, words: &Words) {
+/// A step's console link, as an item of its metadata list.
+pub fn push_link(out: &mut String, link: &str, words: &StepWords) {
     let mut href = String::new();
     let _ = escape_href(&mut href, link);
     out.push_str("<li class=\"step-link\"><a class=\"external\" href=\"");
@@ -346,11 +335,13 @@ fn push_link(out: &mut String, link: &str, words: &Words) {
 
 /// The condition of a step in words (`when`, from [`condition::words`]) as
 /// an item of its metadata list: "适用 仅子账号".
-pub fn push_when_item(out: &mut String, when: &str, words: &BranchWords) {
-    meta_item(out, "step-when", words.applies, when);
+pub fn push_when_item(out: &mut String, when: &str, words: &StepWords) {
+    push_meta_item(out, "step-when", words.applies, when);
 }
 
-fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
+/// An item of a step's metadata list: `key` (not escaped: an interface
+/// word) then `value`, escaped.
+pub fn push_meta_item(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("<li class=\"");
     out.push_str(class);
     out.push_str("\"><span class=\"meta-key\">");
@@ -360,7 +351,13 @@ fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("</li>");
 }
 
-fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
+fn push_requires(
+    out: &mut String,
+    page: usize,
+    step: &Step,
+    ctx: &StepHtml<'_>,
+    words: &StepWords,
+) {
     if step.requires.is_empty() {
         return;
     }
@@ -406,7 +403,8 @@ fn push_parenthesized_title(out: &mut String, title: &str, language: Language) {
     out.push_str(close);
 }
 
-fn push_materials(out: &mut String, step: &Step, words: &Words) {
+/// What the reader needs at hand for a step, if anything.
+pub fn push_materials(out: &mut String, step: &Step, words: &StepWords) {
     if step.materials.is_empty() {
         return;
     }
