@@ -307,10 +307,12 @@ fn group_page<'a>(
     phase: &str,
 ) -> Option<(GroupPage<'a>, Vec<markup::StepView<'a>>)> {
     let data = &ctx.site.pages[page];
-    let steps: Vec<markup::StepView<'a>> = ctx.steps[page]
+    let all = &ctx.steps[page];
+    let steps: Vec<markup::StepView<'a>> = all
         .iter()
-        .filter(|step| in_phase(ctx, step, phase))
-        .map(|step| step_view(ctx, step))
+        .enumerate()
+        .filter(|(_, step)| in_phase(ctx, step, phase))
+        .map(|(at, step)| step_view(ctx, step, first_of_choice(ctx, all, at)))
         .collect();
     (!steps.is_empty()).then(|| {
         let page = GroupPage {
@@ -346,9 +348,37 @@ impl GroupPage<'_> {
     }
 }
 
-fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a> {
+/// Where a phase group of the overview comes: phases in declared order,
+/// then the steps without a declared phase.
+fn phase_rank(ctx: &RenderContext<'_>, step: &Step) -> usize {
+    let phases = &ctx.site.config.phases;
+    step.phase
+        .as_deref()
+        .and_then(|id| phases.iter().position(|phase| phase.id == id))
+        .unwrap_or(phases.len())
+}
+
+/// For the step at `at` of a page's `steps`: `None` when it is of no
+/// choice, else whether it is the first of its choice that the overview
+/// lists (phase groups in order, then the page's order), which says
+/// "任选其一" before it; the others say "或".
+fn first_of_choice(ctx: &RenderContext<'_>, steps: &[Step], at: usize) -> Option<bool> {
+    let step = &steps[at];
+    let choice = step.choice.as_ref()?;
+    let place = (phase_rank(ctx, step), at);
+    Some(!steps.iter().enumerate().any(|(other_at, other)| {
+        other.choice.as_ref() == Some(choice) && (phase_rank(ctx, other), other_at) < place
+    }))
+}
+
+fn step_view<'a>(
+    ctx: &RenderContext<'a>,
+    step: &'a Step,
+    first_of_choice: Option<bool>,
+) -> markup::StepView<'a> {
     markup::StepView {
         step,
+        first_of_choice,
         role_label: step
             .role
             .as_deref()

@@ -252,3 +252,39 @@ fn a_split_summary_keeps_what_counting_needs_of_conditions_choices_and_optional_
         assert!(steps.contains(words), "{words} in {steps}");
     }
 }
+
+#[test]
+fn the_overview_says_do_one_of_these_before_the_first_alternative_it_lists() {
+    // The page's first alternative is in the later phase: the overview
+    // lists the other one first, so that one says "Do one of these".
+    let site = TestSite::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[steps.late]\nchoice = \"way\"\nphase = \"after\"\n[steps.early]\nchoice = \"way\"\nphase = \"before\"\n+++\n\n- [ ] Late way {#late}\n- [ ] Early way {#early}\n",
+    );
+    site.build().success();
+    let overview = site.read("checklist/index.html");
+    let item = |id: &str| {
+        let start = overview
+            .find(&format!("<li class=\"step step-alt\" id=\"a--{id}\""))
+            .unwrap_or_else(|| panic!("no item {id}"));
+        &overview[start..start + overview[start..].find("</li>").expect("its end")]
+    };
+    assert!(
+        overview.find("id=\"a--early\"") < overview.find("id=\"a--late\""),
+        "the earlier phase is listed first"
+    );
+    assert!(
+        item("early").contains("<span class=\"step-alt-intro\">"),
+        "{}",
+        item("early")
+    );
+    assert!(
+        item("late").contains("<span class=\"step-or\">or</span>"),
+        "{}",
+        item("late")
+    );
+    // The guide page follows the page's order.
+    let guide = site.read("a/index.html");
+    let intro = guide.find("step-alt-intro").expect("an intro");
+    assert!(guide.find("id=\"late\"") < Some(intro) && Some(intro) < guide.find("id=\"early\""));
+}

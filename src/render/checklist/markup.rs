@@ -31,6 +31,9 @@ pub(super) struct StepView<'a> {
     pub requires: Vec<String>,
     /// Its condition in words ("仅子账号"; `""` for none), not escaped.
     pub when: String,
+    /// `None` for a step of no choice, else whether it is the first of its
+    /// choice the overview lists (it says "任选其一"; the others "或").
+    pub first_of_choice: Option<bool>,
 }
 
 /// Where one page's steps are listed on an overview page.
@@ -47,33 +50,16 @@ pub(super) struct ListAt<'a> {
 
 /// One page's steps in a phase group: `<li class="step">` items, each
 /// after a newline, keyed by `at.page_key`, linking to `at.href` and named
-/// by the heading `at.heading_id`. The first step of a choice in the list
-/// says "任选其一" before it, its others "或".
+/// by the heading `at.heading_id`.
 pub(super) fn steps_html(steps: &[StepView<'_>], at: &ListAt<'_>, words: &StepWords) -> String {
     let mut out = String::with_capacity(steps.len() * 640);
-    let mut choices: Vec<&str> = Vec::new();
     for view in steps {
-        let first = view.step.choice.as_deref().map(|choice| {
-            let first = !choices.contains(&choice);
-            if first {
-                choices.push(choice);
-            }
-            first
-        });
-        write_step(&mut out, view, at, first, words);
+        write_step(&mut out, view, at, words);
     }
     out
 }
 
-/// Writes one step's item; `first_of_choice` is `None` for a step of no
-/// choice, else whether it is the first of its choice here.
-fn write_step(
-    out: &mut String,
-    view: &StepView<'_>,
-    at: &ListAt<'_>,
-    first_of_choice: Option<bool>,
-    words: &StepWords,
-) {
+fn write_step(out: &mut String, view: &StepView<'_>, at: &ListAt<'_>, words: &StepWords) {
     let ListAt {
         config,
         page_key,
@@ -89,7 +75,7 @@ fn write_step(
         out.push_str("--");
         esc(out, &step.id);
     };
-    out.push_str(if first_of_choice.is_some() {
+    out.push_str(if view.first_of_choice.is_some() {
         "\n<li class=\"step step-alt\" id=\""
     } else {
         "\n<li class=\"step\" id=\""
@@ -110,7 +96,7 @@ fn write_step(
     out.push('"');
     push_branch_attributes(out, config, page_key, step);
     out.push('>');
-    if let Some(first) = first_of_choice {
+    if let Some(first) = view.first_of_choice {
         push_alternative(out, first, words);
     }
     out.push_str(
