@@ -522,6 +522,15 @@ describe('the overview and print', () => {
     await context.close();
   });
 
+  test('without JavaScript the overview says the same words', async () => {
+    const { context, page } = await openPage(browser, url('checklist/index.html'), { javaScriptEnabled: false });
+    assert.match(await text(page, '#cancel--face-check'), /任选其一/);
+    assert.match(await text(page, '#cancel--id-photos'), /或[\s\S]*仅子账号，且已实名认证/);
+    assert.match(await text(page, '#unbind--keep-copy'), /可选/);
+    assert.match(await text(page, '#cancel--cancel-request'), /不可撤销\s*此操作完成后无法撤销/);
+    await context.close();
+  });
+
   test('print keeps the words of alternatives, optional and irreversible steps and conditions', async () => {
     for (const [relative, prefix] of [['checklist/index.html', 'cancel--'], ['cancel/index.html', '']]) {
       const { context, page } = await openPage(browser, url(relative));
