@@ -1,6 +1,7 @@
 //! Incremental rebuilds against clean builds, file by file: body edits,
-//! edits other pages see, broken edits and their fixes, and the search index
-//! built afterwards.
+//! edits other pages see, edits of conditions, choices and step flags,
+//! broken edits and their fixes, questions edited in `site.toml` as `serve`
+//! rebuilds them, and the search index built afterwards.
 
 use super::*;
 use crate::build::render_site;
@@ -798,4 +799,91 @@ fn condition_edits_that_break_requirements_elsewhere_are_reported_like_a_clean_b
         let files = with_text_files(&mut site, files);
         assert_clean(&files, root);
     }
+}
+
+/// What `serve` does with a batch of changes, from a rebuilder's first
+/// build; the new site, its search index built as `serve` builds it.
+fn serve_rebuild(
+    rebuilder: &mut crate::serve::rebuild::Rebuilder,
+    served: &FileMap,
+    changes: &[(&str, crate::serve::change::ChangeKind)],
+) -> Result<FileMap, Diagnostics> {
+    use crate::serve::rebuild::Outcome;
+    let batch = crate::serve::watch::Batch {
+        changes: changes
+            .iter()
+            .map(|(path, kind)| (PathBuf::from(path), *kind))
+            .collect(),
+        rescan: false,
+    };
+    let served = crate::serve::store::Snapshot {
+        files: served.clone(),
+        generation: 1,
+    };
+    match rebuilder.rebuild(&batch, &served, false) {
+        Outcome::Built(files) => Ok(match rebuilder.text_files_job() {
+            Some(job) => {
+                let done = job.run();
+                rebuilder
+                    .absorb(done.edit, done.files)
+                    .expect("no edit since")
+            }
+            None => files,
+        }),
+        Outcome::Failed(problems) => Err(problems),
+        other => panic!("a rebuild, not {other:?}"),
+    }
+}
+
+#[test]
+fn questions_edited_in_site_toml_equal_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::{Config, Page};
+    let dir = bundled();
+    let root = dir.path();
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    let config = root.join("site.toml");
+    let original = std::fs::read_to_string(&config).expect("read");
+    // A question renamed, an answer added, a question added.
+    let edited = original
+        .replacen(
+            "label = \"离职员工绑定的腾讯云账号是\"",
+            "label = \"离职员工使用的腾讯云账号是\"",
+            1,
+        )
+        .replacen(
+            "{ id = \"sub\", label = \"子账号\" }]",
+            "{ id = \"sub\", label = \"子账号\" }, { id = \"none\", label = \"没有账号\" }]",
+            1,
+        )
+        + "\n[[questions]]\nid = \"team\"\nlabel = \"团队\"\nanswers = [{ id = \"a\", label = \"甲\" }, { id = \"b\", label = \"乙\" }]\n";
+    std::fs::write(&config, &edited).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, crate::render::MANIFEST_URL).contains("没有账号"));
+    // A page then uses them, incrementally.
+    let page = "content/before-leaving/unbind-contacts.md";
+    edit(root, page, |text| {
+        text.replacen(
+            "[steps.unbind-wecom]",
+            "[steps.unbind-wecom]\nwhen = { account = \"none\", team = \"b\" }",
+            1,
+        )
+    });
+    files = serve_rebuild(&mut rebuilder, &files, &[(page, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(rebuilder.last_pages_rendered().is_some(), "incremental");
+    // An answer a page uses taken away: what a clean build reports; back.
+    std::fs::write(&config, &original).expect("write");
+    let Err(problems) = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]) else {
+        panic!("a build with problems");
+    };
+    let Err(clean) = render_site(root, false) else {
+        panic!("a clean build with problems");
+    };
+    assert_eq!(problems, clean);
+    assert!(problems.to_string().contains("none"), "{problems}");
+    std::fs::write(&config, &edited).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
 }
