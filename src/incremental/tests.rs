@@ -887,3 +887,42 @@ fn questions_edited_in_site_toml_equal_a_clean_build_in_serve() {
     files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
     assert_clean(&files, root);
 }
+
+#[test]
+fn a_requirement_broken_by_another_pages_condition_can_be_fixed_on_the_requiring_page() {
+    let dir = bundled();
+    let root = dir.path();
+    let required = "content/after-leaving/required.md";
+    let requiring = "content/after-leaving/requiring.md";
+    std::fs::write(
+        root.join(required),
+        "+++\ntitle = \"Required\"\nweight = 98\n\n[steps.a]\nwhen = { account = \"main\" }\n+++\n\n- [ ] A {#a}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join(requiring),
+        "+++\ntitle = \"Requiring\"\nweight = 99\n\n[steps.b]\nwhen = { account = \"main\" }\nrequires = [\"required.md#a\"]\n+++\n\n- [ ] B {#b}\n",
+    )
+    .expect("write");
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let changed = edit(root, required, |text| {
+        text.replacen("account = \"main\"", "account = \"sub\"", 1)
+    });
+    let Some(Err(problems)) = site.pages_edited(&changed) else {
+        panic!("an incremental build with problems");
+    };
+    let Err(clean) = render_site(root, false) else {
+        panic!("a clean build with problems");
+    };
+    assert_eq!(problems, clean);
+    assert!(problems.to_string().contains("requiring.md"), "{problems}");
+    // The other page follows; the first edit stands.
+    edit_equals_clean(
+        &mut site,
+        root,
+        "the requiring step's when",
+        requiring,
+        |text| text.replacen("account = \"main\"", "account = \"sub\"", 1),
+    );
+}
