@@ -10,7 +10,7 @@
  * alternatives (`choice`), done by any one of its members; optional steps
  * and steps that do not apply are never counted, so 100 % is reachable. Works from the page's own markup plus window.offboardManifest
  * (checklist/steps.js). On a large site
- * that is a summary (each page's step ids by phase and role) and each
+ * that is a summary (each page's step ids by phase, role and branching) and each
  * top-level entry's step details arrive in window.offboardDetails, from
  * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
  * page, the others on demand (loadAll). Other files add to it through
