@@ -229,6 +229,12 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("live_reset", "进度已重置。", "Progress has been reset."),
     ("blocked_status", "尚不能开始", "Cannot start yet"),
     ("blocked_text", "请先完成：", "First finish: "),
+    (
+        "blocked_after_steps",
+        "完成第 {steps} 步后开始",
+        "Start after step {steps}",
+    ),
+    ("blocked_steps_joiner", "、", ", "),
     ("step_of_role", "（{role}的步骤）", " (a step for {role})"),
     (
         "storage_unavailable",

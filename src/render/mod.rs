@@ -59,6 +59,10 @@ struct PageValue<'a> {
     description: &'a str,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     key: &'a str,
+    /// The label of the page's phase (its steps' default), if it names one.
+    phase: Option<&'a str>,
+    /// The label of the page's role (its steps' default), if it names one.
+    role: Option<&'a str>,
     step_count: usize,
     title: &'a str,
     toc: &'a [TocEntry],
@@ -304,6 +308,16 @@ impl RenderContext<'_> {
             description: data.front.description.as_deref().unwrap_or_default(),
             extra: &data.front.extra,
             key: &data.key,
+            phase: data
+                .front
+                .phase
+                .as_deref()
+                .and_then(|phase| self.site.config.phase_label(phase)),
+            role: data
+                .front
+                .role
+                .as_deref()
+                .and_then(|role| self.site.config.role_label(role)),
             step_count: self.steps[page].len(),
             title: &data.front.title,
             toc: &self.rendered[page].toc,
