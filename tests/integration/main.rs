@@ -3,6 +3,7 @@
 
 mod support;
 
+mod author;
 mod build;
 mod bundled_guide;
 mod checklist;
