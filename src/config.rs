@@ -117,13 +117,21 @@ fn find_label<'a>(list: &'a [Labelled], id: &str) -> Option<&'a str> {
         .map(|item| item.label.as_str())
 }
 
+/// The error for a `root` without `site.toml`, naming the folder as an
+/// absolute path (so `--root .` says which folder was searched).
+pub fn not_a_site(root: &Path) -> Diagnostic {
+    let folder = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    Diagnostic::new(folder, "this folder is not a site: it has no `site.toml`").hint(
+        "run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`",
+    )
+}
+
 /// Reads and resolves `site.toml` under `root`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);
     if !fs::exists(&path) {
-        return Err(Diagnostic::new(shown, "no `site.toml` found: this folder is not a site")
-            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"));
+        return Err(not_a_site(root));
     }
     let text = crate::content::read_source(
         &path,

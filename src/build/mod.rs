@@ -70,8 +70,26 @@ pub struct BuildSummary {
     pub steps: usize,
     /// Non-fatal problems reported.
     pub warnings: usize,
+    /// Files written (or served), each page's `index.html` among them.
+    pub files: usize,
     /// Where the site was written.
     pub output: PathBuf,
+}
+
+impl BuildSummary {
+    /// The counts `build` and `serve` both report, in the same words:
+    /// `9 pages, 40 steps, 57 files`.
+    pub fn counts(&self) -> String {
+        let plural = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        format!(
+            "{}, {}, {}",
+            plural(self.pages, "page", "pages"),
+            plural(self.steps, "step", "steps"),
+            plural(self.files, "file", "files")
+        )
+    }
 }
 
 /// A site rendered in memory.
@@ -103,10 +121,12 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
         Keep::WhatPagesNeed,
     )?;
     print_warnings(&parts.site.warnings);
+    let files = sink.files();
     sink.finish()?;
     timings::phase("output swapped in");
     let summary = BuildSummary {
         output: options.output.clone(),
+        files,
         ..parts.summary()
     };
     drop_in_background(parts);
@@ -114,14 +134,11 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// Refuses a root that holds no `site.toml`, naming the folder.
-fn check_site_exists(root: &Path) -> Result<(), Diagnostic> {
+pub fn check_site_exists(root: &Path) -> Result<(), Diagnostic> {
     if fs::symlink_metadata(&root.join("site.toml")).is_some() {
         return Ok(());
     }
-    Err(
-        Diagnostic::new(root, "this folder is not a site: it has no `site.toml`")
-            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"),
-    )
+    Err(crate::config::not_a_site(root))
 }
 
 /// Frees a built site on another thread: a long-lived caller gets it freed
@@ -204,12 +221,13 @@ impl SiteParts {
         markdown_html
     }
 
-    /// The counts of the summary line (no output folder).
-    fn summary(&self) -> BuildSummary {
+    /// The counts of the summary line (no files, no output folder).
+    pub fn summary(&self) -> BuildSummary {
         BuildSummary {
             pages: self.site.pages.len(),
             steps: self.steps.iter().map(Vec::len).sum(),
             warnings: self.site.warnings.len(),
+            files: 0,
             output: PathBuf::new(),
         }
     }

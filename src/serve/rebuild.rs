@@ -117,6 +117,11 @@ impl Rebuilder {
         self.site.text_files_job()
     }
 
+    /// The pages, steps and files of the last good build.
+    pub fn summary(&self) -> Option<crate::build::BuildSummary> {
+        self.site.summary()
+    }
+
     /// How many files the last build rendered, when it was incremental.
     pub fn last_pages_rendered(&self) -> Option<usize> {
         self.site.last_pages_rendered()

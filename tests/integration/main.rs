@@ -9,6 +9,7 @@ mod bundled_guide;
 mod checklist;
 mod errors;
 mod external;
+mod first_hour;
 mod fuzz;
 mod fuzz_mutate;
 mod limits;
