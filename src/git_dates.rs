@@ -143,6 +143,21 @@ pub fn head(dir: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
+/// The git folder (`.git`, or a worktree's folder under it) of the
+/// checkout holding `dir`, as a real path; `None` outside git. Its files
+/// change at every commit, checkout or reset.
+pub fn git_dir(dir: &Path) -> Option<std::path::PathBuf> {
+    let output = git_in(dir)
+        .args(["rev-parse", "--absolute-git-dir"])
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?;
+    std::fs::canonicalize(text.trim_end_matches('\n')).ok()
+}
+
 /// Parses `git log --format=%x00%cI --name-only -z`: each commit is an
 /// empty field, its date, then its files (the first after a newline), each
 /// ending in NUL; newest commit first, so a file's first commit in the log

@@ -273,6 +273,7 @@ fn rebuild_once(
 fn describe(batch: &Batch) -> String {
     let mut paths = batch.changes.keys();
     match (paths.next(), batch.changes.len()) {
+        (None, _) if batch.git => "the git checkout changed".to_owned(),
         (None, _) => "files changed".to_owned(),
         (Some(first), 1) => first.display().to_string(),
         (Some(first), count) => format!("{} and {} more", first.display(), count - 1),

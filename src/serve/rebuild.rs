@@ -87,6 +87,16 @@ impl Rebuilder {
     /// Does what `batch` needs, given the site served now and whether the
     /// last build failed.
     pub fn rebuild(&mut self, batch: &Batch, served: &Snapshot, broken: bool) -> Outcome {
+        if batch.git && self.head_moved() {
+            return match self.render() {
+                Ok(files) => Outcome::Built(files),
+                Err(diagnostics) => Outcome::Failed(diagnostics),
+            };
+        }
+        if batch.changes.is_empty() && !batch.rescan {
+            // Only git's own files changed, and not the commit.
+            return Outcome::Nothing;
+        }
         match plan(batch, &self.root, served, broken) {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
@@ -245,7 +255,7 @@ mod tests {
                 .iter()
                 .map(|(path, kind)| (PathBuf::from(path), *kind))
                 .collect(),
-            rescan: false,
+            ..Batch::default()
         }
     }
 

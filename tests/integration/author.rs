@@ -217,17 +217,22 @@ fn serve_shows_the_dates_of_a_clean_build_after_edits_and_commits() {
     let expected = clean(&site);
     assert!(expected.contains("27 November 2026"), "{expected}");
     assert_eq!(page_source(&served_page.text()), Some(expected.as_str()));
-    // Committed, then edited again: the new date, as a clean build has it.
+    // Committed, nothing saved: the new date, as a clean build has it.
     commit_all(site.root(), "edit", "2026-12-07T08:00:00+08:00");
+    let served_page = served.wait_for_page("/guide/first/", "7 December 2026");
+    let expected = clean(&site);
+    assert!(expected.contains("7 December 2026"), "{expected}");
+    assert_eq!(page_source(&served_page.text()), Some(expected.as_str()));
+    // Committed, then saved: the same.
+    let site = site.file("content/guide/first.md", page("First", "Edited again."));
+    commit_all(site.root(), "again", "2026-12-08T08:00:00+08:00");
     std::fs::write(
         site.root().join("content/guide/second.md"),
         page("Second", "Edited after the commit."),
     )
     .expect("save");
-    events.next("reload");
     served.wait_for_page("/guide/second/", "Edited after the commit.");
-    let served_page = served.get("/guide/first/");
+    let served_page = served.wait_for_page("/guide/first/", "8 December 2026");
     let expected = clean(&site);
-    assert!(expected.contains("7 December 2026"), "{expected}");
     assert_eq!(page_source(&served_page.text()), Some(expected.as_str()));
 }
