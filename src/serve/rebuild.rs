@@ -101,7 +101,11 @@ impl Rebuilder {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
             Work::Render => {
-                let pages = only_pages(batch).filter(|_| !self.head_moved());
+                // A git checkout's watched folder reports commits; asking
+                // git again here (1.5 ms) also catches one it missed. A
+                // site outside git pays nothing.
+                let moved = self.head.is_some() && self.head_moved();
+                let pages = only_pages(batch).filter(|_| !moved);
                 if pages
                     .as_ref()
                     .is_some_and(|pages| self.site.unchanged(pages))
