@@ -115,6 +115,7 @@ pub fn read_dates(content_dir: &Path) -> PageDates {
             "-c",
             "log.showSignature=false",
             "log",
+            "--no-color",
             "--format=%x00%cI",
             "--name-only",
             "-z",
