@@ -281,44 +281,66 @@ fn plain_id(id: &str) -> bool {
 }
 
 /// Checks the `[[questions]]`: unique, plain ids, not `role` (a link's
-/// `?role=` sets the reader's role), two to [`MAX_ANSWERS`] answers with
-/// unique plain ids.
+/// `?role=` sets the reader's role), a label, two to [`MAX_ANSWERS`]
+/// answers with unique plain ids and labels.
 fn check_questions(questions: &[Question], text: &str) -> Result<(), Diagnostic> {
     for (index, question) in questions.iter().enumerate() {
         let at = question_offset(text, index);
-        let problem = if !plain_id(&question.id) {
-            Some(format!(
-                "the question id `{}` is not made of letters, digits, `-` and `_`",
-                question.id
+        let id_at = find_after(text, at, &format!("\"{}\"", question.id));
+        let found = if !plain_id(&question.id) {
+            Some((
+                id_at,
+                format!(
+                    "the question id `{}` is not made of letters, digits, `-` and `_`",
+                    question.id
+                ),
+                "question ids appear in links (`?account=sub`): use ASCII letters, digits, `-` and `_`, e.g. `id = \"account\"`",
             ))
         } else if question.id == "role" {
-            Some(
+            Some((
+                id_at,
                 "the question id `role` is taken: links set the reader's role with `?role=`"
                     .to_owned(),
-            )
+                "give the question another id; readers already choose their role from `[[roles]]`",
+            ))
         } else if questions[..index].iter().any(|q| q.id == question.id) {
-            Some(format!("question `{}` is declared twice", question.id))
+            Some((
+                id_at,
+                format!("question `{}` is declared twice", question.id),
+                "give each `[[questions]]` entry its own `id`, or merge the two",
+            ))
+        } else if question.label.trim().is_empty() {
+            Some((
+                find_after(text, at, "label"),
+                format!("question `{}` has an empty `label`", question.id),
+                "the label is what readers are asked, e.g. `label = \"离职员工绑定的腾讯云账号是\"`",
+            ))
         } else if question.answers.len() < 2 {
-            Some(format!(
-                "question `{}` has {} answer{}: a question needs at least two",
-                question.id,
-                question.answers.len(),
-                if question.answers.len() == 1 { "" } else { "s" }
+            Some((
+                find_after(text, at, "answers"),
+                format!(
+                    "question `{}` has {} answer{}: a question needs at least two",
+                    question.id,
+                    question.answers.len(),
+                    if question.answers.len() == 1 { "" } else { "s" }
+                ),
+                "list every answer readers may give: `answers = [{ id = \"main\", label = \"…\" }, { id = \"sub\", label = \"…\" }]`",
             ))
         } else if question.answers.len() > MAX_ANSWERS {
-            Some(format!(
-                "question `{}` has {} answers, more than {MAX_ANSWERS}",
-                question.id,
-                question.answers.len()
+            Some((
+                find_after(text, at, "answers"),
+                format!(
+                    "question `{}` has {} answers, more than {MAX_ANSWERS}",
+                    question.id,
+                    question.answers.len()
+                ),
+                "split it into several questions, each with fewer answers",
             ))
         } else {
             None
         };
-        if let Some(message) = problem {
-            let offset = text[at..]
-                .find(&format!("\"{}\"", question.id))
-                .map_or(at, |found| at + found);
-            return Err(question_error(text, offset, message));
+        if let Some((offset, message, hint)) = found {
+            return Err(question_error(text, offset, message, hint));
         }
         check_answers(question, text, at)?;
     }
@@ -328,15 +350,29 @@ fn check_questions(questions: &[Question], text: &str) -> Result<(), Diagnostic>
 fn check_answers(question: &Question, text: &str, at: usize) -> Result<(), Diagnostic> {
     let answers = &question.answers;
     for (index, answer) in answers.iter().enumerate() {
-        let message = if !plain_id(&answer.id) {
-            format!(
-                "the answer id `{}` of question `{}` is not made of letters, digits, `-` and `_`",
-                answer.id, question.id
+        let (message, hint) = if !plain_id(&answer.id) {
+            (
+                format!(
+                    "the answer id `{}` of question `{}` is not made of letters, digits, `-` and `_`",
+                    answer.id, question.id
+                ),
+                "answer ids appear in links (`?account=sub`): use ASCII letters, digits, `-` and `_`",
             )
         } else if answers[..index].iter().any(|a| a.id == answer.id) {
-            format!(
-                "question `{}` has the answer `{}` twice",
-                question.id, answer.id
+            (
+                format!(
+                    "question `{}` has the answer `{}` twice",
+                    question.id, answer.id
+                ),
+                "give each answer of a question its own `id`",
+            )
+        } else if answer.label.trim().is_empty() {
+            (
+                format!(
+                    "the answer `{}` of question `{}` has an empty `label`",
+                    answer.id, question.id
+                ),
+                "the label is what readers choose, e.g. `{ id = \"sub\", label = \"子账号\" }`",
             )
         } else {
             continue;
@@ -350,7 +386,7 @@ fn check_answers(question: &Question, text: &str, at: usize) -> Result<(), Diagn
             .match_indices(&needle)
             .nth(nth)
             .map_or(at, |(found, _)| at + found);
-        return Err(question_error(text, offset, message));
+        return Err(question_error(text, offset, message, hint));
     }
     Ok(())
 }
@@ -362,11 +398,16 @@ fn question_offset(text: &str, index: usize) -> usize {
         .map_or(0, |(at, _)| at)
 }
 
-fn question_error(text: &str, offset: usize, message: String) -> Diagnostic {
+/// Byte offset of the first `needle` at or after `at` (or `at`).
+fn find_after(text: &str, at: usize, needle: &str) -> usize {
+    text[at..].find(needle).map_or(at, |found| at + found)
+}
+
+fn question_error(text: &str, offset: usize, message: String, hint: &str) -> Diagnostic {
     let (line, column) = line_column(text, offset);
     Diagnostic::new("", message)
         .at(line, column)
-        .hint("a question looks like `[[questions]]`, `id = \"account\"`, `label = \"…\"`, `answers = [{ id = \"main\", label = \"…\" }, { id = \"sub\", label = \"…\" }]`; ids are letters, digits, `-` and `_`")
+        .hint(hint)
         .with_source(text)
 }
 
@@ -504,7 +545,7 @@ mod tests {
             question_problem(one),
             (
                 "question `a` has 1 answer: a question needs at least two".to_owned(),
-                Some((3, 6))
+                Some((5, 1))
             )
         );
         let twice = format!("{QUESTIONS}{}", &QUESTIONS[12..]);
