@@ -134,6 +134,10 @@ fn a_folder_that_is_not_a_site_is_named_with_the_way_out() {
             "{command:?}: {text}"
         );
         assert!(!text.contains("site.toml: no"), "{command:?}: {text}");
+        if command[0] == "serve" {
+            let shown = text.replace(&folder.display().to_string(), "[DIR]");
+            insta::assert_snapshot!(shown);
+        }
     }
     assert!(!folder.join("public").exists());
 }
