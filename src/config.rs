@@ -44,6 +44,7 @@ struct RawConfig {
     language: Option<String>,
     description: Option<String>,
     base_url: Option<String>,
+    edit_url: Option<toml::Spanned<String>>,
     theme: Option<String>,
     #[serde(default)]
     roles: Vec<Labelled>,
@@ -68,6 +69,11 @@ pub struct Config {
     pub description: String,
     /// Absolute URL the site is published at, ending in `/`, if known.
     pub base_url: Option<String>,
+    /// Where a page's source can be edited: the page's path under
+    /// `content/` (`a/b.md`), each segment percent-encoded, is appended to
+    /// it for the "edit this page" link. An `http(s)` URL ending in `/`
+    /// (added when missing, unless the URL has a `?` query).
+    pub edit_url: Option<String>,
     /// Theme folder name under `themes/` (default `default`).
     pub theme: String,
     /// Reader roles, in declaration order.
@@ -111,13 +117,21 @@ fn find_label<'a>(list: &'a [Labelled], id: &str) -> Option<&'a str> {
         .map(|item| item.label.as_str())
 }
 
+/// The error for a `root` without `site.toml`, naming the folder as an
+/// absolute path (so `--root .` says which folder was searched).
+pub fn not_a_site(root: &Path) -> Diagnostic {
+    let folder = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    Diagnostic::new(folder, "this folder is not a site: it has no `site.toml`").hint(
+        "run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`",
+    )
+}
+
 /// Reads and resolves `site.toml` under `root`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);
     if !fs::exists(&path) {
-        return Err(Diagnostic::new(shown, "no `site.toml` found: this folder is not a site")
-            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"));
+        return Err(not_a_site(root));
     }
     let text = crate::content::read_source(
         &path,
@@ -150,12 +164,17 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
             format!("{url}/")
         }
     });
+    let edit_url = raw
+        .edit_url
+        .map(|url| check_edit_url(url, text))
+        .transpose()?;
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     Ok(Config {
         title: raw.title,
         language: raw.language.unwrap_or_else(|| "en".to_owned()),
         description: raw.description.unwrap_or_default(),
         base_url,
+        edit_url,
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         roles: raw.roles,
         phases: raw.phases,
@@ -163,6 +182,53 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
         extra,
     })
+}
+
+/// Checks `edit_url`: an `http:` or `https:` URL with a host and nothing a
+/// URL may not hold (spaces, quotes, `<`, `>`, `\`, controls) and no `#`
+/// fragment, which would swallow the appended path. It gets a trailing
+/// `/` unless it has one or ends in a query (`?file=`).
+fn check_edit_url(url: toml::Spanned<String>, text: &str) -> Result<String, Diagnostic> {
+    let span = url.span();
+    let url = url.into_inner();
+    let Some(problem) = edit_url_problem(&url) else {
+        let complete = url.ends_with('/') || url.contains('?');
+        return Ok(if complete { url } else { format!("{url}/") });
+    };
+    let (line, column) = line_column(text, span.start);
+    Err(
+        Diagnostic::new("", format!("`edit_url` `{}` {problem}", url.escape_debug()))
+            .at(line, column)
+            .hint("give the web address a page's path under `content/` is added to, e.g. `edit_url = \"https://github.com/ORG/REPO/edit/main/content/\"`")
+            .with_source(text),
+    )
+}
+
+/// What is wrong with an `edit_url`, if anything.
+fn edit_url_problem(url: &str) -> Option<&'static str> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return Some("is not an http or https URL");
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(['@', ':']) {
+        return Some("has no host name after `//`");
+    }
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\`{}|^".contains(c))
+    {
+        return Some(
+            "holds a space, a quote, `<`, `>`, `\\` or another character a URL may not hold",
+        );
+    }
+    if url.contains('#') {
+        return Some("has a `#` fragment, which would hide the page's path from the server");
+    }
+    None
 }
 
 fn check_unique(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic> {
@@ -405,6 +471,35 @@ mod tests {
         let config =
             parse_config("title = \"T\"\nbase_url = \"https://e.com/x\"\n").expect("valid");
         assert_eq!(config.base_url.as_deref(), Some("https://e.com/x/"));
+    }
+
+    #[test]
+    fn edit_url_gets_a_trailing_slash_and_must_be_a_web_url() {
+        let config =
+            parse_config("title = \"T\"\nedit_url = \"https://git.example/r/edit/main\"\n")
+                .expect("valid");
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://git.example/r/edit/main/")
+        );
+        let config = parse_config("title = \"T\"\nedit_url = \"https://cms.example/edit?file=\"\n")
+            .expect("valid");
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://cms.example/edit?file=")
+        );
+        for (value, message) in [
+            ("javascript:alert(1)", "is not an http or https URL"),
+            ("https:///path/", "has no host name"),
+            ("https://e.com/a b/", "holds a space"),
+            ("https://e.com/\\\"x/", "holds a space"),
+            ("https://e.com/edit#main", "has a `#` fragment"),
+        ] {
+            let text = format!("title = \"T\"\n# edit_url = \"x\"\n  edit_url = \"{value}\"\n");
+            let error = parse_config(&text).expect_err(value);
+            assert_eq!(error.location, Some((3, 14)), "{value}: {error}");
+            assert!(error.to_string().contains(message), "{value}: {error}");
+        }
     }
 
     #[test]

@@ -131,6 +131,16 @@ impl Incremental {
         Ok(files)
     }
 
+    /// The pages, steps and files of the last good build.
+    pub fn summary(&self) -> Option<crate::build::BuildSummary> {
+        let state = self.state.as_ref()?;
+        let files = state.files.len();
+        Some(crate::build::BuildSummary {
+            files,
+            ..state.parts.summary()
+        })
+    }
+
     /// How many files the last build rendered, when it was incremental.
     pub fn last_pages_rendered(&self) -> Option<usize> {
         self.state

@@ -815,6 +815,7 @@ fn serve_rebuild(
             .map(|(path, kind)| (PathBuf::from(path), *kind))
             .collect(),
         rescan: false,
+        git: false,
     };
     let served = crate::serve::store::Snapshot {
         files: served.clone(),

@@ -65,6 +65,8 @@ const SCRIPT_WORDS: &[&str] = &[
     "live_reset",
     "blocked_status",
     "blocked_text",
+    "blocked_after_steps",
+    "blocked_steps_joiner",
     "step_of_role",
     "storage_unavailable",
     "view_checklist",

@@ -41,6 +41,7 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
         return html.to_owned();
     }
     let words = StepWords::new(ctx.language);
+    let defaults = PageDefaults::of(ctx.site, page);
     let mut out = String::with_capacity(html.len() + steps.len() * 400);
     let mut rest = html;
     // Reused for every step: the exact opening tag and marker to find.
@@ -83,11 +84,31 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
             push_alternative(&mut out, first, &words);
         }
         out.push_str(&rest[open_at + opening.len()..marker_at]);
-        push_meta(&mut out, page, step, ctx, &words);
+        push_meta(&mut out, page, step, ctx, &words, &defaults);
         rest = &rest[marker_at + marker.len()..];
     }
     out.push_str(rest);
     out
+}
+
+/// What a page says once for all its steps: its role, phase and condition.
+/// A step's metadata names them only where the step differs, so that a
+/// page of one role's steps does not repeat its role at every step.
+struct PageDefaults<'a> {
+    role: Option<&'a str>,
+    phase: Option<&'a str>,
+    when: Vec<(u32, u64)>,
+}
+
+impl<'a> PageDefaults<'a> {
+    fn of(site: &'a Site, page: usize) -> Self {
+        let front = &site.pages[page].front;
+        Self {
+            role: front.role.as_deref(),
+            phase: front.phase.as_deref(),
+            when: super::page_condition(site, page),
+        }
+    }
 }
 
 /// How a step item starts, and how it starts when it is one of a choice.
@@ -280,18 +301,31 @@ pub fn push_flags(out: &mut String, step: &Step, words: &StepWords) {
     out.push_str("</p>");
 }
 
-fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &StepWords) {
+fn push_meta(
+    out: &mut String,
+    page: usize,
+    step: &Step,
+    ctx: &StepHtml<'_>,
+    words: &StepWords,
+    defaults: &PageDefaults<'_>,
+) {
     let config = &ctx.site.config;
     let role = step
         .role
         .as_deref()
+        .filter(|&role| Some(role) != defaults.role)
         .and_then(|role| config.role_label(role));
     let phase = step
         .phase
         .as_deref()
+        .filter(|&phase| Some(phase) != defaults.phase)
         .and_then(|phase| config.phase_label(phase));
     push_flags(out, step, words);
-    let when = condition::words(config, &step.when, ctx.language);
+    let when = if *step.when == *defaults.when {
+        String::new()
+    } else {
+        condition::words(config, &step.when, ctx.language)
+    };
     if role.is_some()
         || phase.is_some()
         || step.estimate.is_some()

@@ -29,7 +29,7 @@ fn build_prints_one_summary_line_and_quiet_silences_it() {
     let stderr = site.run(&["build"]).success().stderr();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("built 1 pages, 0 steps, 0 warnings in "),
+        stderr.starts_with("built 1 page, 0 steps, ") && stderr.contains(" files, 0 warnings in "),
         "{stderr}"
     );
     assert!(site.build().success().stderr().is_empty());

@@ -293,8 +293,19 @@
       if ((old ? old.dataset.missing : "") === signature) return;
       if (old) old.remove();
       if (!missing.length) return;
-      const text = el("span", { class: "step-notice-text", text: words("blocked_text") });
-      missing.forEach((key, index) => {
+      // Steps above on this numbered list read as order ("完成第 1 步后
+      // 开始"); the others are linked, with their page when elsewhere.
+      const numbers = [];
+      const linked = missing.filter((key) => {
+        const number = numberOnList(item, key);
+        if (number) numbers.push(number);
+        return !number;
+      });
+      const text = el("span", { class: "step-notice-text" });
+      if (numbers.length)
+        text.append(words("blocked_after_steps", { steps: numbers.join(words("blocked_steps_joiner")) }));
+      if (linked.length) text.append((numbers.length ? manifest.separator : "") + words("blocked_text"));
+      linked.forEach((key, index) => {
         if (index) text.append(manifest.separator);
         text.append(el("a", { href: stepHref(key), text: brief(textOf(key)) }));
         const page = pageOf.get(key);
@@ -310,6 +321,17 @@
       ]);
       const head = item.querySelector(":scope > .step-head");
       if (head) head.after(notice);
+    }
+
+    // The number a reader sees beside the step `key` when it is on the same
+    // numbered list (<ol>) as `item`; 0 when it is not.
+    function numberOnList(item, key) {
+      const list = item.parentElement;
+      if (!list || list.tagName !== "OL") return 0;
+      const items = Array.from(list.children).filter((child) => child.matches("li.step"));
+      const at = items.findIndex((child) => child.dataset.key === key);
+      if (at < 0) return 0;
+      return (Number(list.getAttribute("start")) || 1) + at;
     }
 
     // The sidebar's links come bare: each gets its progress figure here,
