@@ -4,7 +4,7 @@ live-reload channel of `offboard-site serve`.
 
 Usage:
     scripts/bench-serve.py SITE_ROOT [--edits 20] [--binary target/release/offboard-site]
-                           [--page content/some/page.md] [--kind body|title] [--pause 0.2]
+                           [--page content/some/page.md] [--kind body|title|weight|when] [--pause 0.2]
 
 The site (site.toml, content/, themes/, static/) is copied to a temporary
 folder first: the original is never touched. Each edit rewrites one page the way an editor saves it (the whole
@@ -14,7 +14,10 @@ it includes the watcher's quiet period, the rebuild and the announcement.
 `--kind body` appends a paragraph (the common case: the page's own HTML
 changes); `--kind title` changes the title (its neighbours, its section and
 the navigation change too); `--kind weight` changes the weight (the page may
-move: the whole site is rendered again). `--pause` is the time between edits: after a
+move: the whole site is rendered again); `--kind when` sets the page's
+`when` to one answer and then the other of a question `bench` (added to the
+copy's `site.toml` when it declares no questions): on a section, every step
+under it changes condition. `--pause` is the time between edits: after a
 pause of more than 0.3 s, serve rebuilds the search index in the background,
 so a longer pause measures saves that compete with that job. Prints the
 median and the spread.
@@ -93,13 +96,27 @@ def pick_page(root):
     return pages[len(pages) // 2]
 
 
+def add_question(config):
+    """Declares the question `bench` (answers `a`, `b`) that `--kind when`
+    edits use, unless the site declares questions already."""
+    with open(config, encoding="utf-8") as f:
+        text = f.read()
+    if "[[questions]]" in text:
+        return
+    with open(config, "a", encoding="utf-8") as f:
+        f.write(
+            '\n[[questions]]\nid = "bench"\nlabel = "Benchmark question"\n'
+            'answers = [{ id = "a", label = "A" }, { id = "b", label = "B" }]\n'
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--binary", default="target/release/offboard-site")
     parser.add_argument("--page", help="page to edit, relative to the site root")
-    parser.add_argument("--kind", choices=["body", "title", "weight"], default="body")
+    parser.add_argument("--kind", choices=["body", "title", "weight", "when"], default="body")
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between edits")
     args = parser.parse_args()
 
@@ -112,6 +129,8 @@ def main():
         for folder in ("content", "themes", "static"):
             if os.path.isdir(os.path.join(args.site, folder)):
                 shutil.copytree(os.path.join(args.site, folder), os.path.join(root, folder))
+        if args.kind == "when":
+            add_question(os.path.join(root, "site.toml"))
         started = time.perf_counter()
         process, address, log = start_serve(binary, root)
         print(f"serve ready in {time.perf_counter() - started:.2f} s at {address}", file=sys.stderr)
@@ -126,6 +145,9 @@ def main():
                     text = original + f"\nBenchmark edit {edit}.\n"
                 elif args.kind == "title":
                     text = re.sub(r'^title = "(.*)"$', rf'title = "\1 (edit {edit})"', original, count=1, flags=re.M)
+                elif args.kind == "when":
+                    answer = "ab"[edit % 2]
+                    text = re.sub(r'^(title = ".*")$', rf'\1\nwhen = {{ bench = "{answer}" }}', original, count=1, flags=re.M)
                 else:
                     text = re.sub(r"^weight = (\d+)$", rf"weight = \g<1>{edit}", original, count=1, flags=re.M)
                 with open(page, "w", encoding="utf-8") as f:

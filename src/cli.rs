@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::build::{BuildOptions, BuildSummary, build_site, check_site};
 use crate::external::{ExternalOptions, check_external};
-use crate::init::init_site;
+use crate::init::{StarterLanguage, init_site, next_step};
+use crate::output::refused_outputs;
 use crate::serve::{ServeOptions, serve};
 
 /// offboard-site: build step-by-step guides with checklists readers tick off
@@ -28,16 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the site into the output folder (default `public/`).
-    ///
-    /// The output is replaced only when the whole build succeeds: a failed
-    /// or killed build leaves the previous output as it was. A build only
-    /// replaces a folder it made (it leaves a `.offboard-site-output` file
-    /// there); an existing non-empty folder without that file is refused
-    /// unless `--force` is given. Never replaced, even with `--force`: a
-    /// file, `/`, the site root or a folder above it, and anything inside
-    /// `content/`, `themes/` or `static/` (compared after following
-    /// symlinks). A symlinked output keeps its link; the folder it points to
-    /// is replaced. Two builds of one output run one after the other.
+    #[command(long_about = build_long_about())]
     Build(BuildArgs),
     /// Validate content, step metadata, links and templates without writing
     /// anything; exits non-zero on any error.
@@ -101,17 +93,38 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `build --help`'s description; the refused outputs come from the code
+/// that refuses them ([`refused_outputs`]).
+fn build_long_about() -> String {
+    format!(
+        "Render the site into the output folder (default `public/`).\n\n\
+         The output is replaced only when the whole build succeeds: a failed or killed build \
+         leaves the previous output as it was. A build only replaces a folder it made (it \
+         leaves a `.offboard-site-output` file there); an existing non-empty folder without \
+         that file is refused unless `--force` is given. Never replaced, even with `--force`: \
+         {} (compared after following symlinks). A symlinked output keeps its link; the \
+         folder it points to is replaced. Two builds of one output run one after the other.",
+        refused_outputs()
+    )
+}
+
+/// `--output`'s long help, naming every refused output.
+fn output_long_help() -> String {
+    format!(
+        "Where to write the site (default: `public/` under the root). Refused: {} (after \
+         following symlinks), and, without `--force`, a non-empty folder no build made",
+        refused_outputs()
+    )
+}
+
 /// Flags of `build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     #[command(flatten)]
     /// Where the site is.
     pub site: SiteArgs,
-    /// Where to write the site (default: `public/` under the root). Refused:
-    /// a file, `/`, the site root or a folder above it, anything inside
-    /// `content/`, `themes/` or `static/` (after following symlinks), and,
-    /// without `--force`, a non-empty folder no build made.
-    #[arg(long, short = 'o', value_name = "DIR")]
+    /// Where to write the site (default: `public/` under the root).
+    #[arg(long, short = 'o', value_name = "DIR", long_help = output_long_help())]
     pub output: Option<PathBuf>,
     /// Replace the output folder even though no build made it: everything
     /// in it is deleted. The folders refused above stay refused.
@@ -156,6 +169,10 @@ pub struct InitArgs {
     /// The folder to create (it must not exist or be empty).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// The starter site's language: `en` (English pages and interface) or
+    /// `zh-CN` (Chinese).
+    #[arg(long, short = 'l', value_name = "TAG", default_value = "en", value_parser = StarterLanguage::parse)]
+    pub language: StarterLanguage,
 }
 
 /// Runs a parsed command line.
@@ -164,12 +181,8 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::Init(args) => {
-            init_site(&args.dir)?;
-            eprintln!(
-                "created a new site in {}; build it with `offboard-site build --root {}`",
-                args.dir.display(),
-                args.dir.display()
-            );
+            init_site(&args.dir, &args.language)?;
+            eprintln!("{}", next_step(&args.dir));
             Ok(())
         }
         Command::Serve(args) => serve(&ServeOptions {
@@ -232,9 +245,8 @@ fn run_build(args: &BuildArgs) -> Result<()> {
 /// The one line `build` prints when it is done.
 fn describe_build(summary: &BuildSummary, seconds: f64) -> String {
     format!(
-        "built {} pages, {} steps, {} warnings in {:.0} ms → {}",
-        summary.pages,
-        summary.steps,
+        "built {}, {} warnings in {:.0} ms → {}",
+        summary.counts(),
         summary.warnings,
         seconds * 1000.0,
         summary.output.display()

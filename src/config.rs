@@ -44,6 +44,7 @@ struct RawConfig {
     language: Option<String>,
     description: Option<String>,
     base_url: Option<String>,
+    edit_url: Option<toml::Spanned<String>>,
     theme: Option<String>,
     #[serde(default)]
     roles: Vec<Labelled>,
@@ -68,6 +69,11 @@ pub struct Config {
     pub description: String,
     /// Absolute URL the site is published at, ending in `/`, if known.
     pub base_url: Option<String>,
+    /// Where a page's source can be edited: the page's path under
+    /// `content/` (`a/b.md`), each segment percent-encoded, is appended to
+    /// it for the "edit this page" link. An `http(s)` URL ending in `/`
+    /// (added when missing, unless the URL has a `?` query).
+    pub edit_url: Option<String>,
     /// Theme folder name under `themes/` (default `default`).
     pub theme: String,
     /// Reader roles, in declaration order.
@@ -111,13 +117,21 @@ fn find_label<'a>(list: &'a [Labelled], id: &str) -> Option<&'a str> {
         .map(|item| item.label.as_str())
 }
 
+/// The error for a `root` without `site.toml`, naming the folder as an
+/// absolute path (so `--root .` says which folder was searched).
+pub fn not_a_site(root: &Path) -> Diagnostic {
+    let folder = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    Diagnostic::new(folder, "this folder is not a site: it has no `site.toml`").hint(
+        "run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`",
+    )
+}
+
 /// Reads and resolves `site.toml` under `root`.
 pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     let path = root.join(CONFIG_FILE);
     let shown = Path::new(CONFIG_FILE);
     if !fs::exists(&path) {
-        return Err(Diagnostic::new(shown, "no `site.toml` found: this folder is not a site")
-            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"));
+        return Err(not_a_site(root));
     }
     let text = crate::content::read_source(
         &path,
@@ -150,12 +164,17 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
             format!("{url}/")
         }
     });
+    let edit_url = raw
+        .edit_url
+        .map(|url| check_edit_url(url, text))
+        .transpose()?;
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     Ok(Config {
         title: raw.title,
         language: raw.language.unwrap_or_else(|| "en".to_owned()),
         description: raw.description.unwrap_or_default(),
         base_url,
+        edit_url,
         theme: raw.theme.unwrap_or_else(|| "default".to_owned()),
         roles: raw.roles,
         phases: raw.phases,
@@ -163,6 +182,53 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
         extra,
     })
+}
+
+/// Checks `edit_url`: an `http:` or `https:` URL with a host and nothing a
+/// URL may not hold (spaces, quotes, `<`, `>`, `\`, controls) and no `#`
+/// fragment, which would swallow the appended path. It gets a trailing
+/// `/` unless it has one or ends in a query (`?file=`).
+fn check_edit_url(url: toml::Spanned<String>, text: &str) -> Result<String, Diagnostic> {
+    let span = url.span();
+    let url = url.into_inner();
+    let Some(problem) = edit_url_problem(&url) else {
+        let complete = url.ends_with('/') || url.contains('?');
+        return Ok(if complete { url } else { format!("{url}/") });
+    };
+    let (line, column) = line_column(text, span.start);
+    Err(
+        Diagnostic::new("", format!("`edit_url` `{}` {problem}", url.escape_debug()))
+            .at(line, column)
+            .hint("give the web address a page's path under `content/` is added to, e.g. `edit_url = \"https://github.com/ORG/REPO/edit/main/content/\"`")
+            .with_source(text),
+    )
+}
+
+/// What is wrong with an `edit_url`, if anything.
+fn edit_url_problem(url: &str) -> Option<&'static str> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return Some("is not an http or https URL");
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(['@', ':']) {
+        return Some("has no host name after `//`");
+    }
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\`{}|^".contains(c))
+    {
+        return Some(
+            "holds a space, a quote, `<`, `>`, `\\` or another character a URL may not hold",
+        );
+    }
+    if url.contains('#') {
+        return Some("has a `#` fragment, which would hide the page's path from the server");
+    }
+    None
 }
 
 fn check_unique(list: &[Labelled], what: &str, text: &str) -> Result<(), Diagnostic> {
@@ -215,44 +281,66 @@ fn plain_id(id: &str) -> bool {
 }
 
 /// Checks the `[[questions]]`: unique, plain ids, not `role` (a link's
-/// `?role=` sets the reader's role), two to [`MAX_ANSWERS`] answers with
-/// unique plain ids.
+/// `?role=` sets the reader's role), a label, two to [`MAX_ANSWERS`]
+/// answers with unique plain ids and labels.
 fn check_questions(questions: &[Question], text: &str) -> Result<(), Diagnostic> {
     for (index, question) in questions.iter().enumerate() {
         let at = question_offset(text, index);
-        let problem = if !plain_id(&question.id) {
-            Some(format!(
-                "the question id `{}` is not made of letters, digits, `-` and `_`",
-                question.id
+        let id_at = find_after(text, at, &format!("\"{}\"", question.id));
+        let found = if !plain_id(&question.id) {
+            Some((
+                id_at,
+                format!(
+                    "the question id `{}` is not made of letters, digits, `-` and `_`",
+                    question.id
+                ),
+                "question ids appear in links (`?account=sub`): use ASCII letters, digits, `-` and `_`, e.g. `id = \"account\"`",
             ))
         } else if question.id == "role" {
-            Some(
+            Some((
+                id_at,
                 "the question id `role` is taken: links set the reader's role with `?role=`"
                     .to_owned(),
-            )
+                "give the question another id; readers already choose their role from `[[roles]]`",
+            ))
         } else if questions[..index].iter().any(|q| q.id == question.id) {
-            Some(format!("question `{}` is declared twice", question.id))
+            Some((
+                id_at,
+                format!("question `{}` is declared twice", question.id),
+                "give each `[[questions]]` entry its own `id`, or merge the two",
+            ))
+        } else if question.label.trim().is_empty() {
+            Some((
+                find_after(text, at, "label"),
+                format!("question `{}` has an empty `label`", question.id),
+                "the label is what readers are asked, e.g. `label = \"离职员工绑定的腾讯云账号是\"`",
+            ))
         } else if question.answers.len() < 2 {
-            Some(format!(
-                "question `{}` has {} answer{}: a question needs at least two",
-                question.id,
-                question.answers.len(),
-                if question.answers.len() == 1 { "" } else { "s" }
+            Some((
+                find_after(text, at, "answers"),
+                format!(
+                    "question `{}` has {} answer{}: a question needs at least two",
+                    question.id,
+                    question.answers.len(),
+                    if question.answers.len() == 1 { "" } else { "s" }
+                ),
+                "list every answer readers may give: `answers = [{ id = \"main\", label = \"…\" }, { id = \"sub\", label = \"…\" }]`",
             ))
         } else if question.answers.len() > MAX_ANSWERS {
-            Some(format!(
-                "question `{}` has {} answers, more than {MAX_ANSWERS}",
-                question.id,
-                question.answers.len()
+            Some((
+                find_after(text, at, "answers"),
+                format!(
+                    "question `{}` has {} answers, more than {MAX_ANSWERS}",
+                    question.id,
+                    question.answers.len()
+                ),
+                "split it into several questions, each with fewer answers",
             ))
         } else {
             None
         };
-        if let Some(message) = problem {
-            let offset = text[at..]
-                .find(&format!("\"{}\"", question.id))
-                .map_or(at, |found| at + found);
-            return Err(question_error(text, offset, message));
+        if let Some((offset, message, hint)) = found {
+            return Err(question_error(text, offset, message, hint));
         }
         check_answers(question, text, at)?;
     }
@@ -262,15 +350,29 @@ fn check_questions(questions: &[Question], text: &str) -> Result<(), Diagnostic>
 fn check_answers(question: &Question, text: &str, at: usize) -> Result<(), Diagnostic> {
     let answers = &question.answers;
     for (index, answer) in answers.iter().enumerate() {
-        let message = if !plain_id(&answer.id) {
-            format!(
-                "the answer id `{}` of question `{}` is not made of letters, digits, `-` and `_`",
-                answer.id, question.id
+        let (message, hint) = if !plain_id(&answer.id) {
+            (
+                format!(
+                    "the answer id `{}` of question `{}` is not made of letters, digits, `-` and `_`",
+                    answer.id, question.id
+                ),
+                "answer ids appear in links (`?account=sub`): use ASCII letters, digits, `-` and `_`",
             )
         } else if answers[..index].iter().any(|a| a.id == answer.id) {
-            format!(
-                "question `{}` has the answer `{}` twice",
-                question.id, answer.id
+            (
+                format!(
+                    "question `{}` has the answer `{}` twice",
+                    question.id, answer.id
+                ),
+                "give each answer of a question its own `id`",
+            )
+        } else if answer.label.trim().is_empty() {
+            (
+                format!(
+                    "the answer `{}` of question `{}` has an empty `label`",
+                    answer.id, question.id
+                ),
+                "the label is what readers choose, e.g. `{ id = \"sub\", label = \"子账号\" }`",
             )
         } else {
             continue;
@@ -284,7 +386,7 @@ fn check_answers(question: &Question, text: &str, at: usize) -> Result<(), Diagn
             .match_indices(&needle)
             .nth(nth)
             .map_or(at, |(found, _)| at + found);
-        return Err(question_error(text, offset, message));
+        return Err(question_error(text, offset, message, hint));
     }
     Ok(())
 }
@@ -296,11 +398,16 @@ fn question_offset(text: &str, index: usize) -> usize {
         .map_or(0, |(at, _)| at)
 }
 
-fn question_error(text: &str, offset: usize, message: String) -> Diagnostic {
+/// Byte offset of the first `needle` at or after `at` (or `at`).
+fn find_after(text: &str, at: usize, needle: &str) -> usize {
+    text[at..].find(needle).map_or(at, |found| at + found)
+}
+
+fn question_error(text: &str, offset: usize, message: String, hint: &str) -> Diagnostic {
     let (line, column) = line_column(text, offset);
     Diagnostic::new("", message)
         .at(line, column)
-        .hint("a question looks like `[[questions]]`, `id = \"account\"`, `label = \"…\"`, `answers = [{ id = \"main\", label = \"…\" }, { id = \"sub\", label = \"…\" }]`; ids are letters, digits, `-` and `_`")
+        .hint(hint)
         .with_source(text)
 }
 
@@ -367,6 +474,35 @@ mod tests {
     }
 
     #[test]
+    fn edit_url_gets_a_trailing_slash_and_must_be_a_web_url() {
+        let config =
+            parse_config("title = \"T\"\nedit_url = \"https://git.example/r/edit/main\"\n")
+                .expect("valid");
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://git.example/r/edit/main/")
+        );
+        let config = parse_config("title = \"T\"\nedit_url = \"https://cms.example/edit?file=\"\n")
+            .expect("valid");
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://cms.example/edit?file=")
+        );
+        for (value, message) in [
+            ("javascript:alert(1)", "is not an http or https URL"),
+            ("https:///path/", "has no host name"),
+            ("https://e.com/a b/", "holds a space"),
+            ("https://e.com/\\\"x/", "holds a space"),
+            ("https://e.com/edit#main", "has a `#` fragment"),
+        ] {
+            let text = format!("title = \"T\"\n# edit_url = \"x\"\n  edit_url = \"{value}\"\n");
+            let error = parse_config(&text).expect_err(value);
+            assert_eq!(error.location, Some((3, 14)), "{value}: {error}");
+            assert!(error.to_string().contains(message), "{value}: {error}");
+        }
+    }
+
+    #[test]
     fn unknown_key_is_an_error_at_its_line() {
         let error = parse_config("title = \"T\"\nlangauge = \"en\"\n").expect_err("typo");
         assert_eq!(error.location, Some((2, 1)));
@@ -409,7 +545,7 @@ mod tests {
             question_problem(one),
             (
                 "question `a` has 1 answer: a question needs at least two".to_owned(),
-                Some((3, 6))
+                Some((5, 1))
             )
         );
         let twice = format!("{QUESTIONS}{}", &QUESTIONS[12..]);

@@ -86,6 +86,35 @@ impl Language {
     pub fn list_separator(self) -> &'static str {
         if self == Self::Chinese { "、" } else { ", " }
     }
+
+    /// A day in words: `2026年12月5日`, `5 December 2026`. `month` is 1–12.
+    pub fn long_date(self, year: u32, month: u32, day: u32) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match self {
+            Self::Chinese => format!("{year}年{month}月{day}日"),
+            Self::English => {
+                let name = usize::try_from(month)
+                    .ok()
+                    .and_then(|month| MONTHS.get(month.checked_sub(1)?))
+                    .copied()
+                    .unwrap_or("?");
+                format!("{day} {name} {year}")
+            }
+        }
+    }
 }
 
 /// (key, Chinese, English).
@@ -181,6 +210,10 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Ticked steps are saved in this browser only and are never sent anywhere.",
     ),
     ("all_steps", "全部步骤", "All steps"),
+    // Below a page: the date of the last commit of its source, and a link
+    // to edit it (`edit_url` in `site.toml`).
+    ("last_updated", "最后更新于", "Last updated"),
+    ("edit_page", "编辑本页", "Edit this page"),
     (
         "no_steps",
         "本页没有需要勾选的步骤。",
@@ -236,6 +269,12 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("live_reset", "进度已重置。", "Progress has been reset."),
     ("blocked_status", "尚不能开始", "Cannot start yet"),
     ("blocked_text", "请先完成：", "First finish: "),
+    (
+        "blocked_after_steps",
+        "完成第 {steps} 步后开始",
+        "Start after step {steps}",
+    ),
+    ("blocked_steps_joiner", "、", ", "),
     ("step_of_role", "（{role}的步骤）", " (a step for {role})"),
     (
         "storage_unavailable",

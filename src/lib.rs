@@ -17,6 +17,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod external;
 pub mod fs;
+pub mod git_dates;
 pub mod highlight;
 pub mod i18n;
 pub mod ignore;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, Result};
@@ -24,7 +24,10 @@ mod swap;
 mod target;
 
 use swap::{Swap, swap_in};
-pub use target::{Claim, LOCK_WAIT, MARKER, MARKER_TEXT, check_output_dir, real_path};
+pub use target::{
+    Claim, LOCK_WAIT, MARKER, MARKER_TEXT, SOURCE_DIRS, check_output_dir, real_path,
+    refused_output_items, refused_outputs,
+};
 
 /// What goes into one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +114,8 @@ pub struct StagingSink {
     claim: Claim,
     staging: PathBuf,
     finished: bool,
+    /// Files put so far (the marker not counted).
+    written: AtomicUsize,
 }
 
 impl StagingSink {
@@ -127,9 +132,15 @@ impl StagingSink {
             claim,
             staging,
             finished: false,
+            written: AtomicUsize::new(0),
         };
         fs::write_new(&sink.staging.join(MARKER), MARKER_TEXT.as_bytes())?;
         Ok(sink)
+    }
+
+    /// How many files were put (the [`MARKER`] not counted).
+    pub fn files(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
     }
 
     /// Flushes the staging folder to disk and puts it where the output is.
@@ -177,6 +188,7 @@ impl StagingSink {
 
 impl OutputSink for StagingSink {
     fn put(&self, file: OutputFile) -> Result<()> {
+        self.written.fetch_add(1, Ordering::Relaxed);
         self.write(&file)
     }
 }

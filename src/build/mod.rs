@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::config::load_config;
 use crate::content::{LoadOptions, Page, Site, load_site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::git_dates::{PageDates, read_dates};
 use crate::i18n::Language;
 use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
@@ -69,8 +70,26 @@ pub struct BuildSummary {
     pub steps: usize,
     /// Non-fatal problems reported.
     pub warnings: usize,
+    /// Files written (or served), each page's `index.html` among them.
+    pub files: usize,
     /// Where the site was written.
     pub output: PathBuf,
+}
+
+impl BuildSummary {
+    /// The counts `build` and `serve` both report, in the same words:
+    /// `9 pages, 40 steps, 57 files`.
+    pub fn counts(&self) -> String {
+        let plural = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        format!(
+            "{}, {}, {}",
+            plural(self.pages, "page", "pages"),
+            plural(self.steps, "step", "steps"),
+            plural(self.files, "file", "files")
+        )
+    }
 }
 
 /// A site rendered in memory.
@@ -102,10 +121,12 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
         Keep::WhatPagesNeed,
     )?;
     print_warnings(&parts.site.warnings);
+    let files = sink.files();
     sink.finish()?;
     timings::phase("output swapped in");
     let summary = BuildSummary {
         output: options.output.clone(),
+        files,
         ..parts.summary()
     };
     drop_in_background(parts);
@@ -113,14 +134,11 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// Refuses a root that holds no `site.toml`, naming the folder.
-fn check_site_exists(root: &Path) -> Result<(), Diagnostic> {
+pub fn check_site_exists(root: &Path) -> Result<(), Diagnostic> {
     if fs::symlink_metadata(&root.join("site.toml")).is_some() {
         return Ok(());
     }
-    Err(
-        Diagnostic::new(root, "this folder is not a site: it has no `site.toml`")
-            .hint("run `offboard-site init DIR` to create a site, or pass `--root` with the folder that holds `site.toml`"),
-    )
+    Err(crate::config::not_a_site(root))
 }
 
 /// Frees a built site on another thread: a long-lived caller gets it freed
@@ -176,6 +194,8 @@ pub struct SiteParts {
     pub rendered: Vec<Rendered>,
     /// Each page's resolved steps.
     pub steps: Vec<Vec<Step>>,
+    /// Each page source's last commit date, when the site is in git.
+    pub dates: PageDates,
 }
 
 impl SiteParts {
@@ -201,12 +221,13 @@ impl SiteParts {
         markdown_html
     }
 
-    /// The counts of the summary line (no output folder).
-    fn summary(&self) -> BuildSummary {
+    /// The counts of the summary line (no files, no output folder).
+    pub fn summary(&self) -> BuildSummary {
         BuildSummary {
             pages: self.site.pages.len(),
             steps: self.steps.iter().map(Vec::len).sum(),
             warnings: self.site.warnings.len(),
+            files: 0,
             output: PathBuf::new(),
         }
     }
@@ -239,6 +260,9 @@ fn render_site_into(
 ) -> Result<SiteParts, Diagnostics> {
     timings::phase("start");
     let config = load_config(root)?;
+    // One `git log` for every page's date, run while the content loads
+    // and renders.
+    let dates = DatesReader::start(root);
     let templates = Templates::load(root, &config.theme);
     let site = load_site(root, config, LoadOptions { include_drafts });
     let (mut templates, mut site) = match (templates, site) {
@@ -261,11 +285,14 @@ fn render_site_into(
     timings::phase("markdown rendered");
     let steps = check_content(&site, &index, &rendered)?;
     timings::phase("links and steps checked");
+    let dates = dates.finish();
+    timings::phase("git dates read");
     let mut parts = SiteParts {
         site,
         templates,
         rendered,
         steps,
+        dates,
     };
     check_page_templates(&parts)?;
     // A one-off build frees each page's Markdown HTML once the page is
@@ -273,6 +300,38 @@ fn render_site_into(
     let markdown_html = (keep == Keep::WhatPagesNeed).then(|| parts.release_checked_sources());
     render_output(&parts, markdown_html, sink)?;
     Ok(parts)
+}
+
+/// The `git log` of the pages' dates ([`read_dates`]), running on a
+/// thread of its own while the site loads and renders.
+struct DatesReader {
+    content_dir: PathBuf,
+    thread: Option<std::thread::JoinHandle<PageDates>>,
+}
+
+impl DatesReader {
+    /// Starts reading the dates of the files under `root`'s `content/`.
+    fn start(root: &Path) -> Self {
+        let content_dir = root.join(crate::content::CONTENT_DIR);
+        let dir = content_dir.clone();
+        let thread = std::thread::Builder::new()
+            .name("git-dates".to_owned())
+            .spawn(move || read_dates(&dir))
+            .ok();
+        Self {
+            content_dir,
+            thread,
+        }
+    }
+
+    /// The dates; read here if no thread could be made. A thread that
+    /// failed leaves the pages undated.
+    fn finish(self) -> PageDates {
+        match self.thread {
+            Some(thread) => thread.join().unwrap_or_default(),
+            None => read_dates(&self.content_dir),
+        }
+    }
 }
 
 /// What [`render_site_into`] keeps of the checked site.
@@ -484,6 +543,7 @@ fn render_context<'a>(
         stylesheets: &assets.stylesheets,
         scripts: &assets.scripts,
         split: parts.steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
+        dates: &parts.dates,
     }
 }
 

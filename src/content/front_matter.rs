@@ -43,17 +43,36 @@ pub struct StepMeta {
 /// A condition as written: question id → the answers any of which makes it
 /// hold, sorted by question id. In front matter a table whose values are an
 /// answer id or a list of them (`{ account = "sub", verified = ["yes", "no"] }`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(from = "BTreeMap<String, Answers>")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct When(pub Vec<(String, Vec<String>)>);
 
-impl From<BTreeMap<String, Answers>> for When {
-    fn from(map: BTreeMap<String, Answers>) -> Self {
-        Self(
-            map.into_iter()
-                .map(|(key, answers)| (key, answers.0))
-                .collect(),
-        )
+impl<'de> Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(WhenVisitor)
+    }
+}
+
+struct WhenVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WhenVisitor {
+    type Value = When;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a table of question ids and their answers")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<When, A::Error> {
+        let mut sorted = BTreeMap::new();
+        while let Some((question, answers)) = map.next_entry::<String, Answers>()? {
+            // TOML refuses a key twice; YAML would keep the last silently.
+            if sorted.contains_key(&question) {
+                return Err(serde::de::Error::custom(format!(
+                    "a condition names question `{question}` twice: list its answers together"
+                )));
+            }
+            sorted.insert(question, answers.0);
+        }
+        Ok(When(sorted.into_iter().collect()))
     }
 }
 
@@ -313,15 +332,42 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
 /// The hint for a bad `slug`.
 pub const SLUG_HINT: &str = "a `slug` is a folder name such as `unbind-phone`, or names joined by `/` such as `accounts/unbind`; remove it to use the file name";
 
+/// How to write a condition, for errors in one.
+const WHEN_HINT: &str = "a condition names questions of `site.toml` and the answers it applies to: `when = { account = \"sub\" }`, or a list for any of several, `when = { verified = [\"yes\", \"no\"] }` (YAML: `when: { account: sub }`)";
+
+/// The field a front-matter line sets (`choice` in `choice = 3` or
+/// `  choice: 3`), if any.
+fn field_on_line(whole: &str, line: usize) -> &str {
+    let text = whole.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let key = text.split(['=', ':']).next().unwrap_or("");
+    key.trim().trim_matches(['"', '\''])
+}
+
 fn front_matter_error(message: &str, line: usize, column: usize, whole: &str) -> Diagnostic {
+    let field = field_on_line(whole, line);
     let hint = if message.starts_with("unknown field") {
-        "remove the field or correct its spelling; custom values go under `extra`"
+        "remove the field or correct its spelling; custom values go under `extra`".to_owned()
     } else if message.contains("missing field `title`") {
-        "every page needs a `title`"
+        "every page needs a `title`".to_owned()
     } else if message.starts_with("missing field") {
-        "add the missing field"
+        "add the missing field".to_owned()
+    } else if field == "when"
+        || message.contains("question ids and their answers")
+        || message.contains("answer id")
+        || message.contains("lists no answers")
+    {
+        WHEN_HINT.to_owned()
+    } else if field == "choice" {
+        "`choice` is a name, in quotes, shared by the steps of this page that are alternatives to each other: `choice = \"identity\"`".to_owned()
+    } else if matches!(field, "optional" | "irreversible" | "draft") {
+        format!(
+            "write `{field} = true` or `{field} = false` (YAML: `{field}: true`), without quotes"
+        )
+    } else if message.contains("expected a boolean") {
+        "write `true` or `false`, without quotes".to_owned()
     } else {
         "fix the front matter syntax here (TOML between `+++` lines, YAML between `---` lines)"
+            .to_owned()
     };
     Diagnostic::new("", format!("invalid front matter: {message}"))
         .at(line, column)

@@ -178,6 +178,88 @@ impl Page {
         }
         (self.front_first_line.saturating_sub(1).max(1), 1)
     }
+
+    /// Like [`Page::locate_in_front`], but only where `word` stands alone:
+    /// not inside a longer id (`sub` is not found in `subb` or `"sub-x"`).
+    /// Falls back to [`Page::locate_in_front`] when it never does.
+    pub fn locate_word_in_front(&self, word: &str, from_line: usize) -> (usize, usize) {
+        let front = self.front_text();
+        let skip = from_line.saturating_sub(self.front_first_line);
+        for (index, line) in front.lines().enumerate().skip(skip) {
+            if let Some(byte) = find_word(line, word) {
+                return (
+                    self.front_first_line + index,
+                    line[..byte].chars().count() + 1,
+                );
+            }
+        }
+        self.locate_in_front(word, from_line)
+    }
+
+    /// File position of the page's own (top-level) field `key`: the first
+    /// unindented `key =` (TOML; a page's fields come before its tables)
+    /// or `key:` (YAML), not a step's field of the same name. Falls back to
+    /// [`Page::locate_word_in_front`].
+    pub fn locate_key_in_front(&self, key: &str) -> (usize, usize) {
+        let front = self.front_text();
+        for (index, line) in front.lines().enumerate() {
+            let Some(rest) = line.strip_prefix(key) else {
+                continue;
+            };
+            if rest.trim_start().starts_with(['=', ':']) {
+                return (self.front_first_line + index, 1);
+            }
+        }
+        self.locate_word_in_front(key, 1)
+    }
+
+    /// File position of the metadata of step `id`: its `[steps.ID]` table
+    /// (TOML) or its `ID:` key (YAML), so that an id which also appears in
+    /// a title or in another step's `requires` is not taken for it. Falls
+    /// back to the first line holding the id.
+    pub fn locate_step_meta(&self, id: &str) -> (usize, usize) {
+        let front = self.front_text();
+        let headers = [
+            format!("[steps.{id}]"),
+            format!("[steps.\"{id}\"]"),
+            format!("[steps.'{id}']"),
+        ];
+        let yaml_keys = [format!("{id}:"), format!("\"{id}\":"), format!("'{id}':")];
+        // YAML step keys are indented under a top-level `steps:`.
+        let mut in_steps = false;
+        for (index, line) in front.lines().enumerate() {
+            let trimmed = line.trim();
+            if !line.starts_with(char::is_whitespace) && !trimmed.is_empty() {
+                in_steps = trimmed.starts_with("steps:");
+            }
+            let found = headers.iter().any(|header| trimmed == header)
+                || (in_steps
+                    && line.starts_with(char::is_whitespace)
+                    && yaml_keys
+                        .iter()
+                        .any(|key| trimmed.starts_with(key.as_str())));
+            if found {
+                // The id itself, as other messages about a step show it.
+                let byte = line.find(id).unwrap_or(0);
+                return (
+                    self.front_first_line + index,
+                    line[..byte].chars().count() + 1,
+                );
+            }
+        }
+        self.locate_in_front(id, 1)
+    }
+}
+
+/// Byte offset of the first `word` in `line` with no id character (letter,
+/// digit, `-`, `_`) right before or after it.
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    let is_id = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    line.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + word.len()..].chars().next();
+        !before.is_some_and(is_id) && !after.is_some_and(is_id)
+    })
 }
 
 /// A non-Markdown file under `content/`, copied beside its page.
@@ -253,6 +335,14 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_stand_alone() {
+        assert_eq!(find_word("[\"sub\", \"su\"]", "su"), Some(9));
+        assert_eq!(find_word("account: [sub, su]", "su"), Some(15));
+        assert_eq!(find_word("subb sub-x", "sub"), None);
+        assert_eq!(find_word("a.md#x", "x"), Some(5));
+    }
 
     #[test]
     fn invalid_utf8_names_the_place() {

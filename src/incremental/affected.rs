@@ -16,7 +16,14 @@
 //! - every page whose resolved steps changed (a requirement now points at
 //!   another position on P);
 //! - every page with a step that requires a step of a page whose title or
-//!   steps changed.
+//!   steps changed;
+//! - when P's own `when` changed, every page under P: each says the
+//!   conditions of its sections in words and asks the questions they name
+//!   (`page_when`, `page_questions`), steps or not.
+//!
+//! A step's resolved fields include its condition (its sections', its
+//! page's and its own), choice, `optional`, `irreversible` and text hash, so
+//! an edit of any of them makes its page's steps differ.
 
 use std::collections::BTreeSet;
 
@@ -51,6 +58,9 @@ pub fn affected_pages(
                 affected.extend(at.checked_sub(1).and_then(|before| order.get(before)));
                 affected.extend(order.get(at + 1));
             }
+        }
+        if before.front.when != now.front.when {
+            affected.extend(subtree(site, page));
         }
         if title_changed || !same_steps(old_steps.of(page), &new_steps[page]) {
             shown_elsewhere.insert(page);
@@ -90,7 +100,7 @@ impl StepsBefore<'_> {
 }
 
 /// `page` and every page under it.
-fn subtree(site: &Site, page: usize) -> Vec<usize> {
+pub(super) fn subtree(site: &Site, page: usize) -> Vec<usize> {
     let mut all = Vec::new();
     let mut stack = vec![page];
     while let Some(at) = stack.pop() {

@@ -11,7 +11,11 @@
 //!   metadata and requirements, headings) runs every check of a build over
 //!   the whole site (cheap: the Markdown is not rendered again), then
 //!   renders the edited pages, the pages that show them (`affected.rs`) and
-//!   the overview files (checklist, step manifest, 404, sitemap).
+//!   the overview files (checklist, step manifest, 404, sitemap). When only
+//!   front matter changed, the checks are narrowed to what it can change:
+//!   the edited pages, and when a condition (`when`) or choice changed, the
+//!   pages under a section whose condition changed and the pages whose
+//!   requirements name a step whose condition or choice changed.
 //! - A page added, removed or moved (`weight`, `slug`, `draft`), a
 //!   template, the config, a static file, or no good build to start from:
 //!   a full render.
@@ -38,7 +42,7 @@ use std::sync::Arc;
 use crate::build::{
     Selection, SiteParts, check_content, markdown_problems, render_pages, render_site_keeping_parts,
 };
-use crate::content::{CONTENT_DIR, LoadOptions, Page, read_page};
+use crate::content::{CONTENT_DIR, FrontMatter, LoadOptions, Page, read_page};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::i18n::Language;
 use crate::links::{PageLinks, SiteIndex, Target, check_page_links};
@@ -126,6 +130,16 @@ impl Incremental {
             light_stale: BTreeSet::new(),
         });
         Ok(files)
+    }
+
+    /// The pages, steps and files of the last good build.
+    pub fn summary(&self) -> Option<crate::build::BuildSummary> {
+        let state = self.state.as_ref()?;
+        let files = state.files.len();
+        Some(crate::build::BuildSummary {
+            files,
+            ..state.parts.summary()
+        })
     }
 
     /// How many files the last build rendered, when it was incremental.
@@ -372,15 +386,18 @@ impl State {
 
     /// The checks an edit can fail when the edited pages' anchors and steps
     /// stayed as they were (their front matter changed: a title, a role,
-    /// a requirement): other pages' links and steps resolve as before, so
-    /// only the edited pages are checked, plus requirement cycles over the
-    /// site. The edited pages' new steps replace their kept ones.
+    /// a requirement, a condition): other pages' links resolve as before,
+    /// so only the edited pages' content is checked; the steps of the pages
+    /// in [`State::pages_to_resolve`] are resolved (and checked) again, and
+    /// requirement cycles looked for over the site. Their new steps replace
+    /// their kept ones.
     fn check_front_matter_edit(
         &mut self,
         old: &[(usize, Page, Rendered)],
     ) -> Result<StepsEdit, Diagnostics> {
-        let pages: Vec<usize> = old.iter().map(|(page, ..)| *page).collect();
-        let mut problems = self.check_own_content(&pages.iter().copied().collect());
+        let edited: BTreeSet<usize> = old.iter().map(|(page, ..)| *page).collect();
+        let mut problems = self.check_own_content(&edited);
+        let pages = self.pages_to_resolve(old);
         let SiteParts { site, rendered, .. } = &self.parts;
         let (resolved, step_problems) =
             crate::steps::resolve_pages(site, &self.index, rendered, &pages);
@@ -397,6 +414,45 @@ impl State {
             return Err(problems);
         }
         Ok(edit)
+    }
+
+    /// The pages whose steps may resolve differently after a front matter
+    /// edit of the pages in `old` (previous versions; the site holds the
+    /// new ones): those pages; when a page's `when` changed, every page
+    /// under it (their steps' conditions include it); and when conditions
+    /// or choices changed, every page with a step that requires a step of
+    /// a page they changed on (whether the requirement applies wherever
+    /// the requiring step does is checked there). Nothing else a page's
+    /// steps resolve from can change without changing the edited pages'
+    /// anchors or steps, which checks the whole site instead.
+    fn pages_to_resolve(&self, old: &[(usize, Page, Rendered)]) -> Vec<usize> {
+        let site = &self.parts.site;
+        let mut pages: BTreeSet<usize> = old.iter().map(|(page, ..)| *page).collect();
+        // Pages whose steps' conditions or choices changed.
+        let mut changed = BTreeSet::new();
+        for (page, before, _) in old {
+            let now = &site.pages[*page].front;
+            if now.when != before.front.when {
+                changed.extend(affected::subtree(site, *page));
+            } else if !same_step_conditions(&before.front, now) {
+                changed.insert(*page);
+            }
+        }
+        if changed.is_empty() {
+            return pages.into_iter().collect();
+        }
+        // The kept steps' requirements: only the edited pages' can have
+        // changed, and they are resolved again anyway.
+        let requiring = self.parts.steps.iter().enumerate().filter(|(_, steps)| {
+            steps.iter().any(|step| {
+                step.requires
+                    .iter()
+                    .any(|required| changed.contains(&required.page))
+            })
+        });
+        pages.extend(requiring.map(|(page, _)| page));
+        pages.extend(changed);
+        pages.into_iter().collect()
     }
 
     /// Exchanges the steps of some pages with the kept ones.
@@ -485,6 +541,22 @@ fn same_face(new: &Rendered, old: &Rendered) -> bool {
             .iter()
             .zip(&old.steps)
             .all(|(a, b)| unplaced(a) == unplaced(b))
+}
+
+/// Whether the steps of two versions of a page's front matter have the same
+/// conditions and choices: what other pages' requirement checks read of
+/// them (see [`State::pages_to_resolve`]).
+fn same_step_conditions(old: &FrontMatter, new: &FrontMatter) -> bool {
+    let read = |front: &FrontMatter, id: &str| {
+        front
+            .steps
+            .get(id)
+            .map(|meta| (meta.when.clone(), meta.choice.clone()))
+    };
+    old.steps
+        .keys()
+        .chain(new.steps.keys())
+        .all(|id| read(old, id) == read(new, id))
 }
 
 /// Reads a page again. `None` when it is gone or moved in the tree (its

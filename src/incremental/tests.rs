@@ -1,6 +1,7 @@
 //! Incremental rebuilds against clean builds, file by file: body edits,
-//! edits other pages see, broken edits and their fixes, and the search index
-//! built afterwards.
+//! edits other pages see, edits of conditions, choices and step flags,
+//! broken edits and their fixes, questions edited in `site.toml` as `serve`
+//! rebuilds them, and the search index built afterwards.
 
 use super::*;
 use crate::build::render_site;
@@ -449,7 +450,7 @@ fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
     std::fs::write(root.join("content/after-leaving/bulk.md"), bulk).expect("write");
     let mut site = Incremental::new(root, false);
     let all = site.full().expect("first build").len();
-    let cases: [(&str, &str, Change); 4] = [
+    let cases: [(&str, &str, Change); 7] = [
         // Shown on its own part only.
         (
             "a page's title",
@@ -474,6 +475,37 @@ fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
                 1,
             )
         }),
+        // Every step of bulk.md and its section's other pages.
+        (
+            "a section's condition",
+            "content/after-leaving/_index.md",
+            |text| {
+                text.replacen(
+                    "phase = \"after\"",
+                    "phase = \"after\"\nwhen = { account = \"main\" }",
+                    1,
+                )
+            },
+        ),
+        // Required from bulk.md, on another part.
+        (
+            "a required step's condition",
+            "content/before-leaving/_index.md",
+            |text| {
+                text.replacen(
+                    "[steps.main-account-update-contacts]",
+                    "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n\n[steps.main-account-update-contacts]",
+                    1,
+                )
+            },
+        ),
+        ("a choice", "content/after-leaving/bulk.md", |text| {
+            text.replacen(
+                "[steps.bulk-0]\n",
+                "[steps.bulk-1]\nchoice = \"one\"\n\n[steps.bulk-2]\nchoice = \"one\"\noptional = false\nirreversible = true\n\n[steps.bulk-0]\n",
+                1,
+            )
+        }),
     ];
     for (what, page, change) in cases {
         let changed = edit(root, page, change);
@@ -486,4 +518,412 @@ fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
         let rendered = site.last_pages_rendered().expect("incremental");
         assert!(rendered < all, "{what}: {rendered} of {all} files rendered");
     }
+}
+
+/// Puts `added` on the line after `after` (which must be in the text).
+fn after_line(text: &str, after: &str, added: &str) -> String {
+    assert!(text.contains(after), "`{after}` in the page");
+    text.replacen(after, &format!("{after}\n{added}"), 1)
+}
+
+/// Edits `page` with `change`, rebuilds incrementally and asserts the
+/// result equals a clean build; returns the site's files.
+#[track_caller]
+fn edit_equals_clean(
+    site: &mut Incremental,
+    root: &Path,
+    what: &str,
+    page: &str,
+    change: Change,
+) -> FileMap {
+    let changed = edit(root, page, change);
+    let files = site
+        .pages_edited(&changed)
+        .unwrap_or_else(|| panic!("{what}: incremental"))
+        .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+    let files = with_text_files(site, files);
+    assert_clean(&files, root);
+    files
+}
+
+/// The text of an output file.
+fn text_of(files: &FileMap, path: &str) -> String {
+    String::from_utf8(files[path].bytes().expect("bytes").into_owned()).expect("UTF-8")
+}
+
+#[test]
+fn edits_of_conditions_choices_and_step_flags_equal_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    let all = site.full().expect("first build").len();
+    let contacts = "content/before-leaving/unbind-contacts.md";
+    let before = "content/before-leaving/_index.md";
+    let after = "content/after-leaving/_index.md";
+    let recover = "content/after-leaving/recover-account.md";
+    let cancel = "content/cancel-account/_index.md";
+    let cases: [(&str, &str, Change); 14] = [
+        ("a step's when", contacts, |text| {
+            after_line(
+                text,
+                "[steps.unbind-wecom]",
+                "when = { account = \"main\" }",
+            )
+        }),
+        ("a step's when widened", contacts, |text| {
+            text.replacen(
+                "[steps.unbind-wecom]\nwhen = { account = \"main\" }",
+                "[steps.unbind-wecom]\nwhen = { account = \"main\", verified = [\"yes\", \"no\"] }",
+                1,
+            )
+        }),
+        // Required from materials.md and cancel-account/_index.md, whose
+        // checks read it.
+        ("a required step's when", before, |text| {
+            text.replacen(
+                "[steps.main-account-update-contacts]",
+                "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n\n[steps.main-account-update-contacts]",
+                1,
+            )
+        }),
+        ("a page's when", recover, |text| {
+            after_line(text, "phase = \"after\"", "when = { account = \"main\" }")
+        }),
+        // Every page under it says it and asks the question, with steps or
+        // without.
+        ("a section's when", after, |text| {
+            after_line(text, "phase = \"after\"", "when = { verified = \"no\" }")
+        }),
+        ("a section's when changed", after, |text| {
+            text.replacen(
+                "when = { verified = \"no\" }",
+                "when = { verified = \"yes\" }",
+                1,
+            )
+        }),
+        ("a section's when removed", after, |text| {
+            text.replacen("when = { verified = \"yes\" }\n", "", 1)
+        }),
+        ("a choice added", contacts, |text| {
+            let text = after_line(text, "[steps.unbind-qq]", "choice = \"social\"");
+            after_line(&text, "[steps.unbind-wechat-mp]", "choice = \"social\"")
+        }),
+        ("a choice removed", contacts, |text| {
+            text.replace("choice = \"social\"\n", "")
+        }),
+        // Still a choice of two.
+        ("a step out of a choice", recover, |text| {
+            text.replacen(
+                "[steps.recover-by-account-id]\nchoice = \"recover-way\"",
+                "[steps.recover-by-account-id]",
+                1,
+            )
+        }),
+        ("optional", contacts, |text| {
+            after_line(text, "[steps.unbind-wechat-mp]", "optional = true")
+        }),
+        ("irreversible", contacts, |text| {
+            after_line(text, "[steps.unbind-qq]", "irreversible = true")
+        }),
+        // A required step (wait-review requires it) no longer irreversible.
+        ("irreversible removed", cancel, |text| {
+            text.replacen("irreversible = true\n", "", 1)
+        }),
+        ("optional removed", contacts, |text| {
+            text.replacen("optional = true\n", "", 1)
+        }),
+    ];
+    for (what, page, change) in cases {
+        edit_equals_clean(&mut site, root, what, page, change);
+        let rendered = site.last_pages_rendered().expect("incremental");
+        eprintln!("{what}: {rendered} of {all} files rendered");
+    }
+}
+
+#[test]
+fn a_section_condition_shows_on_every_page_under_it() {
+    let dir = bundled();
+    let root = dir.path();
+    // A page under it without steps: only the notice and the answers
+    // panel change on it.
+    std::fs::write(
+        root.join("content/after-leaving/notes.md"),
+        "+++\ntitle = \"Notes\"\nweight = 99\n+++\n\nNo steps here.\n",
+    )
+    .expect("write");
+    let mut site = Incremental::new(root, false);
+    let first = site.full().expect("first build");
+    let notes = "after-leaving/notes/index.html";
+    assert!(!text_of(&first, notes).contains("class=\"page-when\""));
+    let files = edit_equals_clean(
+        &mut site,
+        root,
+        "a section's when",
+        "content/after-leaving/_index.md",
+        |text| after_line(text, "phase = \"after\"", "when = { account = \"main\" }"),
+    );
+    assert!(text_of(&files, notes).contains("class=\"page-when\""));
+    // A page under it without a condition of its own, and its steps.
+    let html = text_of(&files, "after-leaving/recover-account/index.html");
+    assert!(html.contains("data-when=\"account=main\""), "{html}");
+    let manifest = text_of(&files, crate::render::MANIFEST_URL);
+    assert!(manifest.contains("\"account\":[\"main\"]"), "{manifest}");
+    // And back.
+    let files = edit_equals_clean(
+        &mut site,
+        root,
+        "a section's when removed",
+        "content/after-leaving/_index.md",
+        |text| text.replacen("when = { account = \"main\" }\n", "", 1),
+    );
+    assert!(!text_of(&files, notes).contains("class=\"page-when\""));
+}
+
+#[test]
+fn a_step_text_edit_changes_its_hash_as_a_clean_build_does() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    let first = site.full().expect("first build");
+    let cancel = "cancel-account/index.html";
+    let hashes = |files: &FileMap| -> Vec<String> {
+        text_of(files, cancel)
+            .split(" data-hash=\"")
+            .skip(1)
+            .map(|rest| rest[..8].to_owned())
+            .collect()
+    };
+    // Required from unbind-contacts.md: its requirement lists show it.
+    let files = edit_equals_clean(
+        &mut site,
+        root,
+        "a required step's text",
+        "content/cancel-account/_index.md",
+        |text| text.replacen("查收账号注销结果通知", "查收账号注销结果的通知", 1),
+    );
+    let (old, new) = (hashes(&first), hashes(&files));
+    assert_eq!(old.len(), new.len());
+    let differ: Vec<usize> = (0..old.len()).filter(|&n| old[n] != new[n]).collect();
+    assert_eq!(
+        differ,
+        [old.len() - 1],
+        "only the last step's hash: {old:?} {new:?}"
+    );
+}
+
+#[test]
+fn condition_edits_that_break_requirements_elsewhere_are_reported_like_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let cases: [(&str, &str, &str, Change); 5] = [
+        // materials.md and cancel-account/_index.md require it where
+        // account = sub.
+        (
+            "a required step's when",
+            "content/before-leaving/_index.md",
+            "materials.md",
+            |text| {
+                text.replacen(
+                    "[steps.main-account-update-contacts]",
+                    "[steps.identify-account-type]\nwhen = { account = \"main\" }\n\n[steps.main-account-update-contacts]",
+                    1,
+                )
+            },
+        ),
+        // cancel-account/_index.md requires face-recognition, met by any
+        // step of its choice: alone it applies only where verified = yes.
+        (
+            "a required step out of its choice",
+            "content/before-leaving/materials.md",
+            "cancel-account",
+            |text| {
+                text.replacen(
+                    "[steps.face-recognition]\nchoice = \"identity\"\n",
+                    "[steps.face-recognition]\n",
+                    1,
+                )
+            },
+        ),
+        // unbind-contacts.md's steps after the cancellation require
+        // receive-result where account = sub.
+        (
+            "a required section's when",
+            "content/cancel-account/_index.md",
+            "unbind-contacts.md",
+            |text| {
+                text.replacen(
+                    "when = { account = \"sub\" }",
+                    "when = { account = \"main\" }",
+                    1,
+                )
+            },
+        ),
+        // Its pages' conditions can then never hold.
+        (
+            "a section's when its pages contradict",
+            "content/before-leaving/_index.md",
+            "materials.md",
+            |text| after_line(text, "phase = \"before\"", "when = { account = \"main\" }"),
+        ),
+        (
+            "a page's when its steps contradict",
+            "content/before-leaving/materials.md",
+            "materials.md",
+            |text| {
+                text.replacen(
+                    "when = { account = \"sub\" }",
+                    "when = { account = \"sub\", verified = \"yes\" }",
+                    1,
+                )
+            },
+        ),
+    ];
+    for (what, page, named, change) in cases {
+        let original = std::fs::read_to_string(root.join(page)).expect("read");
+        let changed = edit(root, page, change);
+        let Some(Err(problems)) = site.pages_edited(&changed) else {
+            panic!("{what}: an incremental build with problems");
+        };
+        let Err(clean) = render_site(root, false) else {
+            panic!("{what}: a clean build with problems");
+        };
+        assert_eq!(problems, clean, "{what}: as a clean build");
+        assert!(problems.to_string().contains(named), "{what}: {problems}");
+        std::fs::write(root.join(page), &original).expect("fix");
+        let files = site
+            .pages_edited(&changed)
+            .unwrap_or_else(|| panic!("{what} fixed: incremental"))
+            .unwrap_or_else(|problems| panic!("{what} fixed: {problems}"));
+        let files = with_text_files(&mut site, files);
+        assert_clean(&files, root);
+    }
+}
+
+/// What `serve` does with a batch of changes, from a rebuilder's first
+/// build; the new site, its search index built as `serve` builds it.
+fn serve_rebuild(
+    rebuilder: &mut crate::serve::rebuild::Rebuilder,
+    served: &FileMap,
+    changes: &[(&str, crate::serve::change::ChangeKind)],
+) -> Result<FileMap, Diagnostics> {
+    use crate::serve::rebuild::Outcome;
+    let batch = crate::serve::watch::Batch {
+        changes: changes
+            .iter()
+            .map(|(path, kind)| (PathBuf::from(path), *kind))
+            .collect(),
+        rescan: false,
+        git: false,
+    };
+    let served = crate::serve::store::Snapshot {
+        files: served.clone(),
+        generation: 1,
+    };
+    match rebuilder.rebuild(&batch, &served, false) {
+        Outcome::Built(files) => Ok(match rebuilder.text_files_job() {
+            Some(job) => {
+                let done = job.run();
+                rebuilder
+                    .absorb(done.edit, done.files)
+                    .expect("no edit since")
+            }
+            None => files,
+        }),
+        Outcome::Failed(problems) => Err(problems),
+        other => panic!("a rebuild, not {other:?}"),
+    }
+}
+
+#[test]
+fn questions_edited_in_site_toml_equal_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::{Config, Page};
+    let dir = bundled();
+    let root = dir.path();
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    let config = root.join("site.toml");
+    let original = std::fs::read_to_string(&config).expect("read");
+    // A question renamed, an answer added, a question added.
+    let edited = original
+        .replacen(
+            "label = \"离职员工绑定的腾讯云账号是\"",
+            "label = \"离职员工使用的腾讯云账号是\"",
+            1,
+        )
+        .replacen(
+            "{ id = \"sub\", label = \"子账号\" }]",
+            "{ id = \"sub\", label = \"子账号\" }, { id = \"none\", label = \"没有账号\" }]",
+            1,
+        )
+        + "\n[[questions]]\nid = \"team\"\nlabel = \"团队\"\nanswers = [{ id = \"a\", label = \"甲\" }, { id = \"b\", label = \"乙\" }]\n";
+    std::fs::write(&config, &edited).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, crate::render::MANIFEST_URL).contains("没有账号"));
+    // A page then uses them, incrementally.
+    let page = "content/before-leaving/unbind-contacts.md";
+    edit(root, page, |text| {
+        text.replacen(
+            "[steps.unbind-wecom]",
+            "[steps.unbind-wecom]\nwhen = { account = \"none\", team = \"b\" }",
+            1,
+        )
+    });
+    files = serve_rebuild(&mut rebuilder, &files, &[(page, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(rebuilder.last_pages_rendered().is_some(), "incremental");
+    // An answer a page uses taken away: what a clean build reports; back.
+    std::fs::write(&config, &original).expect("write");
+    let Err(problems) = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]) else {
+        panic!("a build with problems");
+    };
+    let Err(clean) = render_site(root, false) else {
+        panic!("a clean build with problems");
+    };
+    assert_eq!(problems, clean);
+    assert!(problems.to_string().contains("none"), "{problems}");
+    std::fs::write(&config, &edited).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+}
+
+#[test]
+fn a_requirement_broken_by_another_pages_condition_can_be_fixed_on_the_requiring_page() {
+    let dir = bundled();
+    let root = dir.path();
+    let required = "content/after-leaving/required.md";
+    let requiring = "content/after-leaving/requiring.md";
+    std::fs::write(
+        root.join(required),
+        "+++\ntitle = \"Required\"\nweight = 98\n\n[steps.a]\nwhen = { account = \"main\" }\n+++\n\n- [ ] A {#a}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join(requiring),
+        "+++\ntitle = \"Requiring\"\nweight = 99\n\n[steps.b]\nwhen = { account = \"main\" }\nrequires = [\"required.md#a\"]\n+++\n\n- [ ] B {#b}\n",
+    )
+    .expect("write");
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let changed = edit(root, required, |text| {
+        text.replacen("account = \"main\"", "account = \"sub\"", 1)
+    });
+    let Some(Err(problems)) = site.pages_edited(&changed) else {
+        panic!("an incremental build with problems");
+    };
+    let Err(clean) = render_site(root, false) else {
+        panic!("a clean build with problems");
+    };
+    assert_eq!(problems, clean);
+    assert!(problems.to_string().contains("requiring.md"), "{problems}");
+    // The other page follows; the first edit stands.
+    edit_equals_clean(
+        &mut site,
+        root,
+        "the requiring step's when",
+        requiring,
+        |text| text.replacen("account = \"main\"", "account = \"sub\"", 1),
+    );
 }

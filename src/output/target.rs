@@ -89,6 +89,37 @@ fn parts_reversed(path: &Path) -> Vec<Part> {
     parts
 }
 
+/// The folders under the site root that hold its sources; no output may
+/// be inside one.
+pub const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
+
+/// The outputs refused even with `--force`, one by one, in the words
+/// `build --help` and the README use (a test holds the README to them):
+/// a file, `/`, the site root or a folder above it, anything inside a
+/// [`SOURCE_DIRS`] folder.
+pub fn refused_output_items() -> [String; 4] {
+    let sources: Vec<String> = SOURCE_DIRS
+        .iter()
+        .map(|name| format!("`{name}/`"))
+        .collect();
+    let inside = match sources.split_last() {
+        Some((last, others)) => format!("anything inside {} or {last}", others.join(", ")),
+        None => String::new(),
+    };
+    [
+        "a file".to_owned(),
+        "`/`".to_owned(),
+        "the site root or any folder above it".to_owned(),
+        inside,
+    ]
+}
+
+/// [`refused_output_items`] as one phrase.
+pub fn refused_outputs() -> String {
+    let [file, slash, root, inside] = refused_output_items();
+    format!("{file}, {slash}, {root}, and {inside}")
+}
+
 /// Refuses output folders whose replacement would destroy the site: the
 /// root itself, a parent of it, `/`, or anything inside `content/`,
 /// `themes/` or `static/`, compared by their real paths.
@@ -108,7 +139,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     if root.starts_with(&target) {
         return refuse("it is the site root or a folder above it, which would be replaced");
     }
-    for inside in ["content", "themes", "static"] {
+    for inside in SOURCE_DIRS {
         if target.starts_with(root.join(inside)) {
             return refuse(&format!(
                 "it is inside `{inside}/`, which holds the site's sources"

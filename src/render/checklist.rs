@@ -13,10 +13,11 @@ use serde_json::json;
 
 use super::RenderContext;
 use super::nav::Link;
+use crate::config::Config;
 use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
-use crate::steps::Step;
+use crate::steps::{Step, StepWords, condition};
 use crate::urls::{encode_fragment, page_href};
 
 mod markup;
@@ -219,7 +220,7 @@ fn groups<'a>(
     parts: &[ChecklistPart],
 ) -> Vec<Group<'a>> {
     let config = &ctx.site.config;
-    let words = markup::Words::new(ctx.language);
+    let words = StepWords::new(ctx.language);
     let mut ids: Vec<(String, String)> = config
         .phases
         .iter()
@@ -234,7 +235,7 @@ fn groups<'a>(
                 .filter_map(|&page| group_page(ctx, from, page, &id))
                 .enumerate()
                 .map(|(at, (page, steps))| {
-                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), &words)
+                    page.with_steps(&steps, format!("{anchor}-p{}", at + 1), config, &words)
                 })
                 .collect();
             let parts: Vec<GroupPart> = parts
@@ -306,10 +307,12 @@ fn group_page<'a>(
     phase: &str,
 ) -> Option<(GroupPage<'a>, Vec<markup::StepView<'a>>)> {
     let data = &ctx.site.pages[page];
-    let steps: Vec<markup::StepView<'a>> = ctx.steps[page]
+    let all = &ctx.steps[page];
+    let steps: Vec<markup::StepView<'a>> = all
         .iter()
-        .filter(|step| in_phase(ctx, step, phase))
-        .map(|step| step_view(ctx, step))
+        .enumerate()
+        .filter(|(_, step)| in_phase(ctx, step, phase))
+        .map(|(at, step)| step_view(ctx, step, first_of_choice(ctx, all, at)))
         .collect();
     (!steps.is_empty()).then(|| {
         let page = GroupPage {
@@ -330,17 +333,52 @@ impl GroupPage<'_> {
         mut self,
         steps: &[markup::StepView<'_>],
         heading: String,
-        words: &markup::Words,
+        config: &Config,
+        words: &StepWords,
     ) -> Self {
-        self.steps_html = markup::steps_html(steps, self.key, &self.url, &heading, words);
+        let at = markup::ListAt {
+            config,
+            page_key: self.key,
+            href: &self.url,
+            heading_id: &heading,
+        };
+        self.steps_html = markup::steps_html(steps, &at, words);
         self.id = heading;
         self
     }
 }
 
-fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a> {
+/// Where a phase group of the overview comes: phases in declared order,
+/// then the steps without a declared phase.
+fn phase_rank(ctx: &RenderContext<'_>, step: &Step) -> usize {
+    let phases = &ctx.site.config.phases;
+    step.phase
+        .as_deref()
+        .and_then(|id| phases.iter().position(|phase| phase.id == id))
+        .unwrap_or(phases.len())
+}
+
+/// For the step at `at` of a page's `steps`: `None` when it is of no
+/// choice, else whether it is the first of its choice that the overview
+/// lists (phase groups in order, then the page's order), which says
+/// "任选其一" before it; the others say "或".
+fn first_of_choice(ctx: &RenderContext<'_>, steps: &[Step], at: usize) -> Option<bool> {
+    let step = &steps[at];
+    let choice = step.choice.as_ref()?;
+    let place = (phase_rank(ctx, step), at);
+    Some(!steps.iter().enumerate().any(|(other_at, other)| {
+        other.choice.as_ref() == Some(choice) && (phase_rank(ctx, other), other_at) < place
+    }))
+}
+
+fn step_view<'a>(
+    ctx: &RenderContext<'a>,
+    step: &'a Step,
+    first_of_choice: Option<bool>,
+) -> markup::StepView<'a> {
     markup::StepView {
         step,
+        first_of_choice,
         role_label: step
             .role
             .as_deref()
@@ -356,5 +394,6 @@ fn step_view<'a>(ctx: &RenderContext<'a>, step: &'a Step) -> markup::StepView<'a
                 )
             })
             .collect(),
+        when: condition::words(&ctx.site.config, &step.when, ctx.language),
     }
 }

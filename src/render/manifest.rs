@@ -5,9 +5,10 @@
 //! completion record need all of them.
 //!
 //! Above [`super::SPLIT_STEPS`] steps it holds a summary instead (each
-//! page's step ids in runs of one phase and role: enough for every figure,
-//! the role filter and the saved progress; ~38 bytes a page at 10,000
-//! pages, as every page loads it), and each top-level entry's step details
+//! page's step ids in runs of one phase, role and branching — condition,
+//! choice, optional, irreversible: enough for every figure, the role filter,
+//! the reader's answers and the saved progress; ~38 bytes a page at 10,000
+//! pages without branching, as every page loads it), and each top-level entry's step details
 //! (page titles, step texts) are in `checklist/<its folder>/steps.js`,
 //! loaded by the pages under it, by its overview part and, on demand, by
 //! the completion record. `checklist-store.js` reads both.
@@ -64,6 +65,8 @@ const SCRIPT_WORDS: &[&str] = &[
     "live_reset",
     "blocked_status",
     "blocked_text",
+    "blocked_after_steps",
+    "blocked_steps_joiner",
     "step_of_role",
     "storage_unavailable",
     "view_checklist",

@@ -11,11 +11,12 @@ use serde::Serialize;
 
 use crate::content::{PageKind, Site};
 use crate::diagnostic::Diagnostic;
+use crate::git_dates::PageDates;
 use crate::i18n::Language;
 use crate::markdown::{Rendered, TocEntry};
 use crate::steps::{Step, StepHtml, condition, page_condition, page_questions, splice_step_meta};
 use crate::templates::Templates;
-use crate::urls::{page_href, root_prefix};
+use crate::urls::{absolute_url, page_href, root_prefix};
 
 pub use checklist::{
     CHECKLIST_URL, ChecklistPart, SPLIT_STEPS, checklist_parts, render_checklist,
@@ -49,6 +50,8 @@ pub struct RenderContext<'a> {
     /// Whether the site has more than [`SPLIT_STEPS`] steps: the overview
     /// and the step manifest are then split per top-level entry.
     pub split: bool,
+    /// Each page source's last commit date (empty outside git).
+    pub dates: &'a PageDates,
 }
 
 /// A page as templates see it (`page`), borrowed rather than copied. The
@@ -57,11 +60,22 @@ pub struct RenderContext<'a> {
 struct PageValue<'a> {
     content: &'a str,
     description: &'a str,
+    /// `edit_url` of `site.toml` and the page's source under `content/`.
+    edit_url: Option<String>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     key: &'a str,
+    /// The label of the page's phase (its steps' default), if it names one.
+    phase: Option<&'a str>,
+    /// The label of the page's role (its steps' default), if it names one.
+    role: Option<&'a str>,
     step_count: usize,
     title: &'a str,
     toc: &'a [TocEntry],
+    /// The day of the last commit of the page's source, in words of the
+    /// site's language (`2026年12月5日`); none outside git.
+    updated: Option<String>,
+    /// The same commit's date and time for `<time datetime>`.
+    updated_datetime: Option<&'a str>,
 }
 
 /// The template of the sidebar's links, rendered once per group of pages
@@ -299,14 +313,33 @@ impl RenderContext<'_> {
 
     fn page_value<'p>(&'p self, page: usize, content: &'p str) -> PageValue<'p> {
         let data = &self.site.pages[page];
+        let updated = self.dates.get(&data.source);
         PageValue {
             content,
             description: data.front.description.as_deref().unwrap_or_default(),
+            edit_url: self
+                .site
+                .config
+                .edit_url
+                .as_deref()
+                .map(|base| absolute_url(base, &data.source)),
             extra: &data.front.extra,
             key: &data.key,
+            phase: data
+                .front
+                .phase
+                .as_deref()
+                .and_then(|phase| self.site.config.phase_label(phase)),
+            role: data
+                .front
+                .role
+                .as_deref()
+                .and_then(|role| self.site.config.role_label(role)),
             step_count: self.steps[page].len(),
             title: &data.front.title,
             toc: &self.rendered[page].toc,
+            updated: updated.map(|updated| updated.in_words(self.language)),
+            updated_datetime: updated.map(|u| u.datetime.as_str()),
         }
     }
 

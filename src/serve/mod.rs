@@ -70,6 +70,9 @@ pub struct ServeOptions {
 
 /// Builds, serves and rebuilds the site until the process is stopped.
 pub fn serve(options: &ServeOptions) -> Result<()> {
+    // Like `build`, a folder that is not a site is refused before anything
+    // starts (a typo in `--root` should not serve an empty site forever).
+    crate::build::check_site_exists(&options.root).map_err(crate::diagnostic::Diagnostics::from)?;
     let root = fs::canonicalize(&options.root)?;
     // The port first, so a taken one is said before a long first build;
     // connections wait in the queue until the site is there.
@@ -88,15 +91,12 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let started = Instant::now();
     match rebuilder.render() {
         Ok(files) => {
-            let pages = files
-                .keys()
-                .filter(|key| respond::content_type(key).starts_with("text/html"))
-                .count();
             store.publish(files);
-            eprintln!(
-                "built {pages} HTML files in {} ms",
-                started.elapsed().as_millis()
-            );
+            let counts = rebuilder
+                .summary()
+                .map(|summary| summary.counts())
+                .unwrap_or_default();
+            eprintln!("built {counts} in {} ms", started.elapsed().as_millis());
         }
         Err(diagnostics) => {
             eprint!("{diagnostics}");
@@ -276,6 +276,7 @@ fn rebuild_once(
 fn describe(batch: &Batch) -> String {
     let mut paths = batch.changes.keys();
     match (paths.next(), batch.changes.len()) {
+        (None, _) if batch.git => "the git checkout changed".to_owned(),
         (None, _) => "files changed".to_owned(),
         (Some(first), 1) => first.display().to_string(),
         (Some(first), count) => format!("{} and {} more", first.display(), count - 1),

@@ -3,8 +3,9 @@
 //! A stylesheet or a copied file edited in place needs no rebuild at all:
 //! the served site reads copied files from disk, so open pages only need to
 //! be told (stylesheets are swapped without a reload). An edit of pages'
-//! bodies re-renders only those pages ([`crate::incremental`]). Everything
-//! else renders the whole site again, through the same pipeline as
+//! bodies re-renders only those pages ([`crate::incremental`]), unless
+//! another git commit is checked out than at the last full render (the
+//! pages' "last updated" dates may differ). Everything else renders the whole site again, through the same pipeline as
 //! `build`, in memory; the caller publishes the result only when it
 //! succeeded.
 
@@ -50,6 +51,9 @@ pub enum Outcome {
 pub struct Rebuilder {
     root: PathBuf,
     site: Incremental,
+    /// The git commit checked out at the last full render, which decided
+    /// the pages' "last updated" dates ([`crate::git_dates`]).
+    head: Option<String>,
 }
 
 impl Rebuilder {
@@ -58,18 +62,43 @@ impl Rebuilder {
         Self {
             root: root.to_path_buf(),
             site: Incremental::new(root, include_drafts),
+            head: None,
         }
     }
 
     /// Renders the whole site.
     pub fn render(&mut self) -> Result<FileMap, Diagnostics> {
+        self.head = self.current_head();
         self.site.full()
+    }
+
+    /// The commit checked out now, if the site is in git.
+    fn current_head(&self) -> Option<String> {
+        crate::git_dates::head(&self.root.join(crate::content::CONTENT_DIR))
+    }
+
+    /// Whether another commit is checked out than at the last full render
+    /// (a commit, a checkout): the pages' dates may have changed, so only
+    /// a full render equals a clean build.
+    fn head_moved(&self) -> bool {
+        self.current_head() != self.head
     }
 
     /// Does what `batch` needs, given the site served now and whether the
     /// last build failed.
     pub fn rebuild(&mut self, batch: &Batch, served: &Snapshot, broken: bool) -> Outcome {
-        let work = if self.pages_with_includers(batch).is_some() {
+        if batch.git && self.head_moved() {
+            return match self.render() {
+                Ok(files) => Outcome::Built(files),
+                Err(diagnostics) => Outcome::Failed(diagnostics),
+            };
+        }
+        if batch.changes.is_empty() && !batch.rescan {
+            // Only git's own files changed, and not the commit.
+            return Outcome::Nothing;
+        }
+        let includers = self.pages_with_includers(batch);
+        let work = if includers.is_some() {
             Work::Render
         } else {
             plan(batch, &self.root, served, broken)
@@ -78,9 +107,11 @@ impl Rebuilder {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
             Work::Render => {
-                let pages = self
-                    .pages_with_includers(batch)
-                    .or_else(|| only_pages(batch));
+                // A git checkout's watched folder reports commits; asking
+                // git again here (1.5 ms) also catches one it missed. A
+                // site outside git pays nothing.
+                let moved = self.head.is_some() && self.head_moved();
+                let pages = includers.or_else(|| only_pages(batch)).filter(|_| !moved);
                 if pages
                     .as_ref()
                     .is_some_and(|pages| self.site.unchanged(pages))
@@ -89,7 +120,7 @@ impl Rebuilder {
                 }
                 let edited = pages
                     .and_then(|pages| self.site.pages_edited(&pages))
-                    .unwrap_or_else(|| self.site.full());
+                    .unwrap_or_else(|| self.render());
                 match edited {
                     Ok(files) => Outcome::Built(files),
                     Err(diagnostics) => Outcome::Failed(diagnostics),
@@ -133,6 +164,11 @@ impl Rebuilder {
     /// every page's text (the search index), to run off the rebuild loop.
     pub fn text_files_job(&mut self) -> Option<TextFilesJob> {
         self.site.text_files_job()
+    }
+
+    /// The pages, steps and files of the last good build.
+    pub fn summary(&self) -> Option<crate::build::BuildSummary> {
+        self.site.summary()
     }
 
     /// How many files the last build rendered, when it was incremental.
@@ -258,7 +294,7 @@ mod tests {
                 .iter()
                 .map(|(path, kind)| (PathBuf::from(path), *kind))
                 .collect(),
-            rescan: false,
+            ..Batch::default()
         }
     }
 

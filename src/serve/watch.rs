@@ -5,6 +5,8 @@
 //! watched (the root itself without recursion, so a huge `target/` or the
 //! published `public/` costs nothing). A source folder created or replaced
 //! later (a `git checkout`, a rename) is watched again when it appears.
+//! In a git checkout, its git folder is watched too (without recursion), so
+//! a commit or checkout updates the pages' "last updated" dates.
 //!
 //! Editors save in many small events: a temporary file written and renamed
 //! over the original, a backup renamed away, several writes in a row. Events
@@ -44,12 +46,16 @@ pub struct Batch {
     pub changes: BTreeMap<PathBuf, ChangeKind>,
     /// Events were lost (the kernel's queue overflowed): rebuild everything.
     pub rescan: bool,
+    /// A file of the git checkout's own folder changed (a commit, a
+    /// checkout, a reset, or only `git status` refreshing its index): the
+    /// pages' "last updated" dates may have changed.
+    pub git: bool,
 }
 
 impl Batch {
     /// Whether nothing relevant happened.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && !self.rescan
+        self.changes.is_empty() && !self.rescan && !self.git
     }
 }
 
@@ -74,6 +80,9 @@ pub struct SourceWatcher {
     included: BTreeSet<PathBuf>,
     /// Folders outside the source folders watched for included files.
     included_dirs: BTreeSet<PathBuf>,
+    /// The git folder of the checkout holding the site, watched without
+    /// recursion (and its `logs/`), when there is one.
+    git_dir: Option<PathBuf>,
 }
 
 impl SourceWatcher {
@@ -91,6 +100,7 @@ impl SourceWatcher {
             events,
             included: BTreeSet::new(),
             included_dirs: BTreeSet::new(),
+            git_dir: None,
         };
         watcher
             .watcher
@@ -99,7 +109,23 @@ impl SourceWatcher {
         for dir in SOURCE_DIRS {
             watcher.watch_source_dir(dir)?;
         }
+        watcher.watch_git_dir();
         Ok(watcher)
+    }
+
+    /// Watches the git folder of the checkout holding the site, if any:
+    /// a commit writes `COMMIT_EDITMSG` and `logs/HEAD`, a checkout `HEAD`,
+    /// a reset `ORIG_HEAD`. Without it, dates still follow at the next
+    /// save (see `rebuild`).
+    fn watch_git_dir(&mut self) {
+        let Some(git_dir) = crate::git_dates::git_dir(&self.root) else {
+            return;
+        };
+        for dir in [git_dir.clone(), git_dir.join("logs")] {
+            // Best effort: a missing `logs/` (reflogs off) is fine.
+            let _ = self.watcher.watch(&dir, RecursiveMode::NonRecursive);
+        }
+        self.git_dir = Some(git_dir);
     }
 
     /// Watches `root/dir` recursively if it exists.
@@ -198,6 +224,14 @@ impl SourceWatcher {
             return;
         }
         for path in &event.paths {
+            if self
+                .git_dir
+                .as_ref()
+                .is_some_and(|git| path.starts_with(git))
+            {
+                batch.git = true;
+                continue;
+            }
             let Ok(relative) = path.strip_prefix(&self.root) else {
                 continue;
             };

@@ -120,6 +120,17 @@ const MAX_COMBINATIONS: usize = 1 << 16;
 /// then the requirement may point at a step that does not apply. Tries
 /// every combination of the answers of the questions named.
 pub fn may_not_apply(config: &Config, requiring: &[(u32, u64)], targets: &[&[(u32, u64)]]) -> bool {
+    counterexample(config, requiring, targets).is_some()
+}
+
+/// Answers (one per question involved, as a condition) under which
+/// `requiring` holds but none of `targets` does, if there are any; empty
+/// when there are too many combinations to try (taken as failing).
+pub fn counterexample(
+    config: &Config,
+    requiring: &[(u32, u64)],
+    targets: &[&[(u32, u64)]],
+) -> Option<Vec<(u32, u64)>> {
     let mut involved: Vec<u32> = requiring
         .iter()
         .chain(targets.iter().flat_map(|target| target.iter()))
@@ -145,11 +156,20 @@ pub fn may_not_apply(config: &Config, requiring: &[(u32, u64)], targets: &[&[(u3
         choices.push((question as usize, answers));
     }
     if combinations > MAX_COMBINATIONS {
-        return true;
+        return Some(Vec::new());
     }
     let mut answers = vec![0usize; config.questions.len()];
-    any_combination(&choices, &mut answers, &mut |answers| {
+    let found = any_combination(&choices, &mut answers, &mut |answers| {
         allows(requiring, answers) && !targets.iter().any(|target| allows(target, answers))
+    });
+    found.then(|| {
+        choices
+            .iter()
+            .filter_map(|&(question, _)| {
+                let answer = *answers.get(question)?;
+                Some((u32::try_from(question).ok()?, 1u64 << answer))
+            })
+            .collect()
     })
 }
 
@@ -360,6 +380,18 @@ mod tests {
         let verified: &[(u32, u64)] = &[(1, 0b01)];
         assert!(!may_not_apply(&config, sub_verified, &[verified]));
         assert!(may_not_apply(&config, sub, &[verified]));
+    }
+
+    #[test]
+    fn counterexamples_name_one_answer_per_question() {
+        let config = config();
+        let sub: &[(u32, u64)] = &[(0, 0b10)];
+        let verified: &[(u32, u64)] = &[(1, 0b01)];
+        assert_eq!(counterexample(&config, sub, &[sub]), None);
+        let found = counterexample(&config, &[], &[sub]).expect("main");
+        assert_eq!(query(&config, &found), "account=main");
+        let found = counterexample(&config, sub, &[verified]).expect("not verified");
+        assert_eq!(query(&config, &found), "account=sub&verified=no");
     }
 
     #[test]

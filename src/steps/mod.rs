@@ -3,13 +3,13 @@
 //! The reader-side checklist script works only from the markup made here.
 
 pub mod condition;
-mod render;
+pub mod render;
 mod resolve;
 
 use std::sync::Arc;
 
 pub use condition::Condition;
-pub use render::{StepHtml, splice_step_meta};
+pub use render::{StepHtml, StepWords, splice_step_meta};
 pub use resolve::{find_cycles, page_condition, page_questions, resolve_pages, resolve_steps};
 
 /// A step, resolved. A large site holds ~100,000 of these for the whole

@@ -2,13 +2,16 @@
 //! script, and a metadata block (optional and irreversible in words, the
 //! condition in words, role, phase, estimate, console link, requirements as
 //! links, materials) that reads fully without JavaScript; the steps of a
-//! choice say "任选其一" / "或" before them.
+//! choice say "任选其一" / "或" before them. The pieces are public: the
+//! overview (`render/checklist/markup.rs`) writes its step items with the
+//! same functions, so both say the same.
 
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::config::Config;
 use crate::content::Site;
 use crate::i18n::Language;
 use crate::markdown::{STEP_META_MARKER_PREFIX, needs_escape};
@@ -37,7 +40,8 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
     if steps.is_empty() {
         return html.to_owned();
     }
-    let words = Words::new(ctx.language);
+    let words = StepWords::new(ctx.language);
+    let defaults = PageDefaults::of(ctx.site, page);
     let mut out = String::with_capacity(html.len() + steps.len() * 400);
     let mut rest = html;
     // Reused for every step: the exact opening tag and marker to find.
@@ -73,43 +77,66 @@ pub fn splice_step_meta(html: &str, page: usize, ctx: &StepHtml<'_>) -> String {
         }
         push_data_attributes(&mut out, page, step, ctx);
         out.push('>');
-        push_alternative(&mut out, &steps[..index], step, &words);
+        if let Some(choice) = &step.choice {
+            let first = !steps[..index]
+                .iter()
+                .any(|other| other.choice.as_ref() == Some(choice));
+            push_alternative(&mut out, first, &words);
+        }
         out.push_str(&rest[open_at + opening.len()..marker_at]);
-        push_meta(&mut out, page, step, ctx, &words);
+        push_meta(&mut out, page, step, ctx, &words, &defaults);
         rest = &rest[marker_at + marker.len()..];
     }
     out.push_str(rest);
     out
 }
 
+/// What a page says once for all its steps: its role, phase and condition.
+/// A step's metadata names them only where the step differs, so that a
+/// page of one role's steps does not repeat its role at every step.
+struct PageDefaults<'a> {
+    role: Option<&'a str>,
+    phase: Option<&'a str>,
+    when: Vec<(u32, u64)>,
+}
+
+impl<'a> PageDefaults<'a> {
+    fn of(site: &'a Site, page: usize) -> Self {
+        let front = &site.pages[page].front;
+        Self {
+            role: front.role.as_deref(),
+            phase: front.phase.as_deref(),
+            when: super::page_condition(site, page),
+        }
+    }
+}
+
 /// How a step item starts, and how it starts when it is one of a choice.
 const PLAIN_CLASS: &str = "<li class=\"step\"";
 const ALT_CLASS: &str = "<li class=\"step step-alt\"";
 
-/// Before a step of a choice, in words: "任选其一" before its first step,
-/// "或" before each other one (`earlier` are the steps before it).
-fn push_alternative(out: &mut String, earlier: &[Step], step: &Step, words: &Words) {
-    let Some(choice) = &step.choice else {
-        return;
-    };
-    if earlier
-        .iter()
-        .any(|other| other.choice.as_ref() == Some(choice))
-    {
-        out.push_str("<span class=\"step-or\">");
-        out.push_str(words.choice_or);
-    } else {
+/// Before a step of a choice, in words: "任选其一" before its `first`
+/// step, "或" before each other one. Guide pages and the overview both
+/// write it.
+pub fn push_alternative(out: &mut String, first: bool, words: &StepWords) {
+    if first {
         out.push_str("<span class=\"step-alt-intro\">");
         out.push_str(words.choice_intro);
+    } else {
+        out.push_str("<span class=\"step-or\">");
+        out.push_str(words.choice_or);
     }
     out.push_str("</span>");
 }
 
-/// The interface words of the metadata, looked up once per page.
-struct Words {
-    role: &'static str,
+/// The interface words of a step's markup, looked up once per page;
+/// guide pages and the overview share them, so both say the same.
+pub struct StepWords {
+    /// Before a role's label ("角色").
+    pub role: &'static str,
     phase: &'static str,
-    estimate: &'static str,
+    /// Before an estimate ("用时").
+    pub estimate: &'static str,
     console_link: &'static str,
     external_link_hidden: &'static str,
     requires: &'static str,
@@ -122,8 +149,9 @@ struct Words {
     choice_or: &'static str,
 }
 
-impl Words {
-    fn new(language: Language) -> Self {
+impl StepWords {
+    /// The words of `language`.
+    pub fn new(language: Language) -> Self {
         Self {
             role: language.word("role"),
             phase: language.word("phase"),
@@ -219,7 +247,14 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
         }
         out.push('"');
     }
-    let config = &ctx.site.config;
+    push_branch_attributes(out, &ctx.site.config, &ctx.site.pages[page].key, step);
+}
+
+/// Appends the data attributes of a step's branching (`data-when`,
+/// `data-choice`, `data-optional`, `data-irreversible`) and `data-hash`,
+/// for the reader scripts; `page_key` is its page's. Guide pages and the
+/// overview both write them.
+pub fn push_branch_attributes(out: &mut String, config: &Config, page_key: &str, step: &Step) {
     if !step.when.is_empty() {
         out.push_str(" data-when=\"");
         esc(out, &condition::query(config, &step.when));
@@ -227,7 +262,7 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
     }
     if let Some(choice) = &step.choice {
         out.push_str(" data-choice=\"");
-        push_key(out, &ctx.site.pages[page].key, choice);
+        push_key(out, page_key, choice);
         out.push('"');
     }
     if step.optional {
@@ -241,8 +276,9 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
     out.push('"');
 }
 
-/// "可选" and "不可撤销" with its sentence, right under the step's label.
-fn push_flags(out: &mut String, step: &Step, words: &Words) {
+/// "可选" and "不可撤销" with its sentence, right under the step's label
+/// (on guide pages and the overview).
+pub fn push_flags(out: &mut String, step: &Step, words: &StepWords) {
     if !step.optional && !step.irreversible {
         return;
     }
@@ -265,18 +301,31 @@ fn push_flags(out: &mut String, step: &Step, words: &Words) {
     out.push_str("</p>");
 }
 
-fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
+fn push_meta(
+    out: &mut String,
+    page: usize,
+    step: &Step,
+    ctx: &StepHtml<'_>,
+    words: &StepWords,
+    defaults: &PageDefaults<'_>,
+) {
     let config = &ctx.site.config;
     let role = step
         .role
         .as_deref()
+        .filter(|&role| Some(role) != defaults.role)
         .and_then(|role| config.role_label(role));
     let phase = step
         .phase
         .as_deref()
+        .filter(|&phase| Some(phase) != defaults.phase)
         .and_then(|phase| config.phase_label(phase));
     push_flags(out, step, words);
-    let when = condition::words(config, &step.when, ctx.language);
+    let when = if *step.when == *defaults.when {
+        String::new()
+    } else {
+        condition::words(config, &step.when, ctx.language)
+    };
     if role.is_some()
         || phase.is_some()
         || step.estimate.is_some()
@@ -285,16 +334,16 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
     {
         out.push_str("<ul class=\"step-meta\">");
         if !when.is_empty() {
-            meta_item(out, "step-when", words.applies, &when);
+            push_when_item(out, &when, words);
         }
         if let Some(label) = role {
-            meta_item(out, "step-role", words.role, label);
+            push_meta_item(out, "step-role", words.role, label);
         }
         if let Some(label) = phase {
-            meta_item(out, "step-phase", words.phase, label);
+            push_meta_item(out, "step-phase", words.phase, label);
         }
         if let Some(estimate) = &step.estimate {
-            meta_item(out, "step-estimate", words.estimate, estimate);
+            push_meta_item(out, "step-estimate", words.estimate, estimate);
         }
         if let Some(link) = &step.link {
             push_link(out, link, words);
@@ -305,7 +354,8 @@ fn push_meta(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, wor
     push_materials(out, step, words);
 }
 
-fn push_link(out: &mut String, link: &str, words: &Words) {
+/// A step's console link, as an item of its metadata list.
+pub fn push_link(out: &mut String, link: &str, words: &StepWords) {
     let mut href = String::new();
     let _ = escape_href(&mut href, link);
     out.push_str("<li class=\"step-link\"><a class=\"external\" href=\"");
@@ -317,7 +367,15 @@ fn push_link(out: &mut String, link: &str, words: &Words) {
     out.push_str("</span></a></li>");
 }
 
-fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
+/// The condition of a step in words (`when`, from [`condition::words`]) as
+/// an item of its metadata list: "适用 仅子账号".
+pub fn push_when_item(out: &mut String, when: &str, words: &StepWords) {
+    push_meta_item(out, "step-when", words.applies, when);
+}
+
+/// An item of a step's metadata list: `key` (not escaped: an interface
+/// word) then `value`, escaped.
+pub fn push_meta_item(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("<li class=\"");
     out.push_str(class);
     out.push_str("\"><span class=\"meta-key\">");
@@ -327,7 +385,13 @@ fn meta_item(out: &mut String, class: &str, key: &str, value: &str) {
     out.push_str("</li>");
 }
 
-fn push_requires(out: &mut String, page: usize, step: &Step, ctx: &StepHtml<'_>, words: &Words) {
+fn push_requires(
+    out: &mut String,
+    page: usize,
+    step: &Step,
+    ctx: &StepHtml<'_>,
+    words: &StepWords,
+) {
     if step.requires.is_empty() {
         return;
     }
@@ -373,7 +437,8 @@ fn push_parenthesized_title(out: &mut String, title: &str, language: Language) {
     out.push_str(close);
 }
 
-fn push_materials(out: &mut String, step: &Step, words: &Words) {
+/// What the reader needs at hand for a step, if anything.
+pub fn push_materials(out: &mut String, step: &Step, words: &StepWords) {
     if step.materials.is_empty() {
         return;
     }

@@ -160,14 +160,13 @@ impl PageContext<'_> {
         let Some(when) = &self.page.front.when else {
             return chain;
         };
-        let at = |needle: &str, from: usize| self.page.locate_in_front(needle, from);
-        let when_line = at("when", 1).0;
+        let when_line = self.page.locate_key_in_front("when").0;
         let Some(own) = self.read_when(when, when_line, problems) else {
             return chain;
         };
         let both = condition::intersect(&chain, &own);
         if let Some(question) = condition::never_holds(&both) {
-            let (line, column) = at("when", 1);
+            let (line, column) = self.page.locate_key_in_front("when");
             let section = if self.page.kind == crate::content::PageKind::Section {
                 "this section"
             } else {
@@ -179,13 +178,14 @@ impl PageContext<'_> {
                         line,
                         column,
                         format!(
-                            "the condition of {section} can never hold: its sections allow no answer of question `{}` it allows",
+                            "the condition of {section} can never hold: no answer to question `{}` is allowed both by it and by its sections",
                             self.question_id(question)
                         ),
                     )
                     .hint(format!(
-                        "its sections apply {}; remove this `when` or change it to fit",
-                        self.in_words(&chain)
+                        "its sections apply {}, and this `when` asks for {}; a condition only narrows its sections': remove this `when` or change it to fit",
+                        self.in_words(&chain),
+                        self.asked(&own, question)
                     )),
             );
             return chain;
@@ -204,26 +204,30 @@ impl PageContext<'_> {
         let Some(when) = &meta.when else {
             return page_when.to_vec();
         };
-        let when_line = self.page.locate_in_front("when", self.meta_line(id).0).0;
+        let when_line = self
+            .page
+            .locate_word_in_front("when", self.meta_line(id).0)
+            .0;
         let Some(own) = self.read_when(when, when_line, problems) else {
             return page_when.to_vec();
         };
         let both = condition::intersect(page_when, &own);
         if let Some(question) = condition::never_holds(&both) {
-            let (line, column) = self.page.locate_in_front("when", self.meta_line(id).0);
+            let (line, column) = self.page.locate_word_in_front("when", self.meta_line(id).0);
             problems.push(
                 self.page
                     .error_at(
                         line,
                         column,
                         format!(
-                            "the condition of step `{id}` can never hold: its page allows no answer of question `{}` it allows",
+                            "the condition of step `{id}` can never hold: no answer to question `{}` is allowed both by it and by its page",
                             self.question_id(question)
                         ),
                     )
                     .hint(format!(
-                        "the page (with its sections) applies {}; remove the step's `when` or change it to fit",
-                        self.in_words(page_when)
+                        "the page (with its sections) applies {}, and the step's `when` asks for {}; a step's condition only narrows its page's: remove the step's `when` or change it to fit",
+                        self.in_words(page_when),
+                        self.asked(&own, question)
                     )),
             );
             return page_when.to_vec();
@@ -254,15 +258,15 @@ impl PageContext<'_> {
         let config = &self.site.config;
         match problem {
             WhenProblem::UnknownQuestion(question) => {
-                let (line, column) = self.page.locate_in_front(question, from_line);
+                let (line, column) = self.page.locate_word_in_front(question, from_line);
                 let declared: Vec<&str> = config.questions.iter().map(|q| q.id.as_str()).collect();
                 self.page
                     .error_at(line, column, format!("unknown question `{question}`"))
                     .hint(declared_hint("question", &declared))
             }
             WhenProblem::UnknownAnswer(question, answer) => {
-                let question_line = self.page.locate_in_front(question, from_line).0;
-                let (line, column) = self.page.locate_in_front(answer, question_line);
+                let question_line = self.page.locate_word_in_front(question, from_line).0;
+                let (line, column) = self.page.locate_word_in_front(answer, question_line);
                 let answers: Vec<&str> = config
                     .question_index(question)
                     .map(|index| {
@@ -280,7 +284,7 @@ impl PageContext<'_> {
                         format!("question `{question}` has no answer `{answer}`"),
                     )
                     .hint(format!(
-                        "its answers in `site.toml`: {}",
+                        "its answers in `site.toml`: {}; write one of them, or add `{{ id = \"{answer}\", label = \"…\" }}` to its `answers` there",
                         answers.join(", ")
                     ))
             }
@@ -293,6 +297,16 @@ impl PageContext<'_> {
             .questions
             .get(question as usize)
             .map_or("", |q| q.id.as_str())
+    }
+
+    /// What `condition` asks of one question, as a query (`account=main`).
+    fn asked(&self, condition: &[(u32, u64)], question: u32) -> String {
+        let part: Vec<(u32, u64)> = condition
+            .iter()
+            .filter(|&&(q, _)| q == question)
+            .copied()
+            .collect();
+        format!("`{}`", condition::query(&self.site.config, &part))
     }
 
     /// A condition in words for a hint ("always" when empty).
@@ -321,7 +335,7 @@ impl PageContext<'_> {
             };
             let at = |needle: &str| {
                 self.page
-                    .locate_in_front(needle, self.meta_line(&item.id).0)
+                    .locate_word_in_front(needle, self.meta_line(&item.id).0)
             };
             if let Some(problem) = crate::markdown::id_problem(choice) {
                 let (line, column) = at("choice");
@@ -365,16 +379,16 @@ impl PageContext<'_> {
     }
 
     fn meta_line(&self, id: &str) -> (usize, usize) {
-        self.page.locate_in_front(id, 1)
+        self.page.locate_step_meta(id)
     }
 
     fn check_defaults(&self, problems: &mut Vec<Diagnostic>) {
         let front = &self.page.front;
         if let Some(role) = &front.role {
-            self.check_role(role, || self.page.locate_in_front("role", 1), problems);
+            self.check_role(role, || self.page.locate_key_in_front("role"), problems);
         }
         if let Some(phase) = &front.phase {
-            self.check_phase(phase, || self.page.locate_in_front("phase", 1), problems);
+            self.check_phase(phase, || self.page.locate_key_in_front("phase"), problems);
         }
     }
 
@@ -407,7 +421,7 @@ impl PageContext<'_> {
     /// front matter).
     fn role(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
         if let Some(role) = &meta.role {
-            let at = || self.page.locate_in_front("role", self.meta_line(id).0);
+            let at = || self.page.locate_word_in_front("role", self.meta_line(id).0);
             self.check_role(role, at, problems);
         }
         let role = meta.role.as_deref().or(self.page.front.role.as_deref())?;
@@ -416,7 +430,10 @@ impl PageContext<'_> {
 
     fn phase(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
         if let Some(phase) = &meta.phase {
-            let at = || self.page.locate_in_front("phase", self.meta_line(id).0);
+            let at = || {
+                self.page
+                    .locate_word_in_front("phase", self.meta_line(id).0)
+            };
             self.check_phase(phase, at, problems);
         }
         let phase = meta.phase.as_deref().or(self.page.front.phase.as_deref())?;
@@ -480,7 +497,7 @@ impl PageContext<'_> {
             Some((amount, unit)) => Some(self.language.duration(amount, unit)),
             None => {
                 let (line, _) = self.meta_line(id);
-                let (line, column) = self.page.locate_in_front("estimate", line);
+                let (line, column) = self.page.locate_word_in_front("estimate", line);
                 problems.push(
                     self.page
                         .error_at(line, column, format!("cannot read the estimate `{text}`"))
@@ -497,7 +514,7 @@ impl PageContext<'_> {
             return Some(link.to_owned());
         }
         let (line, _) = self.meta_line(id);
-        let (line, column) = self.page.locate_in_front("link", line);
+        let (line, column) = self.page.locate_word_in_front("link", line);
         problems.push(
             self.page
                 .error_at(
@@ -528,7 +545,7 @@ impl PageContext<'_> {
                 }
                 Err((message, hint)) => {
                     let (from_line, _) = self.meta_line(id);
-                    let (line, column) = self.page.locate_in_front(entry, from_line);
+                    let (line, column) = self.page.locate_word_in_front(entry, from_line);
                     problems.push(self.page.error_at(line, column, message).hint(hint));
                 }
             }
@@ -564,31 +581,44 @@ impl PageContext<'_> {
             })
             .collect();
         let targets: Vec<&[(u32, u64)]> = conditions.iter().map(Vec::as_slice).collect();
-        if !condition::may_not_apply(&self.site.config, when, &targets) {
+        let Some(answers) = condition::counterexample(&self.site.config, when, &targets) else {
             return;
-        }
+        };
         let (from_line, _) = self.meta_line(id);
-        let (line, column) = self.page.locate_in_front(entry, from_line);
+        let (line, column) = self.page.locate_word_in_front(entry, from_line);
         let what = if members.len() > 1 {
-            "no step of its choice applies"
+            "no step of its choice does"
         } else {
-            "it does not apply"
+            "the required step does not"
+        };
+        let answered = if answers.is_empty() {
+            "for some answers".to_owned()
+        } else {
+            format!(
+                "with the answers `{}`",
+                condition::query(&self.site.config, &answers)
+            )
         };
         let shown: Vec<String> = conditions
             .iter()
             .map(|condition| self.in_words(condition))
             .collect();
+        let required = if members.len() > 1 {
+            "the steps of its choice"
+        } else {
+            "the required step"
+        };
         problems.push(
             self.page
                 .error_at(
                     line,
                     column,
                     format!(
-                        "requirement `{entry}` may not apply where step `{id}` does: for some answers {what}"
+                        "requirement `{entry}` may not apply where step `{id}` does: {answered}, step `{id}` applies but {what}"
                     ),
                 )
                 .hint(format!(
-                    "step `{id}` applies {}, the required step {}; give step `{id}` a `when` within the required step's, or require a step that applies wherever it does",
+                    "step `{id}` applies {}, {required} {}; give step `{id}` a `when` within the required step's, or require a step that applies wherever it does",
                     self.in_words(when),
                     shown.join(" / ")
                 )),
@@ -645,14 +675,18 @@ fn own_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
 }
 
 /// The conditions of the sections a page is in, together.
+/// Outermost first; a section whose condition contradicts its own sections'
+/// counts for nothing, as where it is reported.
 fn chain_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
-    let mut condition = Vec::new();
+    let mut sections = Vec::new();
     let mut at = site.pages[page].parent;
     while let Some(section) = at {
-        condition = condition::intersect(&condition, &own_condition(site, section));
+        sections.push(section);
         at = site.pages[section].parent;
     }
-    condition
+    sections.iter().rev().fold(Vec::new(), |outer, &section| {
+        narrowed(outer, &own_condition(site, section))
+    })
 }
 
 /// The condition a page applies under: its sections' and its own (those
@@ -661,7 +695,18 @@ pub fn page_condition(site: &Site, page: usize) -> Vec<(u32, u64)> {
     if site.config.questions.is_empty() {
         return Vec::new();
     }
-    condition::intersect(&chain_condition(site, page), &own_condition(site, page))
+    narrowed(chain_condition(site, page), &own_condition(site, page))
+}
+
+/// `outer` narrowed by `own`, or `outer` alone when the two can never
+/// hold together (reported where `own` is written), as the checks take it.
+fn narrowed(outer: Vec<(u32, u64)>, own: &[(u32, u64)]) -> Vec<(u32, u64)> {
+    let both = condition::intersect(&outer, own);
+    if condition::never_holds(&both).is_some() {
+        outer
+    } else {
+        both
+    }
 }
 
 /// The ids of the questions that matter on a page: those its own or its
@@ -700,7 +745,7 @@ fn step_condition(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<(u32
         .and_then(|meta| meta.when.as_ref())
         .and_then(|when| condition::read_when(&site.config, when).ok())
         .unwrap_or_default();
-    condition::intersect(&page, &own)
+    narrowed(page, &own)
 }
 
 /// The steps of `step`'s choice on its page (positions), or just `step`.
@@ -843,7 +888,7 @@ fn cycle_error(
     let (closing, _) = path[path.len() - 1];
     let page = &site.pages[closing.page];
     let id = &steps[closing.page][closing.step].id;
-    let (line, column) = page.locate_in_front(id, 1);
+    let (line, column) = page.locate_step_meta(id);
     page.error_at(
         line,
         column,

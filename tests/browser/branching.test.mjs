@@ -488,3 +488,161 @@ describe('without JavaScript, under a strict CSP, and for assistive technology',
     }
   });
 });
+
+describe('the overview and print', () => {
+  test('the overview says alternatives, optional, irreversible and conditions in words, and counts a choice once', async () => {
+    const { context, page, log } = await openPage(browser, url('checklist/index.html?account=sub&role=employee'));
+    assert.match(await text(page, '#cancel--face-check'), /任选其一/);
+    assert.match(await text(page, '#cancel--id-photos .step-or'), /^或$/);
+    assert.match(await text(page, '#cancel--id-photos'), /适用\s*仅子账号，且已实名认证/);
+    assert.match(await text(page, '#unbind--keep-copy .step-optional'), /^可选$/);
+    assert.match(await text(page, '#cancel--cancel-request'), /不可撤销\s*此操作完成后无法撤销/);
+    assert.match(await text(page, '#unbind--main-contacts'), /仅主账号/);
+    assert.equal(await state(page, 'unbind--main-contacts'), 'na', 'its condition is read from the overview\'s own markup too');
+
+    // unbind: phone + sub-contacts; cancel: the identity choice + the request (the admin's is another role's).
+    assert.match(await figure(page), /已完成 0\/4 个步骤/);
+    await page.check('#check--cancel--id-photos');
+    assert.match(await figure(page), /已完成 1\/4 个步骤/);
+    assert.equal(await state(page, 'cancel--face-check'), 'other');
+    await page.check('#check--cancel--face-check');
+    await page.check('#check--unbind--keep-copy');
+    assert.match(await figure(page), /已完成 1\/4 个步骤/, 'a choice counts once, an optional step never');
+
+    // The irreversible step asks first here too while its requirement is open.
+    await page.uncheck('#check--cancel--face-check');
+    await page.uncheck('#check--cancel--id-photos');
+    await page.click('#check--cancel--cancel-request');
+    const dialog = page.getByRole('dialog', { name: '此步骤无法撤销' });
+    assert.equal(await dialog.isVisible(), true);
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    assert.equal(await page.locator('#check--cancel--cancel-request').isChecked(), false);
+    assertClean(log);
+    await context.close();
+  });
+
+  test('without JavaScript the overview says the same words', async () => {
+    const { context, page } = await openPage(browser, url('checklist/index.html'), { javaScriptEnabled: false });
+    assert.match(await text(page, '#cancel--face-check'), /任选其一/);
+    assert.match(await text(page, '#cancel--id-photos'), /或[\s\S]*仅子账号，且已实名认证/);
+    assert.match(await text(page, '#unbind--keep-copy'), /可选/);
+    assert.match(await text(page, '#cancel--cancel-request'), /不可撤销\s*此操作完成后无法撤销/);
+    await context.close();
+  });
+
+  test('print keeps the words of alternatives, optional and irreversible steps and conditions', async () => {
+    for (const [relative, prefix] of [['checklist/index.html', 'cancel--'], ['cancel/index.html', '']]) {
+      const { context, page } = await openPage(browser, url(relative));
+      await page.emulateMedia({ media: 'print' });
+      for (const selector of [
+        `#${prefix}face-check .step-alt-intro`,
+        `#${prefix}id-photos .step-or`,
+        `#${prefix}cancel-request .step-irreversible`,
+        `#${prefix}cancel-request .step-irreversible-text`,
+        `#${prefix}id-photos .step-when`,
+      ]) {
+        assert.equal(await page.locator(selector).isVisible(), true, `${relative}: ${selector} prints`);
+      }
+      if (prefix) assert.equal(await page.locator('#unbind--keep-copy .step-optional').isVisible(), true, 'optional prints');
+      assert.match(await page.locator('main').innerText(), /任选其一[\s\S]*或[\s\S]*不可撤销[\s\S]*此操作完成后无法撤销/);
+      await context.close();
+    }
+  });
+});
+
+describe('a site split over 2,000 steps', () => {
+  // The fixture with 3 × 700 steps of filler in a section of their own
+  // (no phase, no role), and the fixture alone: every figure of the
+  // fixture's pages must come out the same from the split summary as from
+  // the whole manifest, for every answer, role and tick tried.
+  function filler() {
+    const files = { 'content/filler/_index.md': '+++\ntitle = "填充"\nweight = 90\n+++\n' };
+    for (let p = 0; p < 3; p += 1) {
+      const steps = Array.from({ length: 700 }, (_, s) => `- [ ] 填充步骤 ${p}.${s} {#s${s}}`).join('\n');
+      files[`content/filler/p${p}.md`] = `+++\ntitle = "填充 ${p}"\nweight = ${p}\n+++\n\n${steps}\n`;
+    }
+    return files;
+  }
+  const SPECS = ['unbind@*', 'cancel@*', 'unbind', 'cancel', '@before', '@after', 'unbind@before', 'cancel@after', 'checklist'];
+  const CASES = [
+    { answers: {}, role: '', done: [] },
+    { answers: { account: 'main' }, role: '', done: ['unbind#main-contacts', 'unbind#keep-copy'] },
+    { answers: { account: 'sub' }, role: '', done: ['cancel#id-photos'] },
+    { answers: { account: 'sub', verified: 'no' }, role: 'employee', done: ['cancel#id-photos', 'cancel#face-check', 'unbind#keep-copy'] },
+    { answers: { account: 'sub', verified: 'yes' }, role: 'admin', done: ['cancel#face-check', 'cancel#cancel-request', 'cancel#admin-confirm'] },
+    { answers: { verified: 'yes' }, role: 'employee', done: ['unbind#unbind-phone', 'unbind#sub-contacts', 'cancel#face-check', 'cancel#cancel-request'] },
+  ];
+
+  /** Every case's figures and page statuses, read on `address` from the scripts' own counting. */
+  async function figures(address) {
+    const { context, log } = await newContext(browser);
+    const tab = await context.newPage();
+    watch(tab, log);
+    await tab.addInitScript(() => {
+      window.offboard = { extensions: [(api) => (window.offboardTest = api)] };
+    });
+    await tab.goto(address);
+    await waitReady(tab);
+    const results = await tab.evaluate(
+      ([cases, specs]) =>
+        cases.map(({ answers, role, done }) => {
+          const api = window.offboardTest;
+          api.store.reset();
+          api.store.setAnswers(answers);
+          api.store.setRole(role);
+          done.forEach((key) => api.store.setDone(key, true, ''));
+          return {
+            tallies: specs.map((spec) => api.tally(spec)),
+            states: ['unbind', 'cancel'].map((key) => api.pageStatus(key)),
+          };
+        }),
+      [CASES, SPECS],
+    );
+    assertClean(log);
+    await context.close();
+    return results;
+  }
+
+  test('counts answers, alternatives and optional steps from the summary exactly as from the whole manifest', async (t) => {
+    const whole = writeSite(FILES);
+    const split = writeSite({ ...FILES, ...filler() });
+    const [wholeOut, splitOut] = [buildSite({ root: whole }), buildSite({ root: split })];
+    assert.ok(fs.readFileSync(`${splitOut}/checklist/steps.js`, 'utf8').includes('"parts":'), 'the large one is split');
+    assert.ok(!fs.readFileSync(`${wholeOut}/checklist/steps.js`, 'utf8').includes('"parts":'), 'the small one is not');
+    const [wholeServer, splitServer] = [await serve(wholeOut), await serve(splitOut)];
+    t.after(() => Promise.all([wholeServer.close(), splitServer.close()]));
+    // Pages without the fixture's steps in their markup: only the manifest counts.
+    const expected = await figures(`${wholeServer.url}about/index.html`);
+    const actual = await figures(`${splitServer.url}filler/p0/index.html`);
+    // Known values first, so that agreement cannot come from both being wrong alike.
+    assert.deepEqual(expected[1].tallies[1], { done: 0, total: 0, listed: 4 }, 'main account: cancellation does not apply');
+    assert.deepEqual(expected[2].tallies[1], { done: 1, total: 3, listed: 4 }, 'sub-account: the identity choice counts once');
+    assert.deepEqual(expected[3].tallies[0], { done: 0, total: 2, listed: 4 }, 'optional keep-copy never counts');
+    CASES.forEach((example, at) => {
+      const [mine, theirs] = [actual[at], expected[at]];
+      const total = mine.tallies.pop();
+      const wholeTotal = theirs.tallies.pop();
+      assert.deepEqual(mine, theirs, `case ${JSON.stringify(example)}`);
+      // The whole guide differs by the filler alone, which applies to everyone.
+      assert.deepEqual(
+        { done: total.done, total: total.total - 2100, listed: total.listed - 2100 },
+        wholeTotal,
+        `whole guide, case ${JSON.stringify(example)}`,
+      );
+    });
+
+    // And the split overview shows it: a part's figure, with no step of it in its markup.
+    const { context, page, log } = await openPage(browser, `${splitServer.url}checklist/index.html?account=main`);
+    assert.equal(await page.locator('li.step').count(), 0);
+    assert.equal(await page.locator('.checklist-part[data-part-for="cancel@after"]').isVisible(), true);
+    assert.equal(await page.locator('.checklist-part[data-part-for="cancel@after"] [data-progress-for]').innerText(), '');
+    await page.getByRole('radio', { name: '子账号' }).check();
+    assert.equal(
+      await page.locator('.checklist-part[data-part-for="cancel@after"] [data-progress-for] [aria-hidden="true"]').innerText(),
+      '0/3',
+    );
+    assertClean(log);
+    await context.close();
+  });
+});

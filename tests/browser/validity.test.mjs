@@ -1,7 +1,7 @@
 // The Nu Html Checker finds no error in the pages of a site whose file and
 // folder names hold spaces, `#`, `?`, `%`, colons (`javascript:alert(1).md`,
 // `faq:general.md`) and Chinese (tests/fixtures/hostile-names.json), nor in
-// the bundled guide's. Every href and src must be a valid URL and every id
+// the bundled guide's, with edit links and last-updated dates. Every href and src must be a valid URL and every id
 // valid HTML; that each link also leads to a file is checked by
 // tests/integration/urls.rs.
 //
@@ -31,6 +31,22 @@ function htmlFiles(dir) {
     .map((name) => path.join(dir, name));
 }
 
+/** Makes `root` a git checkout with everything in one commit of a fixed date. */
+function commitAll(root) {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_DATE: '2026-12-05T10:00:00+08:00',
+    GIT_COMMITTER_DATE: '2026-12-05T10:00:00+08:00',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
+  const identity = ['-c', 'user.name=Tester', '-c', 'user.email=tester@example.com', '-c', 'commit.gpgsign=false'];
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'site']]) {
+    const run = spawnSync('git', [...identity, ...args], { cwd: root, env, encoding: 'utf8' });
+    assert.equal(run.status, 0, `git ${args.join(' ')}: ${run.stderr}`);
+  }
+}
+
 /** Runs the checker on `files`; returns its report of errors (empty if none). */
 function nuErrors(files) {
   const run = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'gnu', ...files], {
@@ -43,11 +59,21 @@ function nuErrors(files) {
 
 test('the Nu Html Checker finds no error on a site with hostile file names, nor on the bundled guide', () => {
   const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'tests/fixtures/hostile-names.json'), 'utf8'));
-  const hostile = buildSite({ root: writeSite(fixture.files) });
+  // With an edit link on every page and, committed to git, a last-updated
+  // date: their markup is checked too.
+  const root = writeSite({
+    ...fixture.files,
+    'site.toml': `edit_url = "https://git.example.com/guide/edit/main/content/"\n${fixture.files['site.toml']}`,
+  });
+  commitAll(root);
+  const hostile = buildSite({ root });
   const pages = htmlFiles(hostile);
   for (const page of ['javascript:alert(1)/index.html', 'a b#c?d%e/x y/index.html', '指南/页 一/index.html', 'k:v/p q/index.html']) {
     assert.ok(pages.includes(path.join(hostile, page)), `${page} was not written`);
   }
+  const odd = fs.readFileSync(path.join(hostile, 'a b#c?d%e/x y/index.html'), 'utf8');
+  assert.match(odd, /<time datetime="2026-12-05T10:00:00\+08:00">5 December 2026<\/time>/);
+  assert.ok(odd.includes('href="https://git.example.com/guide/edit/main/content/a%20b%23c%3Fd%25e/x%20y.md"'), odd);
   const guide = buildSite();
   const { status, report } = nuErrors([...pages, ...htmlFiles(guide)]);
   assert.equal(report, '');

@@ -1,7 +1,7 @@
 //! Good builds: the bundled guide, the output guarantees, links, steps,
 //! themes and `init`.
 
-use crate::support::{TestSite, snapshot_tree};
+use crate::support::{SITE_TOML, TestSite, snapshot_tree};
 
 fn page(front: &str, body: &str) -> String {
     format!("+++\n{front}\n+++\n{body}")
@@ -29,7 +29,7 @@ fn build_prints_one_summary_line_and_quiet_silences_it() {
     let stderr = site.run(&["build"]).success().stderr();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("built 1 pages, 0 steps, 0 warnings in "),
+        stderr.starts_with("built 1 page, 0 steps, ") && stderr.contains(" files, 0 warnings in "),
         "{stderr}"
     );
     assert!(site.build().success().stderr().is_empty());
@@ -302,4 +302,65 @@ fn timings_are_printed_only_when_asked_for() {
         );
     }
     assert!(stderr.contains(" ms "), "times in milliseconds:\n{stderr}");
+}
+
+/// Questions as the bundled guide asks them, in English.
+const QUESTIONS: &str = "[[questions]]\nid = \"account\"\nlabel = \"The account is\"\nanswers = [{ id = \"main\", label = \"a main account\" }, { id = \"sub\", label = \"a sub-account\" }]\n[[questions]]\nid = \"verified\"\nlabel = \"Verified\"\nanswers = [{ id = \"yes\", label = \"verified\" }, { id = \"no\", label = \"not verified\" }]\n";
+
+#[test]
+fn a_site_using_every_branching_field_builds_the_same_from_toml_and_yaml() {
+    let toml = page(
+        "title = \"A\"\nwhen = { verified = [\"yes\", \"no\"] }\n[steps.face]\nchoice = \"identity\"\nwhen = { verified = \"yes\" }\n[steps.photos]\nchoice = \"identity\"\n[steps.ask]\noptional = true\n[steps.cancel]\nirreversible = true\nrequires = [\"face\"]",
+        "\n- [ ] Face {#face}\n- [ ] Photos {#photos}\n- [ ] Ask {#ask}\n- [ ] Cancel {#cancel}\n",
+    );
+    let yaml = "---\ntitle: A\nwhen:\n  verified: [\"yes\", \"no\"]\nsteps:\n  face:\n    choice: identity\n    when: { verified: \"yes\" }\n  photos:\n    choice: identity\n  ask:\n    optional: true\n  cancel:\n    irreversible: true\n    requires: [face]\n---\n\n- [ ] Face {#face}\n- [ ] Photos {#photos}\n- [ ] Ask {#ask}\n- [ ] Cancel {#cancel}\n";
+    let site = |page: String| {
+        TestSite::new()
+            .file("site.toml", format!("{SITE_TOML}{QUESTIONS}"))
+            .file(
+                "content/cancel/_index.md",
+                "+++\ntitle = \"Cancel\"\nwhen = { account = \"sub\" }\n+++\n",
+            )
+            .file("content/cancel/a.md", page)
+    };
+    let (one, two) = (site(toml), site(yaml.to_owned()));
+    one.run(&["check"]).success();
+    one.build().success();
+    two.build().success();
+    let html = one.read("cancel/a/index.html");
+    assert_eq!(html, two.read("cancel/a/index.html"));
+    for expected in [
+        "id=\"face\" data-step=\"face\" data-key=\"cancel/a#face\" data-when=\"account=sub&amp;verified=yes\" data-choice=\"cancel/a#identity\"",
+        "id=\"photos\" data-step=\"photos\" data-key=\"cancel/a#photos\" data-when=\"account=sub&amp;verified=yes,no\" data-choice=\"cancel/a#identity\"",
+        "data-key=\"cancel/a#ask\" data-when=\"account=sub&amp;verified=yes,no\" data-optional ",
+        "data-requires=\"cancel/a#face\" data-when=\"account=sub&amp;verified=yes,no\" data-irreversible ",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
+    let manifest = one.read("checklist/steps.js");
+    assert!(
+        manifest.contains("\"questions\":[{\"id\":\"account\""),
+        "{manifest}"
+    );
+    assert_eq!(manifest, two.read("checklist/steps.js"));
+}
+
+#[test]
+fn a_site_without_questions_has_no_condition_markup() {
+    let site = TestSite::fixture("basic");
+    site.build().success();
+    for file in ["guide/unbind/index.html", "guide/index.html", "index.html"] {
+        let html = site.read(file);
+        for marker in [
+            "data-when",
+            "data-choice",
+            "data-optional",
+            "data-irreversible",
+            "step-when",
+        ] {
+            assert!(!html.contains(marker), "{file}: {marker}");
+        }
+    }
+    let manifest = site.read("checklist/steps.js");
+    assert!(manifest.contains("\"questions\":[]"), "{manifest}");
 }

@@ -433,3 +433,39 @@ fn the_sub_path_counts_one_identity_unit_whatever_the_verification() {
         "no materials for a main account"
     );
 }
+
+#[test]
+fn steps_name_only_what_differs_from_their_page() {
+    let site = built();
+    let unbind = site.read("before-leaving/unbind-contacts/index.html");
+    assert!(
+        unbind.contains(
+            "<span class=\"pill pill-role\"><span class=\"meta-key\">角色</span> 离职员工</span>"
+        ),
+        "the page says its role once"
+    );
+    let phone = step_block(&unbind, "unbind-phone");
+    assert!(!phone.contains("step-role"), "{phone}");
+    assert!(!phone.contains("step-phase"), "{phone}");
+    assert!(
+        phone.contains("仅主账号"),
+        "its own condition stays: {phone}"
+    );
+    let wecom = step_block(&unbind, "unbind-wecom");
+    assert!(!wecom.contains("step-when"), "{wecom}");
+
+    // The cancellation page's condition is said once, above its steps.
+    let cancel = site.read("cancel-account/index.html");
+    assert!(cancel.contains("<strong class=\"page-when-key\">本页适用于</strong> 仅子账号"));
+    let request = step_block(&cancel, "check-resources");
+    assert!(!request.contains("step-when"), "{request}");
+    assert!(request.contains("不可撤销"), "{request}");
+
+    // The overview lists every page's steps together: there they keep all.
+    let overview = site.read("checklist/index.html");
+    let listed = &overview[overview
+        .find("id=\"cancel-account/_index--check-resources\"")
+        .expect("listed")..];
+    let listed = &listed[..listed.find("</li>\n<li").unwrap_or(listed.len())];
+    assert!(listed.contains("step-when"), "{listed}");
+}

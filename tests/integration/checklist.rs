@@ -1,6 +1,8 @@
 //! The reader-side checklist's inputs: the step manifest every page loads,
 //! and the markup hooks its scripts work from.
 
+use std::fmt::Write;
+
 use crate::support::TestSite;
 
 fn manifest(site: &TestSite) -> serde_json::Value {
@@ -70,4 +72,219 @@ fn manifest_words_follow_the_site_language() {
     let manifest = manifest(&site);
     assert_eq!(manifest["language"], "zh-CN");
     assert_eq!(manifest["words"]["blocked_status"], "尚不能开始");
+}
+
+/// The test site's `site.toml` with one question.
+fn branching_toml() -> String {
+    format!(
+        "{}[[questions]]\nid = \"account\"\nlabel = \"Account\"\nanswers = [{{ id = \"main\", label = \"main account\" }}, {{ id = \"sub\", label = \"sub-account\" }}]\n",
+        crate::support::SITE_TOML
+    )
+}
+
+/// A page with two alternatives (one only for sub-accounts), an optional
+/// step and an irreversible one.
+const BRANCHING_PAGE: &str = "+++\ntitle = \"A\"\nphase = \"before\"\n[steps.face]\nchoice = \"identity\"\n[steps.photos]\nchoice = \"identity\"\nwhen = { account = \"sub\" }\n[steps.copy]\noptional = true\n[steps.cancel]\nirreversible = true\nrequires = [\"face\"]\n+++\n\n- [ ] Face check {#face}\n- [ ] Upload photos {#photos}\n- [ ] Keep a copy {#copy}\n- [ ] Cancel the account {#cancel}\n";
+
+/// The opening tag of the step item whose progress key is `key`.
+fn step_tag<'h>(html: &'h str, key: &str) -> &'h str {
+    let at = html
+        .find(&format!(" data-key=\"{key}\""))
+        .unwrap_or_else(|| panic!("no step {key}"));
+    let start = html[..at].rfind("<li ").expect("the item's start");
+    let end = at + html[at..].find('>').expect("the tag's end");
+    &html[start..=end]
+}
+
+/// The branching data attributes of a step's opening tag.
+fn branch_attributes(tag: &str) -> Vec<&str> {
+    tag.trim_end_matches('>')
+        .split(' ')
+        .filter(|token| {
+            [
+                "data-when",
+                "data-choice",
+                "data-optional",
+                "data-irreversible",
+                "data-hash",
+            ]
+            .iter()
+            .any(|name| token.starts_with(name))
+        })
+        .collect()
+}
+
+/// The step items of an overview page, from the first list of steps to the
+/// end of the last.
+fn overview_steps(html: &str) -> &str {
+    let start = html.find("<ul class=\"steps\">").expect("a list of steps");
+    let end = html.rfind("</li>\n</ul>").expect("its end") + "</li>\n</ul>".len();
+    &html[start..end]
+}
+
+#[test]
+fn the_overview_marks_alternatives_optional_irreversible_and_conditions_as_guide_pages_do() {
+    let site = TestSite::new()
+        .file("site.toml", branching_toml())
+        .file("content/a.md", BRANCHING_PAGE);
+    site.build().success();
+    let guide = site.read("a/index.html");
+    let overview = site.read("checklist/index.html");
+    for id in ["face", "photos", "copy", "cancel"] {
+        let key = format!("a#{id}");
+        let (ours, theirs) = (step_tag(&overview, &key), step_tag(&guide, &key));
+        assert_eq!(
+            branch_attributes(ours),
+            branch_attributes(theirs),
+            "{ours}\n{theirs}"
+        );
+        assert_eq!(
+            ours.contains("step-alt"),
+            theirs.contains("step-alt"),
+            "{ours}"
+        );
+    }
+    let photos = step_tag(&overview, "a#photos");
+    assert!(
+        photos.starts_with("<li class=\"step step-alt\""),
+        "{photos}"
+    );
+    assert!(
+        photos.contains(" data-when=\"account=sub\" data-choice=\"a#identity\" data-hash=\""),
+        "{photos}"
+    );
+    let steps = overview_steps(&overview);
+    for words in [
+        "<span class=\"step-alt-intro\">Do one of these</span>",
+        "<span class=\"step-or\">or</span>",
+        "<span class=\"step-optional\">optional</span>",
+        "<strong class=\"step-irreversible\">Irreversible</strong>",
+        "<li class=\"step-when\"><span class=\"meta-key\">Applies</span> Only if: sub-account</li>",
+    ] {
+        assert_eq!(steps.matches(words).count(), 1, "{words} in {steps}");
+        assert_eq!(
+            guide.matches(words).count(),
+            1,
+            "guide pages say the same: {words}"
+        );
+    }
+    insta::assert_snapshot!("overview_branching", steps);
+}
+
+#[test]
+fn a_split_summary_keeps_what_counting_needs_of_conditions_choices_and_optional_steps() {
+    // 3 × 700 filler steps put the site over the 2,000 where it splits.
+    let mut site = TestSite::new()
+        .file("site.toml", branching_toml())
+        .file(
+            "content/big/_index.md",
+            "+++\ntitle = \"Big\"\nweight = 2\n+++\n",
+        )
+        .file(
+            "content/branch/_index.md",
+            "+++\ntitle = \"Branch\"\nweight = 1\n+++\n",
+        )
+        .file("content/branch/a.md", BRANCHING_PAGE)
+        .file(
+            "content/branch/b.md",
+            "+++\ntitle = \"B\"\nphase = \"before\"\nwhen = { account = \"main\" }\n+++\n\n- [ ] One {#b1}\n- [ ] Two {#b2}\n- [ ] Three {#b3}\n",
+        );
+    for page in 0..3 {
+        let mut steps = String::new();
+        for step in 0..700 {
+            let _ = writeln!(steps, "- [ ] Filler {page}.{step} {{#s{step}}}");
+        }
+        site = site.file(
+            &format!("content/big/p{page}.md"),
+            format!("+++\ntitle = \"P{page}\"\n+++\n\n{steps}"),
+        );
+    }
+    site.build().success();
+    let manifest = manifest(&site);
+    assert_eq!(manifest["questions"][0]["id"], "account");
+    assert!(
+        manifest["parts"]
+            .as_array()
+            .is_some_and(|parts| parts.len() == 2),
+        "split: {}",
+        manifest["parts"]
+    );
+    let pages = manifest["pages"].as_array().expect("pages");
+    let runs = |key: &str| {
+        pages.iter().find(|page| page[0] == key).map_or_else(
+            || panic!("no page {key} in {pages:?}"),
+            |page| page[2].clone(),
+        )
+    };
+    // Runs break on a change of condition, choice, optional or irreversible,
+    // and say it; the choice by its id on the page.
+    assert_eq!(
+        runs("a"),
+        serde_json::json!([
+            [0, null, "face", { "choice": "identity" }],
+            [0, null, "photos", { "when": { "account": ["sub"] }, "choice": "identity" }],
+            [0, null, "copy", { "optional": true }],
+            [0, null, "cancel", { "irreversible": true }],
+        ])
+    );
+    // A page's condition is its steps'; alike steps stay one run.
+    assert_eq!(
+        runs("b"),
+        serde_json::json!([[0, null, "b{1-3}", { "when": { "account": ["main"] } }]])
+    );
+    // Steps with nothing to say of branching keep the short form.
+    assert_eq!(runs("p0"), serde_json::json!([[null, null, "s{0-699}"]]));
+
+    // The split overview's parts mark them as guide pages do.
+    let part = site.read("checklist/branch/index.html");
+    let steps = overview_steps(&part);
+    for words in [
+        "<span class=\"step-alt-intro\">",
+        "<span class=\"step-or\">",
+        "<span class=\"step-optional\">",
+        "<strong class=\"step-irreversible\">",
+        "<li class=\"step-when\">",
+        " data-choice=\"branch/a#identity\"",
+        " data-optional",
+        " data-irreversible",
+        " data-when=\"account=main\"",
+    ] {
+        assert!(steps.contains(words), "{words} in {steps}");
+    }
+}
+
+#[test]
+fn the_overview_says_do_one_of_these_before_the_first_alternative_it_lists() {
+    // The page's first alternative is in the later phase: the overview
+    // lists the other one first, so that one says "Do one of these".
+    let site = TestSite::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[steps.late]\nchoice = \"way\"\nphase = \"after\"\n[steps.early]\nchoice = \"way\"\nphase = \"before\"\n+++\n\n- [ ] Late way {#late}\n- [ ] Early way {#early}\n",
+    );
+    site.build().success();
+    let overview = site.read("checklist/index.html");
+    let item = |id: &str| {
+        let start = overview
+            .find(&format!("<li class=\"step step-alt\" id=\"a--{id}\""))
+            .unwrap_or_else(|| panic!("no item {id}"));
+        &overview[start..start + overview[start..].find("</li>").expect("its end")]
+    };
+    assert!(
+        overview.find("id=\"a--early\"") < overview.find("id=\"a--late\""),
+        "the earlier phase is listed first"
+    );
+    assert!(
+        item("early").contains("<span class=\"step-alt-intro\">"),
+        "{}",
+        item("early")
+    );
+    assert!(
+        item("late").contains("<span class=\"step-or\">or</span>"),
+        "{}",
+        item("late")
+    );
+    // The guide page follows the page's order.
+    let guide = site.read("a/index.html");
+    let intro = guide.find("step-alt-intro").expect("an intro");
+    assert!(guide.find("id=\"late\"") < Some(intro) && Some(intro) < guide.find("id=\"early\""));
 }

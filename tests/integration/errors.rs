@@ -375,3 +375,480 @@ fn pages_in_the_folders_the_generator_uses() {
         );
     }
 }
+
+// Procedures that branch (issue 12): questions in `site.toml`; `when`,
+// `choice`, `optional` and `irreversible` in front matter.
+
+/// Two questions, as the bundled guide asks them (in English).
+const QUESTIONS: &str = "[[questions]]\nid = \"account\"\nlabel = \"The account is\"\nanswers = [{ id = \"main\", label = \"a main account\" }, { id = \"sub\", label = \"a sub-account\" }]\n[[questions]]\nid = \"verified\"\nlabel = \"Verified\"\nanswers = [{ id = \"yes\", label = \"verified\" }, { id = \"no\", label = \"not verified\" }]\n";
+
+/// The test site with [`QUESTIONS`] declared.
+fn asking() -> TestSite {
+    TestSite::new().file("site.toml", format!("{SITE_TOML}{QUESTIONS}"))
+}
+
+#[test]
+fn unknown_question_in_a_step_condition() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nwhen = { acount = \"sub\" }",
+            "\n- [ ] X {#x}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn unknown_question_in_a_page_condition() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\nwhen = { account = \"sub\", verifed = \"yes\" }",
+            "\n- [ ] X {#x}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn unknown_question_in_a_section_condition() {
+    let site = asking()
+        .file(
+            "content/cancel/_index.md",
+            page("title = \"Cancel\"\nwhen = { type = \"sub\" }", ""),
+        )
+        .file(
+            "content/cancel/a.md",
+            page("title = \"A\"", "\n- [ ] X {#x}\n"),
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_site_without_questions_has_no_conditions() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        page("title = \"A\"\nwhen = { account = \"sub\" }", ""),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn unknown_answers_are_each_reported_at_their_place() {
+    // `su` is shown where it is written, not inside `sub` before it.
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nwhen = { account = [\"sub\", \"su\"], verified = \"maybe\" }",
+            "\n- [ ] X {#x}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_condition_without_answers() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nwhen = { account = [] }",
+            "\n- [ ] X {#x}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_condition_that_is_not_a_table() {
+    let site = asking()
+        .file(
+            "content/a.md",
+            page("title = \"A\"\nwhen = \"sub\"", "\n- [ ] X {#x}\n"),
+        )
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\n[steps.y]\nwhen = { account = 1 }",
+                "\n- [ ] Y {#y}\n",
+            ),
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_step_condition_that_contradicts_its_page() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\nwhen = { account = \"sub\" }\n[steps.x]\nwhen = { account = \"main\", verified = \"yes\" }\n[steps.y]\nwhen = { account = [\"main\", \"sub\"] }",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+        ),
+    );
+    // `y` allows `sub` too, so only `x` can never hold.
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_page_condition_that_contradicts_its_section() {
+    let site = asking()
+        .file(
+            "content/cancel/_index.md",
+            page("title = \"Cancel\"\nwhen = { account = \"sub\" }", ""),
+        )
+        .file(
+            "content/cancel/a.md",
+            page(
+                "title = \"A\"\nwhen = { account = \"main\" }",
+                "\n- [ ] X {#x}\n",
+            ),
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn nested_section_conditions_stack() {
+    // The outer section asks `sub`, the inner one `verified = yes`: a page
+    // asking `main` contradicts the outer one through the inner one, and
+    // an inner section asking `main` contradicts it directly (once: the
+    // pages in it are checked against the outer section alone).
+    let site = asking()
+        .file(
+            "content/cancel/_index.md",
+            page("title = \"Cancel\"\nwhen = { account = \"sub\" }", ""),
+        )
+        .file(
+            "content/cancel/verified/_index.md",
+            page("title = \"Verified\"\nwhen = { verified = \"yes\" }", ""),
+        )
+        .file(
+            "content/cancel/verified/a.md",
+            page(
+                "title = \"A\"\nwhen = { account = \"main\" }",
+                "\n- [ ] X {#x}\n",
+            ),
+        )
+        .file(
+            "content/cancel/main/_index.md",
+            page("title = \"Main\"\nwhen = { account = \"main\" }", ""),
+        )
+        .file(
+            "content/cancel/main/b.md",
+            page(
+                "title = \"B\"\nwhen = { verified = \"no\" }",
+                "\n- [ ] Y {#y}\n",
+            ),
+        );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains(
+            "content/cancel/verified/a.md:3:1: the condition of this page can never hold"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("its sections apply only where `account=sub&verified=yes`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "content/cancel/main/_index.md:3:1: the condition of this section can never hold"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 errors; nothing was written"), "{stderr}");
+}
+
+#[test]
+fn a_requirement_that_may_not_apply() {
+    let site = asking()
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\n[steps.x]\nwhen = { account = \"sub\" }\n[steps.y]\nrequires = [\"x\"]",
+                "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+            ),
+        )
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\nwhen = { verified = \"yes\" }\n[steps.z]\nrequires = [\"a.md#x\"]",
+                "\n- [ ] Z {#z}\n",
+            ),
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_requirement_within_the_required_step_s_condition_builds() {
+    let site = asking()
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\n[steps.x]\nwhen = { account = \"sub\" }",
+                "\n- [ ] X {#x}\n",
+            ),
+        )
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\nwhen = { account = \"sub\" }\n[steps.z]\nrequires = [\"a.md#x\"]\nwhen = { verified = \"yes\" }",
+                "\n- [ ] Z {#z}\n",
+            ),
+        );
+    site.build().success();
+}
+
+#[test]
+fn a_requirement_of_a_choice_needs_one_member_that_applies() {
+    // `y` requires `main-way`, whose choice covers both answers together:
+    // fine. `z` requires `sub-way`, whose choice covers `sub` only.
+    let choices = "title = \"A\"\n[steps.main-way]\nchoice = \"way\"\nwhen = { account = \"main\" }\n[steps.sub-way]\nchoice = \"way\"\nwhen = { account = \"sub\" }\n[steps.y]\nrequires = [\"main-way\"]";
+    let site = asking().file(
+        "content/a.md",
+        page(
+            choices,
+            "\n- [ ] Main way {#main-way}\n- [ ] Sub way {#sub-way}\n- [ ] Y {#y}\n",
+        ),
+    );
+    site.build().success();
+    let site = asking().file(
+        "content/b.md",
+        page(
+            "title = \"B\"\n[steps.one]\nchoice = \"pick\"\nwhen = { verified = \"yes\" }\n[steps.two]\nchoice = \"pick\"\nwhen = { verified = \"yes\", account = \"sub\" }\n[steps.z]\nrequires = [\"two\"]",
+            "\n- [ ] One {#one}\n- [ ] Two {#two}\n- [ ] Z {#z}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_choice_of_one_step() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nchoice = \"way\"\n[steps.y]\nchoice = \"wey\"",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_choice_is_scoped_to_its_page() {
+    // One member on each of two pages is two choices of one step each.
+    let site = asking()
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\n[steps.x]\nchoice = \"way\"",
+                "\n- [ ] X {#x}\n",
+            ),
+        )
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\n[steps.y]\nchoice = \"way\"",
+                "\n- [ ] Y {#y}\n",
+            ),
+        );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:4:1: the choice `way` has only one step, `x`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/b.md:4:1: the choice `way` has only one step, `y`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn choice_ids_that_are_no_ids() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nchoice = \"by phone\"\n[steps.y]\nchoice = \"by phone\"\n[steps.z]\nchoice = 3",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n- [ ] Z {#z}\n",
+        ),
+    );
+    // The type error stops the page before the ids are checked.
+    insta::assert_snapshot!("choice_that_is_not_text", fails(&site));
+    let site = site.file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nchoice = \"by phone\"\n[steps.y]\nchoice = \"by phone\"",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+        ),
+    );
+    insta::assert_snapshot!("choice_id_with_a_space", fails(&site));
+}
+
+#[test]
+fn an_optional_step_of_a_choice() {
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\n[steps.x]\nchoice = \"way\"\noptional = true\n[steps.y]\nchoice = \"way\"",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+        ),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn optional_and_irreversible_that_are_not_true_or_false() {
+    let site = asking()
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\n[steps.x]\noptional = \"yes\"",
+                "\n- [ ] X {#x}\n",
+            ),
+        )
+        .file(
+            "content/b.md",
+            "---\ntitle: B\nsteps:\n  y:\n    irreversible: 1\n---\n\n- [ ] Y {#y}\n",
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn yaml_conditions_and_choices_are_checked_like_toml() {
+    // The step id `x` also appears in the title: errors still point at the
+    // step's own metadata. The page's `when` comes after the steps.
+    let site = asking().file(
+        "content/a.md",
+        "---\ntitle: Fix it\nsteps:\n  x:\n    when:\n      acount: sub\n    choice: way\n  y:\n    when: { account: [sub, subb] }\nwhen:\n  verified: maybe\n---\n\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+    );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn yaml_condition_that_is_not_a_table_or_has_no_answers() {
+    let site = asking()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\nwhen: sub\n---\n\n- [ ] X {#x}\n",
+        )
+        .file(
+            "content/b.md",
+            "---\ntitle: B\nsteps:\n  y:\n    when:\n      account: []\n---\n\n- [ ] Y {#y}\n",
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn errors_point_at_the_step_s_own_metadata() {
+    // `x` is named in the title and in `y`'s `requires` before its table.
+    let site = asking().file(
+        "content/a.md",
+        page(
+            "title = \"Fix x\"\nwhen = { account = \"sub\" }\n[steps.y]\nrequires = [\"x\"]\n[steps.x]\nestimate = \"soon\"\nwhen = { account = \"main\" }",
+            "\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+        ),
+    );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:7:1: cannot read the estimate `soon`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/a.md:8:1: the condition of step `x` can never hold"),
+        "{stderr}"
+    );
+    // The contradiction is reported once: `x` counts as applying where its
+    // page does, so `y`'s requirement of it is no further error.
+    assert!(stderr.contains("2 errors; nothing was written"), "{stderr}");
+}
+
+#[test]
+fn bad_questions_in_site_toml() {
+    let answers = "answers = [{ id = \"a\", label = \"A\" }, { id = \"b\", label = \"B\" }]\n";
+    let many: Vec<String> = (0..65)
+        .map(|n| format!("{{ id = \"a{n}\", label = \"A{n}\" }}"))
+        .collect();
+    let cases = [
+        (
+            "question_declared_twice",
+            format!("[[questions]]\nid = \"account\"\nlabel = \"Again\"\n{answers}"),
+        ),
+        (
+            "question_named_role",
+            format!("[[questions]]\nid = \"role\"\nlabel = \"Role\"\n{answers}"),
+        ),
+        (
+            "question_id_with_a_space",
+            format!("[[questions]]\nid = \"sign in\"\nlabel = \"Sign-in\"\n{answers}"),
+        ),
+        (
+            "question_with_one_answer",
+            "[[questions]]\nid = \"one\"\nlabel = \"One\"\nanswers = [{ id = \"a\", label = \"A\" }]\n".to_owned(),
+        ),
+        (
+            "question_with_65_answers",
+            format!(
+                "[[questions]]\nid = \"many\"\nlabel = \"Many\"\nanswers = [{}]\n",
+                many.join(", ")
+            ),
+        ),
+        (
+            "question_with_an_answer_twice",
+            "[[questions]]\nid = \"twice\"\nlabel = \"Twice\"\nanswers = [{ id = \"a\", label = \"A\" }, { id = \"a\", label = \"B\" }]\n".to_owned(),
+        ),
+        (
+            "question_without_label",
+            format!("[[questions]]\nid = \"unlabelled\"\n{answers}"),
+        ),
+        (
+            "question_with_an_empty_label",
+            format!("[[questions]]\nid = \"blank\"\nlabel = \" \"\n{answers}"),
+        ),
+        (
+            "answer_without_label",
+            "[[questions]]\nid = \"q\"\nlabel = \"Q\"\nanswers = [{ id = \"a\", label = \"A\" }, { id = \"b\" }]\n".to_owned(),
+        ),
+        (
+            "answer_id_with_a_space",
+            "[[questions]]\nid = \"q\"\nlabel = \"Q\"\nanswers = [{ id = \"a\", label = \"A\" }, { id = \"b c\", label = \"B\" }]\n".to_owned(),
+        ),
+    ];
+    for (name, question) in cases {
+        let site = TestSite::new().file("site.toml", format!("{SITE_TOML}{QUESTIONS}{question}"));
+        insta::assert_snapshot!(name, fails(&site));
+    }
+}
+
+#[test]
+fn every_condition_error_of_a_run_is_reported_together() {
+    let site = asking()
+        .file(
+            "content/cancel/_index.md",
+            page("title = \"Cancel\"\nwhen = { account = \"sub\" }", ""),
+        )
+        .file(
+            "content/cancel/a.md",
+            page(
+                "title = \"A\"\nwhen = { acount = \"sub\" }\n[steps.x]\nwhen = { account = \"main\" }\nchoice = \"way\"",
+                "\n- [ ] X {#x}\n",
+            ),
+        )
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\n[steps.y]\nrequires = [\"cancel/a.md#x\"]\nwhen = { verified = \"maybe\" }\n[steps.z]\nrequires = [\"y\"]\noptional = true\nchoice = \"w\"\n[steps.w]\nchoice = \"w\"\nirreversible = true",
+                "\n- [ ] Y {#y}\n- [ ] Z {#z}\n- [ ] W {#w}\n",
+            ),
+        );
+    insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_yaml_condition_naming_a_question_twice() {
+    // TOML refuses a key twice by itself; YAML would keep the last.
+    let site = asking().file(
+        "content/a.md",
+        "---\ntitle: A\nwhen: { account: sub, account: main }\n---\n\n- [ ] X {#x}\n",
+    );
+    insta::assert_snapshot!(fails(&site));
+}

@@ -3,11 +3,13 @@
 
 mod support;
 
+mod author;
 mod build;
 mod bundled_guide;
 mod checklist;
 mod errors;
 mod external;
+mod first_hour;
 mod fuzz;
 mod fuzz_mutate;
 mod limits;

@@ -205,7 +205,7 @@ fn build_help_names_the_refused_folders_and_force() {
         "--force",
         "a file",
         "`/`",
-        "the site root or a folder above it",
+        "the site root or any folder above it",
         "`content/`, `themes/` or `static/`",
         MARKER,
     ] {

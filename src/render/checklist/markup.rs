@@ -5,37 +5,21 @@
 //! lays out the page, the phase groups and each page's heading; it gets each
 //! page's list of steps as `steps_html`.
 //!
-//! Every value is escaped as Tera escapes it, so the output is what the
-//! template loop wrote.
+//! What a step item shares with guide pages (the data attributes and words
+//! of procedures that branch — "任选其一" / "或", "可选", "不可撤销", the
+//! condition in words — and the metadata pills, console link and materials)
+//! is written by the guide pages' own functions ([`crate::steps::render`]),
+//! so the reader scripts and readers find the same on both; what is the
+//! overview's own (ids, the link back to the step) is escaped here as Tera
+//! escapes.
 
-use crate::i18n::Language;
+use crate::config::Config;
 use crate::steps::Step;
+use crate::steps::render::{
+    StepWords, push_alternative, push_branch_attributes, push_flags, push_link, push_materials,
+    push_meta_item, push_when_item,
+};
 use crate::urls::encode_fragment;
-
-/// The interface words of a step's markup, looked up once per page.
-pub(super) struct Words {
-    role: &'static str,
-    estimate: &'static str,
-    console_link: &'static str,
-    external_link: &'static str,
-    materials: &'static str,
-    /// Brackets around the "external link" aside.
-    chinese: bool,
-}
-
-impl Words {
-    /// The words of `language`.
-    pub(super) fn new(language: Language) -> Self {
-        Self {
-            role: language.word("role"),
-            estimate: language.word("estimate"),
-            console_link: language.word("console_link"),
-            external_link: language.word("external_link"),
-            materials: language.word("materials"),
-            chinese: language == Language::Chinese,
-        }
-    }
-}
 
 /// What a step's markup shows besides the step itself.
 pub(super) struct StepView<'a> {
@@ -45,33 +29,43 @@ pub(super) struct StepView<'a> {
     pub role_label: &'a str,
     /// The progress keys of the steps it requires.
     pub requires: Vec<String>,
+    /// Its condition in words ("仅子账号"; `""` for none), not escaped.
+    pub when: String,
+    /// `None` for a step of no choice, else whether it is the first of its
+    /// choice the overview lists (it says "任选其一"; the others "或").
+    pub first_of_choice: Option<bool>,
+}
+
+/// Where one page's steps are listed on an overview page.
+pub(super) struct ListAt<'a> {
+    /// The site's declarations (for conditions).
+    pub config: &'a Config,
+    /// The page's key (its steps' progress keys start with it).
+    pub page_key: &'a str,
+    /// The page, seen from the overview page.
+    pub href: &'a str,
+    /// The id of the heading that names its steps' links.
+    pub heading_id: &'a str,
 }
 
 /// One page's steps in a phase group: `<li class="step">` items, each
-/// after a newline, keyed by `page_key`, linking to `href` (the page, seen
-/// from the overview) and named by the heading with id `heading_id`.
-pub(super) fn steps_html(
-    steps: &[StepView<'_>],
-    page_key: &str,
-    href: &str,
-    heading_id: &str,
-    words: &Words,
-) -> String {
+/// after a newline, keyed by `at.page_key`, linking to `at.href` and named
+/// by the heading `at.heading_id`.
+pub(super) fn steps_html(steps: &[StepView<'_>], at: &ListAt<'_>, words: &StepWords) -> String {
     let mut out = String::with_capacity(steps.len() * 640);
     for view in steps {
-        write_step(&mut out, view, page_key, href, heading_id, words);
+        write_step(&mut out, view, at, words);
     }
     out
 }
 
-fn write_step(
-    out: &mut String,
-    view: &StepView<'_>,
-    page_key: &str,
-    href: &str,
-    heading_id: &str,
-    words: &Words,
-) {
+fn write_step(out: &mut String, view: &StepView<'_>, at: &ListAt<'_>, words: &StepWords) {
+    let ListAt {
+        config,
+        page_key,
+        href,
+        heading_id,
+    } = *at;
     let step = view.step;
     // The step's id on the overview is `page key--step id`.
     // The page key is a file's path: encoded, so its spaces leave the id
@@ -81,7 +75,11 @@ fn write_step(
         out.push_str("--");
         esc(out, &step.id);
     };
-    out.push_str("\n<li class=\"step\" id=\"");
+    out.push_str(if view.first_of_choice.is_some() {
+        "\n<li class=\"step step-alt\" id=\""
+    } else {
+        "\n<li class=\"step\" id=\""
+    });
     sid(out);
     out.push_str("\" data-key=\"");
     esc(out, page_key);
@@ -95,8 +93,14 @@ fn write_step(
         out.push_str(if at == 0 { "\" data-requires=\"" } else { " " });
         esc(out, key);
     }
+    out.push('"');
+    push_branch_attributes(out, config, page_key, step);
+    out.push('>');
+    if let Some(first) = view.first_of_choice {
+        push_alternative(out, first, words);
+    }
     out.push_str(
-        "\">\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
+        "\n<div class=\"step-head\"><input type=\"checkbox\" class=\"step-check\" id=\"check--",
     );
     sid(out);
     out.push_str("\"><label class=\"step-label\" for=\"check--");
@@ -118,67 +122,42 @@ fn write_step(
     out.push_str(
         "\"><svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-goto\"/></svg></a></div>",
     );
+    if step.optional || step.irreversible {
+        out.push('\n');
+        push_flags(out, step, words);
+    }
     write_meta(out, view, words);
-    write_materials(out, &step.materials, words);
+    if !step.materials.is_empty() {
+        out.push('\n');
+        push_materials(out, step, words);
+    }
     out.push_str("\n</li>");
 }
 
-/// Role, estimate and console link, as pills.
-fn write_meta(out: &mut String, view: &StepView<'_>, words: &Words) {
-    let estimate = view.step.estimate.as_deref().unwrap_or_default();
-    let link = view.step.link.as_deref().unwrap_or_default();
-    if view.role_label.is_empty() && estimate.is_empty() && link.is_empty() {
+/// The condition in words, role, estimate and console link, as pills.
+fn write_meta(out: &mut String, view: &StepView<'_>, words: &StepWords) {
+    let step = view.step;
+    if view.when.is_empty()
+        && view.role_label.is_empty()
+        && step.estimate.is_none()
+        && step.link.is_none()
+    {
         return;
     }
     out.push_str("\n<ul class=\"step-meta\">");
+    if !view.when.is_empty() {
+        push_when_item(out, &view.when, words);
+    }
     if !view.role_label.is_empty() {
-        pill(out, "step-role", words.role, view.role_label);
+        push_meta_item(out, "step-role", words.role, view.role_label);
     }
-    if !estimate.is_empty() {
-        pill(out, "step-estimate", words.estimate, estimate);
+    if let Some(estimate) = &step.estimate {
+        push_meta_item(out, "step-estimate", words.estimate, estimate);
     }
-    if !link.is_empty() {
-        out.push_str("<li class=\"step-link\"><a class=\"external\" href=\"");
-        esc(out, link);
-        out.push_str("\" rel=\"external noopener\">");
-        esc(out, words.console_link);
-        out.push_str("<span class=\"visually-hidden\">");
-        let (open, close) = if words.chinese {
-            ("（", "）")
-        } else {
-            (" (", ")")
-        };
-        out.push_str(open);
-        esc(out, words.external_link);
-        out.push_str(close);
-        out.push_str("</span></a></li>");
+    if let Some(link) = &step.link {
+        push_link(out, link, words);
     }
     out.push_str("</ul>");
-}
-
-fn pill(out: &mut String, class: &str, key: &str, value: &str) {
-    out.push_str("<li class=\"");
-    out.push_str(class);
-    out.push_str("\"><span class=\"meta-key\">");
-    esc(out, key);
-    out.push_str("</span> ");
-    esc(out, value);
-    out.push_str("</li>");
-}
-
-fn write_materials(out: &mut String, materials: &[Box<str>], words: &Words) {
-    if materials.is_empty() {
-        return;
-    }
-    out.push_str("\n<div class=\"step-materials\"><span class=\"meta-key\">");
-    esc(out, words.materials);
-    out.push_str("</span><ul>");
-    for material in materials {
-        out.push_str("<li>");
-        esc(out, material);
-        out.push_str("</li>");
-    }
-    out.push_str("</ul></div>");
 }
 
 /// Appends `text` escaped as Tera escapes (`& < > " '`), a run of plain

@@ -8,23 +8,96 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{Manifest, RenderContext, manifest_json, pages_with_steps, section_steps_url};
-use crate::config::Labelled;
+use super::{
+    Manifest, RenderContext, WhenMap, is_false, manifest_json, pages_with_steps, section_steps_url,
+    when_map,
+};
+use crate::config::{Config, Labelled};
 use crate::content::Site;
 use crate::render::checklist::top_level;
+use crate::steps::Step;
 use crate::urls::page_href;
 
 /// A page of a split manifest, as `[key, part, runs]`: `part` indexes
 /// `parts` (`null` for the home page, whose steps are in its own markup)
 /// and `key` is written without the part's folder (see `folders`);
-/// each run is `[phase, role, ids]` for consecutive steps of one phase and
-/// role (indexes into `phases` and `roles`, `null` for none), with their
-/// ids in order, space-separated, numbered runs written `prefix{1-8}` (see
-/// [`compact_ids`]).
-type SummaryPage<'a> = (&'a str, Option<usize>, Vec<SummaryRun>);
+/// each run is a [`SummaryRun`].
+type SummaryPage<'a> = (&'a str, Option<usize>, Vec<SummaryRun<'a>>);
 
-/// `[phase, role, ids]`, see [`SummaryPage`].
-type SummaryRun = (Option<usize>, Option<usize>, String);
+/// Consecutive steps of one page alike in phase, role and branching, as
+/// `[phase, role, ids]` or `[phase, role, ids, branch]`: phase and role
+/// index `phases` and `roles` (`null` for none), the ids are in order,
+/// space-separated, numbered runs written `prefix{1-8}` (see
+/// [`compact_ids`]), and `branch` (left out when there is nothing to say)
+/// is a [`RunBranch`]. Enough for every figure to honour answers,
+/// alternatives and optional steps as a whole manifest does.
+#[derive(Debug)]
+pub(super) struct SummaryRun<'a> {
+    phase: Option<usize>,
+    role: Option<usize>,
+    ids: String,
+    branch: Option<RunBranch<'a>>,
+}
+
+impl Serialize for SummaryRun<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&self.phase)?;
+        seq.serialize_element(&self.role)?;
+        seq.serialize_element(&self.ids)?;
+        if let Some(branch) = &self.branch {
+            seq.serialize_element(branch)?;
+        }
+        seq.end()
+    }
+}
+
+/// What the steps of a run share of procedures that branch, with the
+/// names of a whole manifest's steps: `when` (question id → answer ids),
+/// `choice` (the choice's id on the page, not its progress key: the
+/// scripts prefix the page key), `optional` and `irreversible` (left out
+/// when false).
+#[derive(Debug, Serialize)]
+pub(super) struct RunBranch<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<WhenMap<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choice: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_false")]
+    optional: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    irreversible: bool,
+}
+
+/// A run of a page's steps being gathered: its phase and role, its first
+/// step (whose branching the others share) and their ids.
+struct RunSteps<'a> {
+    phase: Option<usize>,
+    role: Option<usize>,
+    first: &'a Step,
+    ids: Vec<&'a str>,
+}
+
+/// Whether two steps of a page may share a run's [`RunBranch`].
+fn same_branch(a: &Step, b: &Step) -> bool {
+    a.when == b.when
+        && a.choice == b.choice
+        && a.optional == b.optional
+        && a.irreversible == b.irreversible
+}
+
+/// A step's [`RunBranch`], `None` when it has nothing to say.
+fn run_branch<'a>(config: &'a Config, step: &'a Step) -> Option<RunBranch<'a>> {
+    let branch = RunBranch {
+        when: when_map(config, step),
+        choice: step.choice.as_deref(),
+        optional: step.optional,
+        irreversible: step.irreversible,
+    };
+    (branch.when.is_some() || branch.choice.is_some() || branch.optional || branch.irreversible)
+        .then_some(branch)
+}
 
 /// One top-level entry's step details, appended to
 /// `window.offboardDetails` by its file.
@@ -199,13 +272,20 @@ fn summary_page<'a>(
     let index = |list: &[Labelled], id: Option<&str>| {
         id.and_then(|id| list.iter().position(|item| item.id == id))
     };
-    let mut runs: Vec<(Option<usize>, Option<usize>, Vec<&str>)> = Vec::new();
+    let mut runs: Vec<RunSteps<'_>> = Vec::new();
     for step in &ctx.steps[page] {
         let phase = index(&config.phases, step.phase.as_deref());
         let role = index(&config.roles, step.role.as_deref());
         match runs.last_mut() {
-            Some(run) if run.0 == phase && run.1 == role => run.2.push(&step.id),
-            _ => runs.push((phase, role, vec![&step.id])),
+            Some(run) if run.phase == phase && run.role == role && same_branch(run.first, step) => {
+                run.ids.push(&step.id);
+            }
+            _ => runs.push(RunSteps {
+                phase,
+                role,
+                first: step,
+                ids: vec![&step.id],
+            }),
         }
     }
     let key = ctx.site.pages[page].key.as_str();
@@ -215,7 +295,12 @@ fn summary_page<'a>(
         key.strip_prefix(folder).unwrap_or(key),
         part,
         runs.into_iter()
-            .map(|(phase, role, ids)| (phase, role, compact_ids(&ids)))
+            .map(|run| SummaryRun {
+                phase: run.phase,
+                role: run.role,
+                ids: compact_ids(&run.ids),
+                branch: run_branch(config, run.first),
+            })
             .collect(),
     )
 }

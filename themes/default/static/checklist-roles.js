@@ -17,6 +17,8 @@
     const questions = manifest.questions || [];
     if (!manifest.roles.length && !questions.length) return;
     document.querySelectorAll("[data-role-filter]").forEach((slot, index) => {
+      const written = slot.querySelector(".role-choice");
+      if (written) return void enableWritten(api, slot, written);
       const hide = el("input", { type: "checkbox", class: "role-hide-check" });
       const hideRow = el("label", { class: "role-hide" }, [hide, el("span", { text: words("role_hide_others") })]);
       hide.addEventListener("change", () => store.setHide(hide.checked));
@@ -56,6 +58,34 @@
       });
       slot.hidden = !radios.length;
     });
+  }
+
+  // A role filter the template wrote (so that nothing moves when it is
+  // enabled): its radios and "hide" box are wired like built ones; the box
+  // keeps its line while there is nothing to hide.
+  function enableWritten(api, slot, fieldset) {
+    const { manifest, store, words, label, announce } = api;
+    const radios = Array.from(fieldset.querySelectorAll(".role-radio"));
+    const hide = fieldset.querySelector(".role-hide-check");
+    const hideRow = fieldset.querySelector(".role-hide");
+    fieldset.disabled = false;
+    hide?.addEventListener("change", () => store.setHide(hide.checked));
+    radios.forEach((radio) =>
+      radio.addEventListener("change", () => {
+        store.setRole(radio.value);
+        const role = label(manifest.roles, radio.value);
+        announce(role ? words("live_role", { role }) : words("live_role_everyone"));
+      })
+    );
+    api.onRender(() => {
+      radios.forEach((radio) => (radio.checked = radio.value === store.role()));
+      if (!hide) return;
+      hide.checked = store.hide();
+      const inactive = !store.role() && !store.hasAnswers();
+      hideRow.classList.toggle("is-inactive", inactive);
+      hide.disabled = inactive;
+    });
+    slot.hidden = false;
   }
 
   // The server-written answers panels: enabled, kept in step with the

@@ -89,9 +89,12 @@
 
   // A large site's manifest is a summary: each page as [key, part, runs],
   // its key without its part's folder (`folders`), a run being [phase,
-  // role, ids] (indexes into phases and roles). Gives
-  // it the shape of a whole manifest (pages with key, title, url and steps
-  // { id, key, phase, role }); texts and titles arrive with the details
+  // role, ids] or [phase, role, ids, branch] (indexes into phases and
+  // roles; branch: { when, choice (its id on the page), optional,
+  // irreversible }, what the run's steps share). Gives it the shape of a
+  // whole manifest (pages with key, title, url and steps { id, key, phase,
+  // role, when, choice, optional, irreversible }), so that every figure
+  // counts as on a smaller site; texts and titles arrive with the details
   // (mergeDetails), but the pages other parts need to name are in `names`.
   ns.expandManifest = function (manifest) {
     if (!manifest.parts || manifest.loaded) return;
@@ -103,13 +106,18 @@
       const key = (part === null ? "" : folders[part] || "") + written;
       const [title, url] = names[key] || ["", urlOf(key)];
       const page = { key, title, url, part, steps: [] };
-      runs.forEach(([phase, role, ids]) => {
+      runs.forEach(([phase, role, ids, branch]) => {
         const phaseId = idIn(manifest.phases, phase);
         const roleId = idIn(manifest.roles, role);
+        const shared = isObject(branch) ? branch : {};
         expandIds(ids).forEach((id) => {
           const step = { id, key: key + "#" + id };
           if (phaseId) step.phase = phaseId;
           if (roleId) step.role = roleId;
+          if (isObject(shared.when)) step.when = shared.when;
+          if (typeof shared.choice === "string") step.choice = key + "#" + shared.choice;
+          if (shared.optional === true) step.optional = true;
+          if (shared.irreversible === true) step.irreversible = true;
           page.steps.push(step);
         });
       });

@@ -10,7 +10,7 @@
  * alternatives (`choice`), done by any one of its members; optional steps
  * and steps that do not apply are never counted, so 100 % is reachable. Works from the page's own markup plus window.offboardManifest
  * (checklist/steps.js). On a large site
- * that is a summary (each page's step ids by phase and role) and each
+ * that is a summary (each page's step ids by phase, role and branching) and each
  * top-level entry's step details arrive in window.offboardDetails, from
  * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
  * page, the others on demand (loadAll). Other files add to it through
@@ -293,8 +293,19 @@
       if ((old ? old.dataset.missing : "") === signature) return;
       if (old) old.remove();
       if (!missing.length) return;
-      const text = el("span", { class: "step-notice-text", text: words("blocked_text") });
-      missing.forEach((key, index) => {
+      // Steps above on this numbered list read as order ("完成第 1 步后
+      // 开始"); the others are linked, with their page when elsewhere.
+      const numbers = [];
+      const linked = missing.filter((key) => {
+        const number = numberOnList(item, key);
+        if (number) numbers.push(number);
+        return !number;
+      });
+      const text = el("span", { class: "step-notice-text" });
+      if (numbers.length)
+        text.append(words("blocked_after_steps", { steps: numbers.join(words("blocked_steps_joiner")) }));
+      if (linked.length) text.append((numbers.length ? manifest.separator : "") + words("blocked_text"));
+      linked.forEach((key, index) => {
         if (index) text.append(manifest.separator);
         text.append(el("a", { href: stepHref(key), text: brief(textOf(key)) }));
         const page = pageOf.get(key);
@@ -310,6 +321,17 @@
       ]);
       const head = item.querySelector(":scope > .step-head");
       if (head) head.after(notice);
+    }
+
+    // The number a reader sees beside the step `key` when it is on the same
+    // numbered list (<ol>) as `item`; 0 when it is not.
+    function numberOnList(item, key) {
+      const list = item.parentElement;
+      if (!list || list.tagName !== "OL") return 0;
+      const items = Array.from(list.children).filter((child) => child.matches("li.step"));
+      const at = items.findIndex((child) => child.dataset.key === key);
+      if (at < 0) return 0;
+      return (Number(list.getAttribute("start")) || 1) + at;
     }
 
     // The sidebar's links come bare: each gets its progress figure here,
@@ -344,24 +366,14 @@
     function buildPanel() {
       const slot = document.querySelector("[data-page-progress]");
       if (!slot || !steps.size) return null;
+      const written = slot.querySelector(":scope > .progress-head > .progress-figure");
+      if (written) return fillWritten(slot, written);
       const figure = el("span", { class: "progress-figure" });
       const bar = el("progress", { class: "progress-bar", max: "1", value: "0", "aria-hidden": "true" });
       const note = el("p", { class: "progress-note" });
       const status = el("p", { class: "progress-status", hidden: pageSpec === "checklist" });
       const warning = el("p", { class: "progress-warning", role: "alert", hidden: true, text: words("storage_unavailable") });
-      const overview = root + "checklist/index.html";
-      const chip = (href, name, spec) =>
-        el("li", {}, [el("a", { href }, [el("span", { class: "chip-name", text: name }), " ", el("span", { class: "chip-figure", "data-progress-for": spec })])]);
-      const chips = [];
-      if (pageSpec !== "checklist") chips.push(chip(overview, words("progress_guide"), "checklist"));
-      // A guide page shows the phases of its own steps; the home page and
-      // the overview show them all.
-      const here = pageSpec === "checklist" ? Array.from(steps.values()) : manifest.pages.find((page) => page.key === pageKey).steps;
-      manifest.phases
-        .filter((phase) => here.some((step) => step.phase === phase.id))
-        .forEach((phase) => chips.push(chip(overview + "#phase-" + phase.id, phase.label, "@" + phase.id)));
-      if (manifest.phases.length && here.some((step) => !step.phase))
-        chips.push(chip(overview + "#phase-other", words("unphased"), "@"));
+      const chips = progressChips();
       slot.replaceChildren(
         el("div", { class: "progress-head" }, [
           el("span", { class: "progress-title", text: words(pageSpec === "checklist" ? "progress_guide" : "progress_page") }),
@@ -375,6 +387,40 @@
       );
       slot.hidden = false;
       return { figure, bar, note, warning, status };
+    }
+
+    // The panel the template wrote, its line boxes already in place so that
+    // nothing moves: only its words, bar and chips are filled in.
+    function fillWritten(slot, figure) {
+      const chips = slot.querySelector(":scope > .progress-chips");
+      if (chips) chips.replaceChildren(...progressChips());
+      const status = slot.querySelector(":scope > .progress-status") || el("p", { hidden: true });
+      return {
+        figure,
+        bar: slot.querySelector(":scope > .progress-bar"),
+        note: slot.querySelector(":scope > .progress-note"),
+        warning: slot.querySelector(":scope > .progress-warning"),
+        status,
+        written: true,
+      };
+    }
+
+    // The chips of the progress panel: the whole guide (from a guide page)
+    // and the phases of the page's steps (all of them on the home page and
+    // the overview).
+    function progressChips() {
+      const overview = root + "checklist/index.html";
+      const chip = (href, name, spec) =>
+        el("li", {}, [el("a", { href }, [el("span", { class: "chip-name", text: name }), " ", el("span", { class: "chip-figure", "data-progress-for": spec })])]);
+      const chips = [];
+      if (pageSpec !== "checklist") chips.push(chip(overview, words("progress_guide"), "checklist"));
+      const here = pageSpec === "checklist" ? Array.from(steps.values()) : manifest.pages.find((page) => page.key === pageKey).steps;
+      manifest.phases
+        .filter((phase) => here.some((step) => step.phase === phase.id))
+        .forEach((phase) => chips.push(chip(overview + "#phase-" + phase.id, phase.label, "@" + phase.id)));
+      if (manifest.phases.length && here.some((step) => !step.phase))
+        chips.push(chip(overview + "#phase-other", words("unphased"), "@"));
+      return chips;
     }
 
     function renderPanel() {
@@ -398,7 +444,8 @@
       if (role && total) notes.push(words("progress_for_role", { role }));
       if (store.hasAnswers() && total) notes.push(words("progress_for_answers"));
       panel.note.textContent = notes.join(" ");
-      panel.note.hidden = !panel.note.textContent;
+      // A panel the template wrote keeps the note's line, empty or not.
+      panel.note.hidden = !panel.note.textContent && !panel.written;
       panel.warning.hidden = store.saved();
     }
 

@@ -1,5 +1,7 @@
-/* Search box loader, on every page. It only draws the box in the header
- * (#search, labelled from its data- attributes) and makes `/` focus it; the
+/* Search box loader, on every page. The box is in the page's HTML (so
+ * nothing moves when this runs; a page without script hides it by CSS);
+ * for a theme whose header has only an empty #search it draws the box
+ * (labelled from its data- attributes). It makes `/` focus it; the
  * search itself (assets/search/engine.js) and the index (search/*.js) load
  * with a <script src> when the reader first focuses or types in the box, so
  * nothing else weighs on page load and it works from file:// and under
@@ -7,7 +9,7 @@
 (function () {
   "use strict";
   var box = document.getElementById("search");
-  if (!box || box.firstElementChild) return;
+  if (!box) return;
 
   function el(tag, attrs) {
     var node = document.createElement(tag);
@@ -18,28 +20,35 @@
     return node;
   }
 
-  var label = el("label", { for: "search-input", class: "visually-hidden", text: box.dataset.label || "Search" });
-  var field = el("div", { class: "search-field" });
-  var input = el("input", {
-    id: "search-input",
-    type: "search",
-    role: "combobox",
-    "aria-expanded": "false",
-    "aria-controls": "search-listbox",
-    "aria-autocomplete": "list",
-    "aria-keyshortcuts": "/",
-    autocomplete: "off",
-    autocapitalize: "off",
-    spellcheck: "false",
-    enterkeyhint: "search",
-    placeholder: box.dataset.placeholder || "",
-  });
-  var key = el("kbd", { class: "search-key", "aria-hidden": "true", text: "/" });
-  var panel = el("div", { class: "search-panel", id: "search-panel", hidden: "" });
-  var listbox = el("div", { id: "search-listbox", role: "listbox", "aria-label": box.dataset.label || "Search" });
-  field.append(input, key);
-  panel.append(listbox);
-  box.append(label, field, panel);
+  var input = document.getElementById("search-input") || drawBox();
+
+  /* The box for a theme that leaves #search empty; returns its input. */
+  function drawBox() {
+    var label = el("label", { for: "search-input", class: "visually-hidden", text: box.dataset.label || "Search" });
+    var field = el("div", { class: "search-field" });
+    var input = el("input", {
+      id: "search-input",
+      // Text, not search: a combobox is allowed on a text input only.
+      type: "text",
+      role: "combobox",
+      "aria-expanded": "false",
+      "aria-controls": "search-listbox",
+      "aria-autocomplete": "list",
+      "aria-keyshortcuts": "/",
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "search",
+      placeholder: box.dataset.placeholder || "",
+    });
+    var key = el("kbd", { class: "search-key", "aria-hidden": "true", text: "/" });
+    var panel = el("div", { class: "search-panel", id: "search-panel", hidden: "" });
+    var listbox = el("div", { id: "search-listbox", role: "listbox", "aria-label": box.dataset.label || "Search" });
+    field.append(input, key);
+    panel.append(listbox);
+    box.append(label, field, panel);
+    return input;
+  }
 
   var requested = false;
   function load() {
