@@ -165,6 +165,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("console_link", "打开控制台", "Open the console"),
     ("external_link", "外部链接", "external link"),
     ("external_link_hidden", "（外部链接）", " (external link)"),
+    ("copy_code", "复制", "Copy"),
+    ("copied_code", "已复制", "Copied"),
+    (
+        "copy_code_failed",
+        "复制失败，请手动选择",
+        "Copy failed; select the text",
+    ),
     ("search", "搜索", "Search"),
     ("search_placeholder", "搜索指南…", "Search the guide…"),
     // The search client (passed in `search/index.js`); `{query}` and

@@ -141,6 +141,75 @@ impl Templates {
     }
 }
 
+/// Where shortcode templates live, under `templates/`.
+pub const SHORTCODE_DIR: &str = "shortcodes/";
+
+impl Templates {
+    /// The names of the shortcodes (`templates/shortcodes/NAME.html`).
+    pub fn shortcode_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .sources
+            .keys()
+            .filter_map(|name| name.strip_prefix(SHORTCODE_DIR)?.strip_suffix(".html"))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+/// Shortcodes are the templates in `templates/shortcodes/`: the built-in
+/// ones and any a site's theme folder adds or overrides.
+impl crate::markdown::Shortcodes for Templates {
+    fn render(&self, name: &str, args: &[(String, String)]) -> Result<String, (String, String)> {
+        let template = format!("{SHORTCODE_DIR}{name}.html");
+        let Some(source) = self.sources.get(&template) else {
+            return Err((
+                format!("unknown shortcode `{name}`"),
+                format!(
+                    "the shortcodes are {}; add your own as `themes/<theme>/templates/{template}`",
+                    self.shortcode_names()
+                        .iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        if let Some((arg, _)) = args.iter().find(|(arg, _)| !mentions(&source.text, arg)) {
+            return Err((
+                format!("the shortcode `{name}` has no argument `{arg}`"),
+                format!(
+                    "check the spelling; `{}` reads the arguments it takes",
+                    source.path.display()
+                ),
+            ));
+        }
+        let mut context = tera::Context::new();
+        for (arg, value) in args {
+            context.insert(arg.clone(), value);
+        }
+        context.insert("body", crate::markdown::BODY_MARKER);
+        self.render(&template, &context).map_err(|problem| {
+            let place = problem.location.map_or_else(
+                || problem.path.display().to_string(),
+                |(line, column)| format!("{}:{line}:{column}", problem.path.display()),
+            );
+            (
+                format!("shortcode `{name}`: {} ({place})", problem.message),
+                "give the arguments its template reads, each as `name=\"value\"`".to_owned(),
+            )
+        })
+    }
+}
+
+/// Whether the template `text` names `word` (as a whole word).
+fn mentions(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].ends_with(is_word) && !text[at + word.len()..].starts_with(is_word)
+    })
+}
+
 /// Tera's `safe` filter, except that a string already marked safe is passed
 /// on as it is instead of copied (the sidebar and page content are large).
 fn safe(value: &Value, _: Kwargs, _: &State) -> Value {

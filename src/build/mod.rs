@@ -277,7 +277,7 @@ fn render_site_into(
     timings::phase("config, templates and content loaded");
     set_template_globals(&mut templates, &site);
     let index = SiteIndex::new(&site);
-    let rendered = render_markdown(&mut site, &index, keep);
+    let rendered = render_markdown(&mut site, &index, &templates, keep);
     for (page, output) in rendered.iter().enumerate() {
         let warnings = at_positions(&site.pages[page], &output.warnings);
         site.warnings.extend(warnings);
@@ -363,7 +363,12 @@ fn check_page_templates(parts: &SiteParts) -> Result<(), Diagnostics> {
 /// ([`Keep::WhatPagesNeed`]) frees each page's body as soon as it is
 /// rendered, so the HTML of later pages reuses its memory (at 10,000 pages
 /// the bodies are 45 MB, all held at the phase's end otherwise).
-fn render_markdown(site: &mut Site, index: &SiteIndex, keep: Keep) -> Vec<Rendered> {
+fn render_markdown(
+    site: &mut Site,
+    index: &SiteIndex,
+    templates: &Templates,
+    keep: Keep,
+) -> Vec<Rendered> {
     let labels = Language::from_tag(&site.config.language).markdown_labels();
     // The texts leave the pages while they render, so each thread can free
     // the one it finished while the others read the rest of the site.
@@ -388,6 +393,7 @@ fn render_markdown(site: &mut Site, index: &SiteIndex, keep: Keep) -> Vec<Render
                 first_line: data.body_first_line,
                 resolver: &resolver,
                 labels: &labels,
+                shortcodes: Some(templates),
             });
             if keep == Keep::WhatPagesNeed {
                 Page::release_body_of(text, data.body_start);

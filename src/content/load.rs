@@ -134,6 +134,7 @@ pub fn read_page(
     let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
     let (front_first_line, body_first_line) = (split.front_first_line, split.body_first_line);
     let front_range = front_start..front_start + split.front.len();
+    let (text, includes) = expand_includes(text, body_start, body_first_line, path, &file, root)?;
     let source = relative_source(path, content);
     let kind = if source == "_index.md" || source.ends_with("/_index.md") {
         PageKind::Section
@@ -147,6 +148,7 @@ pub fn read_page(
         path: path.to_path_buf(),
         key,
         kind,
+        includes,
         front,
         front_range,
         front_first_line,
@@ -159,6 +161,31 @@ pub fn read_page(
         parent: None,
         children: Vec::new(),
     }))
+}
+
+/// The page's text with the `{{#include}}`s of its body spliced in, and
+/// where the lines came from (see [`crate::include`]); the text as it is
+/// when the body has none.
+fn expand_includes(
+    text: String,
+    body_start: usize,
+    body_first_line: usize,
+    path: &Path,
+    file: &Path,
+    root: &Path,
+) -> Result<(String, Option<Box<crate::include::LineMap>>), Diagnostic> {
+    if !crate::include::has_directive(&text[body_start..]) {
+        return Ok((text, None));
+    }
+    let origin = crate::include::Origin {
+        shown: file.to_path_buf(),
+        path: path.to_path_buf(),
+    };
+    let expanded = crate::include::expand(&text[body_start..], body_first_line, &origin, root)?;
+    let mut whole = text;
+    whole.truncate(body_start);
+    whole.push_str(&expanded.body);
+    Ok((whole, expanded.map.map(Box::new)))
 }
 
 #[cfg(test)]

@@ -39,6 +39,10 @@ pub struct Page {
     pub key: String,
     /// Section or page.
     pub kind: PageKind,
+    /// Where the lines of a body with `{{#include}}`s came from (`None`
+    /// without includes): `text` then holds the expanded body, and
+    /// [`Page::error_at`] points into the file each line came from.
+    pub includes: Option<Box<crate::include::LineMap>>,
     /// Parsed front matter.
     pub front: FrontMatter,
     /// The whole file's text (for error excerpts).
@@ -109,6 +113,9 @@ impl Page {
 
     /// A diagnostic about this page at a file position.
     pub fn error_at(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
+        if let Some(map) = &self.includes {
+            return self.error_in_includes(map, line, column, message.into());
+        }
         let diagnostic = Diagnostic::new(&self.file, message).at(line, column);
         // Errors are rare: reading the file again costs less than keeping
         // every page's text for them. Unreadable now, it is quoted no more.
@@ -120,6 +127,40 @@ impl Page {
                 Some(self.text.clone())
             }
         })
+    }
+
+    /// [`Page::error_at`] for a page with includes: the position is mapped
+    /// to the file and line it came from, quoted from that file on disk
+    /// (the page's own `text` holds the expanded body).
+    fn error_in_includes(
+        &self,
+        map: &crate::include::LineMap,
+        line: usize,
+        column: usize,
+        message: String,
+    ) -> Diagnostic {
+        match map.locate(line) {
+            Some((origin, original)) if origin.path != self.path => {
+                let diagnostic = Diagnostic::new(&origin.shown, message).at(original, column);
+                match std::fs::read_to_string(&origin.path) {
+                    Ok(text) => diagnostic.with_source(&text),
+                    Err(_) => diagnostic,
+                }
+            }
+            found => {
+                let line = found.map_or(line, |(_, original)| original);
+                let diagnostic = Diagnostic::new(&self.file, message).at(line, column);
+                self.quotes
+                    .quote(diagnostic, || std::fs::read_to_string(&self.path).ok())
+            }
+        }
+    }
+
+    /// Whether this page includes the file `shown` (relative to the root).
+    pub fn includes_file(&self, shown: &std::path::Path) -> bool {
+        self.includes
+            .as_ref()
+            .is_some_and(|map| map.included().any(|origin| origin.shown == shown))
     }
 
     /// File position (line, column) of the first front-matter line that

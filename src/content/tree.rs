@@ -114,6 +114,7 @@ fn ensure_home(site: &mut Site) {
                 path: site.root.join("content/_index.md"),
                 key: "_index".to_owned(),
                 kind: PageKind::Section,
+                includes: None,
                 front,
                 text: String::new(),
                 front_range: 0..0,

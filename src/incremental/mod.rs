@@ -30,6 +30,7 @@
 //! remembers the pages, so the fix is incremental too.
 
 mod affected;
+mod includes;
 mod text_files;
 
 pub use text_files::{TextFiles, TextFilesJob, replace_files};
@@ -234,6 +235,7 @@ impl State {
                 first_line: data.body_first_line,
                 resolver: &resolver,
                 labels: &labels,
+                shortcodes: Some(&self.parts.templates),
             });
             seen_elsewhere |= data.front != site.pages[page].front
                 || !same_face(&rendered, &self.parts.rendered[page]);

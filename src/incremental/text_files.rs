@@ -146,6 +146,7 @@ fn light_page(page: &Page) -> Page {
         path: page.path.clone(),
         key: page.key.clone(),
         kind: page.kind,
+        includes: page.includes.clone(),
         front: page.front.clone(),
         text: String::new(),
         front_range: 0..0,

@@ -15,6 +15,7 @@
 mod admonitions;
 mod anchors;
 mod autolinks;
+mod code;
 mod escape;
 pub(crate) use escape::{needs_escape, push_escaped_html};
 mod headings;
@@ -23,6 +24,8 @@ mod ids;
 pub(crate) use ids::{id_problem, id_rule};
 mod links;
 mod positions;
+mod shortcodes;
+pub use shortcodes::{BODY_MARKER, Shortcodes};
 mod splice;
 mod step_markup;
 mod steps;
@@ -84,6 +87,8 @@ pub struct RenderInput<'a> {
     pub resolver: &'a dyn LinkResolver,
     /// Interface words.
     pub labels: &'a Labels,
+    /// Renders `{{< shortcode >}}`s; without it they stay text.
+    pub shortcodes: Option<&'a dyn Shortcodes>,
 }
 
 /// A position in the source file (1-based line and column, column counted in
@@ -199,11 +204,23 @@ pub const STEP_META_MARKER_PREFIX: &str = "<!--offboard-step-meta:";
 /// Never fails: problems in the Markdown are returned in
 /// [`Rendered::errors`], and the HTML is still complete.
 pub fn render(input: &RenderInput<'_>) -> Rendered {
-    let lines = LineIndex::new(input.source, input.first_line);
     let mut out = Rendered::default();
+    // Shortcodes first: every line keeps its number, so positions found
+    // in the expanded text are the file's.
+    let expanded = match input.shortcodes {
+        Some(shortcodes) if shortcodes::has_shortcode(input.source) => {
+            let lines = LineIndex::new(input.source, input.first_line);
+            let (text, errors) = shortcodes::expand(input.source, &lines, shortcodes);
+            out.errors = errors;
+            Some(text.into_owned())
+        }
+        _ => None,
+    };
+    let source = expanded.as_deref().unwrap_or(input.source);
+    let lines = LineIndex::new(source, input.first_line);
 
     // Stream rewrites (the number of events changes).
-    let events = autolinks::apply(parse(input.source));
+    let events = autolinks::apply(parse(source));
     let cx = links::LinkContext {
         resolver: input.resolver,
         labels: input.labels,
@@ -214,13 +231,13 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     out.links = found.links;
     out.anchors = found.anchors;
     out.warnings = found.warnings;
-    out.errors = found.errors;
+    out.errors.extend(found.errors);
     out.anchors.extend(anchors::collect(&events));
 
     // Analysis (indices stay put; markers and `{#id}`s are stripped in place).
     let admonitions = admonitions::find(&mut events);
-    let tasks = steps::find(&mut events, input.source);
-    let headings = headings::find(&events, input.source);
+    let tasks = steps::find(&mut events, source);
+    let headings = headings::find(&events, source);
     let (heading_ids, step_ids) = assign_ids(&headings, &tasks, &mut out, &lines);
     headings::set_ids(&mut events, &headings, &heading_ids);
     out.toc = headings::toc(&headings, &heading_ids);
@@ -234,10 +251,11 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     admonitions::edits(&admonitions, input.labels, &mut edits);
     headings::edits(&headings, &heading_ids, &mut edits);
     step_markup::edits(&events, &tasks, &step_ids, &mut edits);
+    code::edits(&events, &mut edits);
     // Most pages' HTML is about twice their Markdown; sizing for that
     // avoids growing (and copying) the string several times, and the
     // trimmed string is kept until the page is written.
-    out.html.reserve(input.source.len() * 2);
+    out.html.reserve(source.len() * 2);
     push_html(&mut out.html, edits.apply(events));
     out.html.shrink_to_fit();
 

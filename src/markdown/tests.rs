@@ -11,6 +11,7 @@ fn render_at(source: &str, first_line: usize) -> Rendered {
         first_line,
         resolver: &TestResolver,
         labels: &labels,
+        shortcodes: None,
     })
 }
 

@@ -29,6 +29,10 @@ pub enum ChangeKind {
     StaticFile,
     /// `site.toml`.
     Config,
+    /// A file outside `content/`, `themes/` and `static/` that a page
+    /// includes (`{{#include}}`); [`classify`] never says so, the watcher
+    /// does for the files it was told of.
+    Included,
     /// Not part of the site's sources, or an editor's temporary file.
     Ignored,
 }

@@ -116,6 +116,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         open::in_browser(&url);
     }
     let (finished, finished_jobs) = channel();
+    let mut watcher = watcher;
+    watcher.watch_included(rebuilder.included_files());
     let mut authoring = Authoring {
         root,
         watcher,
@@ -174,6 +176,7 @@ impl Authoring {
                     let batch = rebuild::settle(batch, &self.root, &self.store.current().snapshot);
                     if !batch.is_empty() {
                         rebuild_once(&mut self.rebuilder, &batch, &self.store, &self.broadcaster);
+                        self.watcher.watch_included(self.rebuilder.included_files());
                     }
                 }
             }

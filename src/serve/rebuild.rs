@@ -97,7 +97,13 @@ impl Rebuilder {
             // Only git's own files changed, and not the commit.
             return Outcome::Nothing;
         }
-        match plan(batch, &self.root, served, broken) {
+        let includers = self.pages_with_includers(batch);
+        let work = if includers.is_some() {
+            Work::Render
+        } else {
+            plan(batch, &self.root, served, broken)
+        };
+        match work {
             Work::Styles => Outcome::Unchanged { styles_only: true },
             Work::Reload => Outcome::Unchanged { styles_only: false },
             Work::Render => {
@@ -105,7 +111,7 @@ impl Rebuilder {
                 // git again here (1.5 ms) also catches one it missed. A
                 // site outside git pays nothing.
                 let moved = self.head.is_some() && self.head_moved();
-                let pages = only_pages(batch).filter(|_| !moved);
+                let pages = includers.or_else(|| only_pages(batch)).filter(|_| !moved);
                 if pages
                     .as_ref()
                     .is_some_and(|pages| self.site.unchanged(pages))
@@ -125,6 +131,35 @@ impl Rebuilder {
 }
 
 impl Rebuilder {
+    /// When a batch changed files that pages include (and otherwise only
+    /// pages): the changed pages and every page that includes a changed
+    /// file, directly or through nested includes, to render again. `None`
+    /// when no changed file is included, or something else changed too.
+    fn pages_with_includers(&self, batch: &Batch) -> Option<Vec<PathBuf>> {
+        if batch.rescan {
+            return None;
+        }
+        let mut pages = std::collections::BTreeSet::new();
+        let mut included = false;
+        for (path, kind) in &batch.changes {
+            let includers = self.site.pages_including(path);
+            if includers.is_empty() && *kind != ChangeKind::Page {
+                return None;
+            }
+            included |= !includers.is_empty();
+            if *kind == ChangeKind::Page {
+                pages.insert(path.clone());
+            }
+            pages.extend(includers);
+        }
+        included.then(|| pages.into_iter().collect())
+    }
+
+    /// Every file some page includes (relative to the root).
+    pub fn included_files(&self) -> std::collections::BTreeSet<PathBuf> {
+        self.site.included_files()
+    }
+
     /// After an incremental edit, the job that builds the files made from
     /// every page's text (the search index), to run off the rebuild loop.
     pub fn text_files_job(&mut self) -> Option<TextFilesJob> {

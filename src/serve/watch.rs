@@ -15,7 +15,7 @@
 //! only access events, which are ignored, so a rebuild never triggers
 //! another.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -75,6 +75,11 @@ pub struct SourceWatcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
+    /// Files pages include (relative to the root), outside the watched
+    /// folders or not.
+    included: BTreeSet<PathBuf>,
+    /// Folders outside the source folders watched for included files.
+    included_dirs: BTreeSet<PathBuf>,
     /// The git folder of the checkout holding the site, watched without
     /// recursion (and its `logs/`), when there is one.
     git_dir: Option<PathBuf>,
@@ -93,6 +98,8 @@ impl SourceWatcher {
             root: root.to_path_buf(),
             watcher,
             events,
+            included: BTreeSet::new(),
+            included_dirs: BTreeSet::new(),
             git_dir: None,
         };
         watcher
@@ -132,6 +139,33 @@ impl SourceWatcher {
         self.watcher
             .watch(&path, RecursiveMode::Recursive)
             .with_context(|| format!("cannot watch `{}` for changes", path.display()))
+    }
+
+    /// Watches, from now on, the files pages include (relative to the
+    /// root): a change to one outside `content/`, `themes/` and `static/`
+    /// is reported as [`ChangeKind::Included`]. Their folders are watched
+    /// alone (not their subfolders), once each.
+    pub fn watch_included(&mut self, files: BTreeSet<PathBuf>) {
+        for file in &files {
+            let Some(dir) = file.parent() else { continue };
+            let inside_sources = SOURCE_DIRS.iter().any(|source| file.starts_with(source));
+            if inside_sources || dir.as_os_str().is_empty() || self.included_dirs.contains(dir) {
+                continue;
+            }
+            match self
+                .watcher
+                .watch(&self.root.join(dir), RecursiveMode::NonRecursive)
+            {
+                Ok(()) => {
+                    self.included_dirs.insert(dir.to_path_buf());
+                }
+                Err(error) => eprintln!(
+                    "serve: cannot watch `{}` for changes to included files: {error}",
+                    dir.display()
+                ),
+            }
+        }
+        self.included = files;
     }
 
     /// Waits for the next batch of relevant changes. `None` when the
@@ -207,7 +241,10 @@ impl SourceWatcher {
             {
                 eprintln!("serve: {error:#}");
             }
-            let kind = classify(relative);
+            let kind = match classify(relative) {
+                ChangeKind::Ignored if self.included.contains(relative) => ChangeKind::Included,
+                kind => kind,
+            };
             if kind != ChangeKind::Ignored {
                 batch.changes.insert(relative.to_path_buf(), kind);
             }

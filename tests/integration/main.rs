@@ -20,4 +20,5 @@ mod scale;
 mod serve;
 mod serve_safety;
 mod serve_support;
+mod shortcodes;
 mod urls;

@@ -470,3 +470,86 @@ fn drafts_are_served_only_when_asked() {
     let served = Served::start(site.root(), &["--drafts"]);
     served.wait_for_page("/guide/draft/", "Not yet.");
 }
+
+/// A served HTML page without the live-reload script (and its line) serve adds.
+fn without_reload_script(html: &str) -> String {
+    let Some(start) = html.find("<script src=\"/__offboard/") else {
+        return html.to_owned();
+    };
+    let end = html[start..]
+        .find("</script>")
+        .map_or(html.len(), |end| start + end + "</script>".len());
+    let rest = &html[end..];
+    format!(
+        "{}{}",
+        &html[..start],
+        rest.strip_prefix('\n').unwrap_or(rest)
+    )
+}
+
+#[test]
+fn an_edited_include_rebuilds_every_page_that_includes_it_as_a_clean_build_would() {
+    let site = site()
+        .file(
+            "content/guide/first.md",
+            page(
+                "First page",
+                "{{#include ../../snippets/login.md}}\n\n```sh\n{{#include cmd.sh}}\n```",
+            ),
+        )
+        .file(
+            "content/guide/second.md",
+            page(
+                "Second page",
+                "Direct: {{#include ../../snippets/steps.md}}",
+            ),
+        )
+        .file("content/guide/cmd.sh", "echo one\n")
+        .file("snippets/login.md", "Sign in.\n\n{{#include steps.md}}\n")
+        .file("snippets/steps.md", "Old words.\n");
+    let mut served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    assert!(served.get("/guide/first/").text().contains("Old words."));
+    assert!(served.get("/guide/second/").text().contains("Old words."));
+
+    // A nested include outside content/: both pages, and only they.
+    save_atomically(&site.root().join("snippets/steps.md"), "New words.\n");
+    events.next("reload");
+    let log = served.wait_for_log("snippets/steps.md: rebuilt");
+    assert!(log.contains("(2 files)"), "{log}");
+    served.wait_for_page("/guide/first/", "New words.");
+    served.wait_for_page("/guide/second/", "New words.");
+
+    // A file beside the page, also copied as an asset.
+    std::fs::write(site.root().join("content/guide/cmd.sh"), "echo zebra\n").expect("save");
+    events.next("reload");
+    served.wait_for_page("/guide/first/", "zebra");
+
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = out.path().join("public");
+    site.run(&[
+        "build",
+        "--quiet",
+        "--output",
+        output.to_str().expect("utf-8"),
+    ])
+    .success();
+    for (path, bytes) in snapshot_tree(&output) {
+        if path.starts_with("search/") || path.starts_with('.') {
+            continue; // the index catches up later (see above); `.` files mark a build's output
+        }
+        let served_body = served.get(&format!("/{path}")).body;
+        let is_html = std::path::Path::new(&path)
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("html"));
+        if is_html {
+            assert_eq!(
+                without_reload_script(&String::from_utf8_lossy(&served_body)),
+                String::from_utf8_lossy(&bytes),
+                "{path} differs from a clean build"
+            );
+        } else {
+            assert!(served_body == bytes, "{path} differs from a clean build");
+        }
+    }
+}
