@@ -41,6 +41,16 @@ pub fn read_at_most(path: &Path, limit: u64) -> Result<Bounded> {
     }
 }
 
+/// Reads at most the first `limit` bytes of a file (all of a shorter one).
+pub fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(bytes)
+}
+
 /// Writes a whole file, creating its parent folders.
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {

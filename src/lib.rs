@@ -7,7 +7,7 @@
 //! (Tera, built-in theme) → [`output`] (atomic write). [`build`] runs the
 //! pipeline as a short list of named steps; [`init`] scaffolds a new site;
 //! [`ignore`] names the files no command reads (hidden files, editors'
-//! leftovers);
+//! leftovers); [`images`] reads local images' sizes;
 //! [`serve`] is the authoring loop (watch, rebuild in memory, live reload).
 
 pub mod build;
@@ -21,6 +21,7 @@ pub mod git_dates;
 pub mod highlight;
 pub mod i18n;
 pub mod ignore;
+pub mod images;
 pub mod include;
 pub mod incremental;
 pub mod init;

@@ -57,6 +57,29 @@ pub trait LinkResolver: Sync {
     /// bare fragment (`#…`). Checking that the target exists is the caller's
     /// job, afterwards, from [`Rendered::links`].
     fn resolve(&self, destination: &str) -> Option<String>;
+
+    /// The intrinsic size of the local image at `destination` (as written
+    /// by the author), for the `<img>`'s `width` and `height`. Called for
+    /// the same destinations as [`LinkResolver::resolve`], for images only.
+    fn image_size(&self, _destination: &str) -> ImageSize {
+        ImageSize::Unknown
+    }
+}
+
+/// What the build knows of a local image's intrinsic size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSize {
+    /// Width and height in CSS pixels.
+    Known {
+        /// Width in CSS pixels.
+        width: u32,
+        /// Height in CSS pixels.
+        height: u32,
+    },
+    /// None to give: not a local file, or an SVG without an intrinsic size.
+    Unknown,
+    /// The file could not be read as an image; why, in a few words.
+    Unreadable(String),
 }
 
 /// Interface words the renderer writes itself, in the site's language.
@@ -74,6 +97,9 @@ pub struct Labels {
     pub caution: String,
     /// Hidden text after an external link, e.g. "（外部链接）".
     pub external_link: String,
+    /// What a remote image that did not load says before its address
+    /// (`image-fallback.js` reads it from the image's `data-fallback`).
+    pub image_failed: String,
 }
 
 /// Input for [`render`].

@@ -350,7 +350,7 @@ fn script_and_data_links_are_dropped_with_a_warning_and_their_text_kept() {
     assert_eq!(
         rendered.html,
         "<p>a JaVaScRiPt:alert(2) b c</p>\n<p><img src=\"data:image/png;base64,AA\" alt=\"d\" \
-         loading=\"lazy\" referrerpolicy=\"no-referrer\"> e <a href=\"https://a.com\" class=\"external\" \
+         loading=\"lazy\"> e <a href=\"https://a.com\" class=\"external\" \
          rel=\"external noopener\">f<span class=\"visually-hidden\">（外部链接）</span></a> \
          <b onclick=\"x\">raw</b></p>\n"
     );

@@ -12,6 +12,7 @@ mod external;
 mod first_hour;
 mod fuzz;
 mod fuzz_mutate;
+mod images;
 mod limits;
 mod output_safety;
 mod parallel;
