@@ -198,8 +198,13 @@ pub fn run(cli: &Cli) -> Result<()> {
 
 fn run_check(args: &CheckArgs) -> Result<()> {
     let summary = check_site(&args.site.root)?;
+    let warnings = match summary.warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    };
     eprintln!(
-        "check: {} pages, {} steps, no errors",
+        "check: {} pages, {} steps, no errors{warnings}",
         summary.pages, summary.steps
     );
     if !args.external {
@@ -210,10 +215,8 @@ fn run_check(args: &CheckArgs) -> Result<()> {
     options.fetch.retries = args.retries;
     options.fetch.per_host = usize::from(args.per_host);
     options.cache_seconds = args.cache_hours.saturating_mul(3600);
+    // Its hot-linked images were warned of above, by the plain check.
     let report = check_external(&args.site.root, &options)?;
-    for warning in &report.warnings {
-        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
-    }
     eprintln!(
         "check --external: {} links to {} URLs ({} known good from the cache), {} broken, {} hot-linked images",
         report.links,

@@ -15,7 +15,7 @@ use super::escape::{escape_href, escape_html};
 use super::positions::LineIndex;
 use super::splice::html;
 use super::unsafe_urls::{dangerous_scheme, warning};
-use super::{Ev, ImageSize, Labels, LinkRef, LinkResolver, MarkdownError};
+use super::{Ev, ExternalRef, ImageSize, Labels, LinkRef, LinkResolver, MarkdownError};
 use crate::urls::encode_fragment;
 
 /// What the links adapter needs to know.
@@ -34,6 +34,8 @@ pub(super) struct Found {
     pub warnings: Vec<MarkdownError>,
     /// `[](id:Name)` anchors whose name is not a valid id.
     pub errors: Vec<MarkdownError>,
+    /// Images loaded from other sites.
+    pub remote_images: Vec<ExternalRef>,
 }
 
 /// The kinds of destination, each written differently.
@@ -134,6 +136,11 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
                 html(match rewriter.image_src(&dest_url, range.start) {
                     Some((src, size)) => {
                         if is_remote(&src) {
+                            rewriter.found.remote_images.push(ExternalRef {
+                                url: src.clone(),
+                                is_image: true,
+                                position: cx.lines.position(range.start),
+                            });
                             remote_image(&src, &alt, &title, (in_link, cx.labels))
                         } else {
                             image(&src, &alt, &title, &size)

@@ -220,6 +220,8 @@ pub struct Rendered {
     pub warnings: Vec<MarkdownError>,
     /// Text for the search index.
     pub text_blocks: Vec<TextBlock>,
+    /// Images loaded from other sites (hot-linked), for `check`'s warnings.
+    pub remote_images: Vec<ExternalRef>,
 }
 
 /// Start of the marker left in [`Rendered::html`] for a step's metadata.
@@ -257,6 +259,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     out.links = found.links;
     out.anchors = found.anchors;
     out.warnings = found.warnings;
+    out.remote_images = found.remote_images;
     out.errors.extend(found.errors);
     out.anchors.extend(anchors::collect(&events));
 

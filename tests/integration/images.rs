@@ -110,3 +110,16 @@ fn remote_images_link_to_their_address() {
         "{html}"
     );
 }
+
+#[test]
+fn check_warns_of_hot_linked_images_without_the_network() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        page("Intro.\n\n1. Open the page:\n\n   ![the console](https://console.example/shot.png)\n\n[![badge](//ci.example/b.svg)](https://ci.example/) and ![local](data:image/gif;base64,R0lGOD)"),
+    );
+    let stderr = site.run(&["check"]).success().stderr();
+    insta::assert_snapshot!(stderr.replace(&site.root().display().to_string(), "[ROOT]"));
+    // `build` does not repeat them on every run.
+    let stderr = site.run(&["build"]).success().stderr();
+    assert!(!stderr.contains("hot-linked"), "{stderr}");
+}
