@@ -8,7 +8,8 @@
 //! pipeline as a short list of named steps; [`init`] scaffolds a new site;
 //! [`ignore`] names the files no command reads (hidden files, editors'
 //! leftovers); [`images`] reads local images' sizes;
-//! [`serve`] is the authoring loop (watch, rebuild in memory, live reload).
+//! [`serve`] is the authoring loop (watch, rebuild in memory, live reload);
+//! [`vendor`] copies hot-linked images into the site.
 
 pub mod build;
 pub mod cli;
@@ -36,3 +37,4 @@ pub mod steps;
 pub mod templates;
 pub mod timings;
 pub mod urls;
+pub mod vendor;

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 
 pub use cache::CACHE_DIR;
-pub use fetch::{FetchOptions, Outcome};
+pub use fetch::{Download, FetchOptions, Outcome, download_all, host_of};
 pub use gather::{Occurrence, hot_link_warning};
 
 use crate::content::Page;

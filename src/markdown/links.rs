@@ -351,7 +351,7 @@ fn image(src: &str, alt: &str, title: &str, size: &ImageSize) -> String {
 }
 
 /// Whether an image is loaded from another site (`http:`, `https:` or `//`).
-fn is_remote(src: &str) -> bool {
+pub(super) fn is_remote(src: &str) -> bool {
     src.starts_with("//")
         || src.split_once(':').is_some_and(|(scheme, _)| {
             scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")

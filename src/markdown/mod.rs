@@ -456,3 +456,59 @@ pub fn external_refs(source: &str, first_line: usize) -> Vec<ExternalRef> {
         })
         .collect()
 }
+
+/// A remote image of a Markdown body (`http:`, `https:` or `//`), where
+/// its address is written, for `vendor-images` to replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSource {
+    /// The address as the renderer reads it.
+    pub url: String,
+    /// Its bytes in the body, when it is written there exactly so (not in
+    /// a reference definition elsewhere, nor with escapes or entities).
+    pub span: Option<Range<usize>>,
+    /// Where the image starts.
+    pub position: Position,
+}
+
+/// Every remote image of a Markdown body, parsed exactly as [`render`]
+/// parses it (without includes and shortcodes), in document order.
+pub fn remote_image_sources(source: &str, first_line: usize) -> Vec<ImageSource> {
+    let lines = LineIndex::new(source, first_line);
+    let mut found = Vec::new();
+    // Images being read: (url, range of the image, where its alt text ends).
+    let mut open: Vec<(String, Range<usize>, usize)> = Vec::new();
+    for (event, range) in parse(source) {
+        match event {
+            Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
+                let alt_start = (range.start + 2).min(range.end);
+                open.push((dest_url.into_string(), range, alt_start));
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                let Some((url, image, alt_end)) = open.pop() else {
+                    continue;
+                };
+                if let Some((_, _, outer_alt_end)) = open.last_mut() {
+                    *outer_alt_end = (*outer_alt_end).max(image.end);
+                }
+                if !links::is_remote(&url) {
+                    continue;
+                }
+                let span = source
+                    .get(alt_end..image.end)
+                    .and_then(|tail| tail.find(url.as_str()))
+                    .map(|at| alt_end + at..alt_end + at + url.len());
+                found.push(ImageSource {
+                    url,
+                    span,
+                    position: lines.position(image.start),
+                });
+            }
+            _ => {
+                if let Some((_, _, alt_end)) = open.last_mut() {
+                    *alt_end = (*alt_end).max(range.end);
+                }
+            }
+        }
+    }
+    found
+}

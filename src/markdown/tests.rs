@@ -387,3 +387,36 @@ fn anchor_links_with_an_invalid_id_are_errors() {
         .collect();
     assert_eq!(errors, [("the anchor id `a b` holds a space", 2, 3)]);
 }
+
+#[test]
+fn remote_image_sources_locate_the_address_as_written() {
+    let source = "![a https://x.example/a.png](https://x.example/a.png \"https://x.example/a.png\")\n\n\
+                  - [ ] ![b](<//cdn.example/b c.png>) ![local](c.png)\n\n\
+                  ![ref][r] ![esc](https://x.example/a\\_b.png)\n\n[r]: https://x.example/r.png\n";
+    let found = super::remote_image_sources(source, 5);
+    let spans: Vec<(&str, Option<&str>, usize)> = found
+        .iter()
+        .map(|image| {
+            (
+                image.url.as_str(),
+                image.span.clone().map(|span| &source[span]),
+                image.position.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (
+                "https://x.example/a.png",
+                Some("https://x.example/a.png"),
+                5
+            ),
+            ("//cdn.example/b c.png", Some("//cdn.example/b c.png"), 7),
+            ("https://x.example/r.png", None, 9),
+            ("https://x.example/a_b.png", None, 9),
+        ]
+    );
+    // The first one's span is the destination, not the alt text or title.
+    assert_eq!(found[0].span.clone().map(|span| span.start), Some(29));
+}

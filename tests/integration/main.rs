@@ -23,3 +23,4 @@ mod serve_safety;
 mod serve_support;
 mod shortcodes;
 mod urls;
+mod vendor;
