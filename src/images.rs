@@ -5,6 +5,8 @@
 //! Raster formats are read by the `imagesize` crate, which looks at the
 //! file's header only (a few hundred bytes for PNG, GIF and WebP; up to the
 //! first frame marker for JPEG), so a site of many large photos costs little.
+//! A JPEG whose EXIF orientation turns it a quarter (a phone photo) has its
+//! sides swapped, as browsers show it turned.
 //! SVG is text: its root element's `width` and `height` are read here, in
 //! absolute units only. An SVG sized in `%` or `em`, or by its `viewBox`
 //! alone, has no intrinsic size, and gets no attributes.
@@ -33,6 +35,7 @@ pub fn intrinsic_size(path: &Path) -> ImageSize {
         };
     }
     match imagesize::size(path) {
+        Ok(size) if jpeg_turned_sideways(path) => known(size.height, size.width),
         Ok(size) => known(size.width, size.height),
         Err(imagesize::ImageError::NotSupported) => ImageSize::Unreadable(format!(
             "it is not an image format whose size can be read ({READABLE_FORMATS})"
@@ -49,6 +52,71 @@ pub fn intrinsic_size(path: &Path) -> ImageSize {
             ImageSize::Unreadable(format!("cannot read it ({error})"))
         }
     }
+}
+
+/// How much of a JPEG is searched for its EXIF orientation (the `APP1`
+/// segment comes first, and is at most 64 KB).
+const JPEG_HEAD_BYTES: u64 = 128 * 1024;
+
+/// Whether a JPEG's EXIF orientation turns it a quarter (values 5 to 8):
+/// browsers show it turned, so its width and height swap. Phone photos
+/// are saved so.
+fn jpeg_turned_sideways(path: &Path) -> bool {
+    crate::fs::read_prefix(path, JPEG_HEAD_BYTES)
+        .ok()
+        .and_then(|head| exif_orientation(&head))
+        .is_some_and(|orientation| (5..=8).contains(&orientation))
+}
+
+/// The orientation tag (0x0112) of a JPEG's EXIF data, if it has one.
+fn exif_orientation(jpeg: &[u8]) -> Option<u16> {
+    if !jpeg.starts_with(b"\xFF\xD8") {
+        return None;
+    }
+    let mut at = 2;
+    loop {
+        let marker = jpeg.get(at..at + 2)?;
+        if marker[0] != 0xFF || matches!(marker[1], 0xDA | 0xD9) {
+            return None;
+        }
+        let length = usize::from(u16::from_be_bytes([*jpeg.get(at + 2)?, *jpeg.get(at + 3)?]));
+        let data = jpeg.get(at + 4..at + 2 + length)?;
+        if marker[1] == 0xE1 && data.starts_with(b"Exif\0\0") {
+            return tiff_orientation(&data[6..]);
+        }
+        at += 2 + length;
+    }
+}
+
+/// The orientation tag of the first image directory of TIFF data.
+fn tiff_orientation(tiff: &[u8]) -> Option<u16> {
+    let big = match tiff.get(..2)? {
+        b"MM" => true,
+        b"II" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| {
+        let bytes = [*tiff.get(at)?, *tiff.get(at + 1)?];
+        Some(if big {
+            u16::from_be_bytes(bytes)
+        } else {
+            u16::from_le_bytes(bytes)
+        })
+    };
+    let u32_at = |at: usize| {
+        let bytes: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(bytes)
+        } else {
+            u32::from_le_bytes(bytes)
+        })
+    };
+    let directory = usize::try_from(u32_at(4)?).ok()?;
+    let entries = u16_at(directory)?;
+    (0..usize::from(entries))
+        .map(|n| directory + 2 + n * 12)
+        .find(|&entry| u16_at(entry) == Some(0x0112))
+        .and_then(|entry| u16_at(entry + 8))
 }
 
 /// A size, when both sides are above zero and fit in `u32`.
@@ -195,6 +263,46 @@ mod tests {
             svg(r#"<svg data-x="width=9" width="x">"#),
             ImageSize::Unknown
         );
+    }
+
+    /// A JPEG head with an EXIF orientation, in either byte order.
+    fn jpeg_with_orientation(orientation: u16, big: bool) -> Vec<u8> {
+        let (u16b, u32b): (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]) = if big {
+            (u16::to_be_bytes, u32::to_be_bytes)
+        } else {
+            (u16::to_le_bytes, u32::to_le_bytes)
+        };
+        let mut tiff = if big { b"MM".to_vec() } else { b"II".to_vec() };
+        tiff.extend(u16b(42));
+        tiff.extend(u32b(8));
+        tiff.extend(u16b(2));
+        for (tag, value) in [(0x010F, 7), (0x0112, orientation)] {
+            tiff.extend(u16b(tag));
+            tiff.extend(u16b(3));
+            tiff.extend(u32b(1));
+            tiff.extend(u16b(value));
+            tiff.extend([0, 0]);
+        }
+        let mut jpeg = b"\xFF\xD8\xFF\xE0\0\x04ab\xFF\xE1".to_vec();
+        jpeg.extend(u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
+        jpeg.extend(b"Exif\0\0");
+        jpeg.extend(tiff);
+        jpeg.extend(b"\xFF\xDA");
+        jpeg
+    }
+
+    #[test]
+    fn a_jpeg_turned_a_quarter_swaps_its_sides() {
+        for big in [true, false] {
+            assert_eq!(exif_orientation(&jpeg_with_orientation(6, big)), Some(6));
+            assert_eq!(exif_orientation(&jpeg_with_orientation(1, big)), Some(1));
+        }
+        assert_eq!(exif_orientation(b"\xFF\xD8\xFF\xDA"), None);
+        // Cut short anywhere: no orientation, no panic.
+        let whole = jpeg_with_orientation(8, true);
+        for end in 0..whole.len() {
+            let _ = exif_orientation(&whole[..end]);
+        }
     }
 
     #[test]

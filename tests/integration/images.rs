@@ -23,6 +23,19 @@ fn jpeg_head(width: u16, height: u16) -> Vec<u8> {
     bytes
 }
 
+/// The head of a JPEG stored `width`×`height` whose EXIF orientation (6)
+/// turns it a quarter, as phones save photos.
+fn jpeg_turned(width: u16, height: u16) -> Vec<u8> {
+    let mut tiff = b"II*\0\x08\0\0\0\x01\0".to_vec();
+    tiff.extend_from_slice(b"\x12\x01\x03\0\x01\0\0\0\x06\0\0\0");
+    let mut bytes = b"\xFF\xD8\xFF\xE1".to_vec();
+    bytes.extend_from_slice(&u16::try_from(tiff.len() + 8).expect("small").to_be_bytes());
+    bytes.extend_from_slice(b"Exif\0\0");
+    bytes.extend_from_slice(&tiff);
+    bytes.extend_from_slice(&jpeg_head(width, height)[2..]);
+    bytes
+}
+
 fn page(body: &str) -> String {
     format!("+++\ntitle = \"A\"\n+++\n\n{body}\n")
 }
@@ -33,9 +46,10 @@ fn local_images_get_their_width_and_height() {
         .file("content/guide/_index.md", page("Guide."))
         .file(
             "content/guide/a.md",
-            page("![photo](shots/photo.jpg)\n\n![chart](../chart.svg) ![icon](icon.svg)\n\n![%](shots/%E5%9B%BE.png)"),
+            page("![photo](shots/photo.jpg) ![phone](shots/phone.jpg)\n\n![chart](../chart.svg) ![icon](icon.svg)\n\n![%](shots/%E5%9B%BE.png)"),
         )
         .file("content/guide/shots/photo.jpg", jpeg_head(1200, 800))
+        .file("content/guide/shots/phone.jpg", jpeg_turned(4032, 3024))
         .file("content/guide/shots/图.png", png_head(390, 844))
         .file(
             "content/chart.svg",
@@ -51,6 +65,8 @@ fn local_images_get_their_width_and_height() {
     for expected in [
         "<img src=\"../shots/photo.jpg\" alt=\"photo\" width=\"1200\" height=\"800\" loading=\"lazy\">",
         "<img src=\"../../chart.svg\" alt=\"chart\" width=\"288\" height=\"150\" loading=\"lazy\">",
+        // Shown turned, as browsers show it.
+        "alt=\"phone\" width=\"3024\" height=\"4032\"",
         // No intrinsic size: no attributes, rather than a wrong box.
         "<img src=\"../icon.svg\" alt=\"icon\" loading=\"lazy\">",
         "alt=\"%\" width=\"390\" height=\"844\"",
