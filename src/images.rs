@@ -267,7 +267,8 @@ mod tests {
 
     /// A JPEG head with an EXIF orientation, in either byte order.
     fn jpeg_with_orientation(orientation: u16, big: bool) -> Vec<u8> {
-        let (u16b, u32b): (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]) = if big {
+        type Bytes<T, const N: usize> = fn(T) -> [u8; N];
+        let (u16b, u32b): (Bytes<u16, 2>, Bytes<u32, 4>) = if big {
             (u16::to_be_bytes, u32::to_be_bytes)
         } else {
             (u16::to_le_bytes, u32::to_le_bytes)
