@@ -35,11 +35,15 @@ pub enum Command {
     /// Validate content, step metadata, links and templates without writing
     /// anything; exits non-zero on any error.
     ///
+    /// Also warns, without the network and without changing the exit
+    /// status, of every image hot-linked from another site (`vendor-images`
+    /// copies them into the site).
+    ///
     /// With `--external`, also asks the server of every external link and
     /// image whether it works (several at once, at most `--per-host` to one
     /// host, each within `--timeout`, failures that may pass tried again
-    /// `--retries` times), reports each failure at its file, line and column and
-    /// warns of hot-linked images. URLs found working are remembered in
+    /// `--retries` times) and reports each failure at its file, line and
+    /// column. URLs found working are remembered in
     /// `.offboard-cache/external-links.json` for `--cache-hours`.
     Check(CheckArgs),
     /// Create a new site in DIR that builds as it is.
