@@ -14,6 +14,7 @@ use crate::external::{ExternalOptions, check_external};
 use crate::init::{StarterLanguage, init_site, next_step};
 use crate::output::refused_outputs;
 use crate::serve::{ServeOptions, serve};
+use crate::vendor::{VENDOR_DIR, VendorOptions, vendor_images};
 
 /// offboard-site: build step-by-step guides with checklists readers tick off
 /// in their own browser.
@@ -34,15 +35,35 @@ pub enum Command {
     /// Validate content, step metadata, links and templates without writing
     /// anything; exits non-zero on any error.
     ///
+    /// Also warns, without the network and without changing the exit
+    /// status, of every image hot-linked from another site (`vendor-images`
+    /// copies them into the site).
+    ///
     /// With `--external`, also asks the server of every external link and
     /// image whether it works (several at once, at most `--per-host` to one
     /// host, each within `--timeout`, failures that may pass tried again
-    /// `--retries` times), reports each failure at its file, line and column and
-    /// warns of hot-linked images. URLs found working are remembered in
+    /// `--retries` times) and reports each failure at its file, line and
+    /// column. URLs found working are remembered in
     /// `.offboard-cache/external-links.json` for `--cache-hours`.
     Check(CheckArgs),
     /// Create a new site in DIR that builds as it is.
     Init(InitArgs),
+    /// Copy every image the pages hot-link from other sites into the site
+    /// and point the Markdown at the copy.
+    ///
+    /// Downloads each `http(s)` image of every page (drafts included; a few
+    /// at once, at most `--per-host` to one host, each within `--timeout`,
+    /// failures that may pass tried again `--retries` times), keeps it only
+    /// when its bytes are an image (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO, or
+    /// SVG without script), saves it as
+    /// `content/vendor/<host>/<name>-<hash>.<ext>`, and replaces the address
+    /// in the page by the relative path to it, printing `file:line:column:
+    /// URL -> path` for each. Every file is written whole or not at all. A
+    /// reference that cannot be vendored is an error at its place and stays
+    /// as it was; the others are still vendored. `--dry-run` downloads and
+    /// reports but writes nothing.
+    #[command(name = "vendor-images")]
+    VendorImages(VendorArgs),
     /// Serve the site locally and reload the browser on every save.
     ///
     /// Builds in memory (never touching `public/`), watches `content/`,
@@ -163,6 +184,27 @@ pub struct ServeArgs {
     pub allow_hosts: Vec<String>,
 }
 
+/// Flags of `vendor-images`.
+#[derive(Debug, Args)]
+pub struct VendorArgs {
+    #[command(flatten)]
+    /// Where the site is.
+    pub site: SiteArgs,
+    /// Download and report what would change, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds to wait for one image, redirects included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Further tries after a timeout, a lost connection, 429 or 5xx (with a
+    /// pause of 0.5 s, doubling).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Downloads from one host at a time.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    pub per_host: u16,
+}
+
 /// Flags of `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -185,6 +227,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             eprintln!("{}", next_step(&args.dir));
             Ok(())
         }
+        Command::VendorImages(args) => run_vendor(args),
         Command::Serve(args) => serve(&ServeOptions {
             root: args.site.root.clone(),
             bind: args.bind,
@@ -198,8 +241,13 @@ pub fn run(cli: &Cli) -> Result<()> {
 
 fn run_check(args: &CheckArgs) -> Result<()> {
     let summary = check_site(&args.site.root)?;
+    let warnings = match summary.warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    };
     eprintln!(
-        "check: {} pages, {} steps, no errors",
+        "check: {} pages, {} steps, no errors{warnings}",
         summary.pages, summary.steps
     );
     if !args.external {
@@ -210,10 +258,8 @@ fn run_check(args: &CheckArgs) -> Result<()> {
     options.fetch.retries = args.retries;
     options.fetch.per_host = usize::from(args.per_host);
     options.cache_seconds = args.cache_hours.saturating_mul(3600);
+    // Its hot-linked images were warned of above, by the plain check.
     let report = check_external(&args.site.root, &options)?;
-    for warning in &report.warnings {
-        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
-    }
     eprintln!(
         "check --external: {} links to {} URLs ({} known good from the cache), {} broken, {} hot-linked images",
         report.links,
@@ -224,6 +270,39 @@ fn run_check(args: &CheckArgs) -> Result<()> {
     );
     report.into_result()?;
     Ok(())
+}
+
+fn run_vendor(args: &VendorArgs) -> Result<()> {
+    let mut fetch = ExternalOptions::default().fetch;
+    fetch.timeout = Duration::from_secs_f64(args.timeout);
+    fetch.retries = args.retries;
+    fetch.per_host = usize::from(args.per_host);
+    let options = VendorOptions {
+        root: args.site.root.clone(),
+        dry_run: args.dry_run,
+        fetch,
+    };
+    let report = vendor_images(&options, &mut std::io::stdout().lock())?;
+    for failure in &report.failures {
+        eprint!("{failure}");
+    }
+    let (verb, written) = if args.dry_run {
+        ("would vendor", "would write")
+    } else {
+        ("vendored", "wrote")
+    };
+    eprintln!(
+        "vendor-images: {verb} {} references, {written} {} images under `content/{VENDOR_DIR}/` and {} pages, {} left as they were",
+        report.rewritten,
+        report.images,
+        report.pages,
+        report.failures.len()
+    );
+    match report.failures.len() {
+        0 => Ok(()),
+        1 => anyhow::bail!("1 image was not vendored; its reference is as it was"),
+        n => anyhow::bail!("{n} images were not vendored; their references are as they were"),
+    }
 }
 
 fn run_build(args: &BuildArgs) -> Result<()> {

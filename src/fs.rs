@@ -41,12 +41,44 @@ pub fn read_at_most(path: &Path, limit: u64) -> Result<Bounded> {
     }
 }
 
+/// Reads at most the first `limit` bytes of a file (all of a shorter one).
+pub fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(bytes)
+}
+
 /// Writes a whole file, creating its parent folders.
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent() {
         create_dir_all(parent)?;
     }
     std::fs::write(path, contents).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Replaces (or creates) a file whose folder exists, atomically: the bytes
+/// go to a hidden temporary file beside it, are flushed to disk, and the
+/// file is renamed over the old one, so a reader (or a crash) sees the old
+/// file or the new one, never a part.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |name| name.to_string_lossy().into_owned());
+    let temporary = path.with_file_name(format!(".{name}.offboard-tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(contents)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// Creates a folder and its parents.

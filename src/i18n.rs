@@ -54,6 +54,7 @@ impl Language {
             warning: self.word("warning").to_owned(),
             caution: self.word("caution").to_owned(),
             external_link: self.word("external_link_hidden").to_owned(),
+            image_failed: self.word("image_failed").to_owned(),
         }
     }
 
@@ -165,6 +166,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("console_link", "打开控制台", "Open the console"),
     ("external_link", "外部链接", "external link"),
     ("external_link_hidden", "（外部链接）", " (external link)"),
+    (
+        "image_failed",
+        "图片未能加载，可打开原图：",
+        "The image did not load. Open it:",
+    ),
     ("copy_code", "复制", "Copy"),
     ("copied_code", "已复制", "Copied"),
     (

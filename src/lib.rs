@@ -7,8 +7,9 @@
 //! (Tera, built-in theme) → [`output`] (atomic write). [`build`] runs the
 //! pipeline as a short list of named steps; [`init`] scaffolds a new site;
 //! [`ignore`] names the files no command reads (hidden files, editors'
-//! leftovers);
-//! [`serve`] is the authoring loop (watch, rebuild in memory, live reload).
+//! leftovers); [`images`] reads local images' sizes;
+//! [`serve`] is the authoring loop (watch, rebuild in memory, live reload);
+//! [`vendor`] copies hot-linked images into the site.
 
 pub mod build;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod git_dates;
 pub mod highlight;
 pub mod i18n;
 pub mod ignore;
+pub mod images;
 pub mod include;
 pub mod incremental;
 pub mod init;
@@ -35,3 +37,4 @@ pub mod steps;
 pub mod templates;
 pub mod timings;
 pub mod urls;
+pub mod vendor;

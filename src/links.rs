@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{LinkRef, LinkResolver, Rendered};
+use crate::markdown::{ImageSize, LinkRef, LinkResolver, Rendered};
 use crate::urls::{encode_fragment, file_href, join_normalized, split_fragment};
 
 /// Lookup tables from content paths to pages and assets.
@@ -77,6 +77,16 @@ impl SiteIndex {
     }
 }
 
+impl SiteIndex {
+    /// The path under `content/` of the file `destination` (written in a
+    /// page whose folder is `dir`) names, when it is a copied file.
+    pub fn asset_source(&self, dir: &str, destination: &str) -> Option<String> {
+        let (path, _) = split_fragment(destination);
+        let joined = join_normalized(dir, &percent_decode(path))?;
+        self.assets.contains_key(&joined).then_some(joined)
+    }
+}
+
 /// Decodes `%XX` escapes so `%E6%89%8B.md` finds `手.md`; invalid escapes
 /// are kept as written.
 fn percent_decode(path: &str) -> Cow<'_, str> {
@@ -138,6 +148,20 @@ impl LinkResolver for PageLinks<'_> {
             href.push_str(&encode_fragment(anchor));
         }
         Some(href)
+    }
+
+    fn image_size(&self, destination: &str) -> ImageSize {
+        let page = &self.site.pages[self.page];
+        match self.index.asset_source(page.source_dir(), destination) {
+            Some(source) => crate::images::intrinsic_size(
+                &self
+                    .site
+                    .root
+                    .join(crate::content::CONTENT_DIR)
+                    .join(source),
+            ),
+            None => ImageSize::Unknown,
+        }
     }
 }
 

@@ -152,11 +152,14 @@ fn drop_in_background(parts: SiteParts) {
         .spawn(move || drop(parts));
 }
 
-/// Runs every check of a build without writing anything.
+/// Runs every check of a build without writing anything, and warns of
+/// images hot-linked from other sites (without asking the network).
 pub fn check_site(root: &Path) -> Result<BuildSummary> {
     let parts = render_site_into(root, false, &Discard, Keep::WhatPagesNeed)?;
     print_warnings(&parts.site.warnings);
-    let summary = parts.summary();
+    print_warnings(&parts.hot_links);
+    let mut summary = parts.summary();
+    summary.warnings += parts.hot_links.len();
     drop_in_background(parts);
     Ok(summary)
 }
@@ -196,6 +199,9 @@ pub struct SiteParts {
     pub steps: Vec<Vec<Step>>,
     /// Each page source's last commit date, when the site is in git.
     pub dates: PageDates,
+    /// A warning for each image hot-linked from another site; `check`
+    /// prints them, `build` does not.
+    pub hot_links: Vec<Diagnostic>,
 }
 
 impl SiteParts {
@@ -213,6 +219,7 @@ impl SiteParts {
                         rendered.anchors = Vec::new();
                         rendered.errors = Vec::new();
                         rendered.steps = Vec::new();
+                        rendered.remote_images = Vec::new();
                         std::mem::take(&mut rendered.html)
                     })
                     .collect()
@@ -282,6 +289,7 @@ fn render_site_into(
         let warnings = at_positions(&site.pages[page], &output.warnings);
         site.warnings.extend(warnings);
     }
+    let hot_links = hot_link_warnings(&site, &rendered);
     timings::phase("markdown rendered");
     let steps = check_content(&site, &index, &rendered)?;
     timings::phase("links and steps checked");
@@ -293,6 +301,7 @@ fn render_site_into(
         rendered,
         steps,
         dates,
+        hot_links,
     };
     check_page_templates(&parts)?;
     // A one-off build frees each page's Markdown HTML once the page is
@@ -406,6 +415,22 @@ fn render_markdown(
         page.text = text;
     }
     rendered
+}
+
+/// A warning for every image of the site loaded from another site.
+fn hot_link_warnings(site: &Site, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (page, output) in site.pages.iter().zip(rendered) {
+        for image in &output.remote_images {
+            warnings.push(crate::external::hot_link_warning(
+                page,
+                &image.url,
+                image.position.line,
+                image.position.column,
+            ));
+        }
+    }
+    warnings
 }
 
 /// The problems found while rendering one page's Markdown, as diagnostics.

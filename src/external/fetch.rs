@@ -1,7 +1,7 @@
-//! Asking servers whether URLs work: a pool of threads, at most a few
-//! requests to one host at a time, a deadline per request and retries with
-//! a growing pause for failures that may pass (timeouts, refused or reset
-//! connections, 429 and 5xx answers).
+//! Asking servers whether URLs work, or downloading them: a pool of
+//! threads, at most a few requests to one host at a time, a deadline per
+//! request and retries with a growing pause for failures that may pass
+//! (timeouts, refused or reset connections, 429 and 5xx answers).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -32,66 +32,121 @@ pub enum Outcome {
 }
 
 /// One try's result: whether to try again.
-enum Attempt {
-    Done(Outcome),
+enum Attempt<T> {
+    Done(Result<T, String>),
     Retry(String),
 }
 
 /// Checks every URL of `urls` and returns the outcomes in the same order.
 pub fn fetch_all(urls: &[String], options: &FetchOptions) -> Vec<Outcome> {
-    let agent = agent(options);
+    let agent = agent(options, "link check");
+    for_each_url(urls, options, |url| {
+        match with_retries(options, || attempt(&agent, url, options, |_| Ok(()))) {
+            Ok(()) => Outcome::Ok,
+            Err(reason) => Outcome::Failed(reason),
+        }
+    })
+    .into_iter()
+    .map(|outcome| outcome.unwrap_or_else(|| Outcome::Failed("not checked".to_owned())))
+    .collect()
+}
+
+/// A file downloaded by [`download_all`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// The body.
+    pub bytes: Vec<u8>,
+    /// The `Content-Type` the server gave, without parameters.
+    pub content_type: Option<String>,
+}
+
+/// Downloads every URL of `urls`, each body at most `limit` bytes, with the
+/// same limits, deadlines and retries as [`fetch_all`]; the results are in
+/// the same order, a failure said in a few words.
+pub fn download_all(
+    urls: &[String],
+    options: &FetchOptions,
+    limit: u64,
+) -> Vec<Result<Download, String>> {
+    let agent = agent(options, "vendor-images");
+    let read = |response: &mut ureq::http::Response<ureq::Body>| {
+        let content_type = response.body().mime_type().map(str::to_owned);
+        match response.body_mut().with_config().limit(limit).read_to_vec() {
+            Ok(bytes) => Ok(Download {
+                bytes,
+                content_type,
+            }),
+            Err(ureq::Error::BodyExceedsLimit(_)) => Err(Attempt::Done(Err(format!(
+                "it is larger than {} MB",
+                limit / 1_000_000
+            )))),
+            Err(error) => Err(Attempt::Retry(format!("the download broke off ({error})"))),
+        }
+    };
+    for_each_url(urls, options, |url| {
+        with_retries(options, || attempt(&agent, url, options, read))
+    })
+    .into_iter()
+    .map(|result| result.unwrap_or_else(|| Err("not downloaded".to_owned())))
+    .collect()
+}
+
+/// Runs `work` on every URL on a pool of threads, at most
+/// `options.per_host` at once for one host; the results in URL order.
+fn for_each_url<T: Send>(
+    urls: &[String],
+    options: &FetchOptions,
+    work: impl Fn(&str) -> T + Sync,
+) -> Vec<Option<T>> {
     let queue = Queue::new(urls, options.per_host.max(1));
-    let results = Mutex::new(vec![None; urls.len()]);
+    let results = Mutex::new((0..urls.len()).map(|_| None).collect::<Vec<_>>());
     let workers = options.concurrency.clamp(1, urls.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some((index, host)) = queue.next() {
-                    let outcome = fetch_one(&agent, &urls[index], options);
+                    let result = work(&urls[index]);
                     queue.done(&host);
-                    results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(outcome);
+                    results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(result);
                 }
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .map(|outcome| outcome.unwrap_or_else(|| Outcome::Failed("not checked".to_owned())))
-        .collect()
+    results.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The HTTP client: redirects followed (up to 10), statuses read rather
 /// than turned into errors, proxies taken from the environment.
-fn agent(options: &FetchOptions) -> ureq::Agent {
+fn agent(options: &FetchOptions, purpose: &str) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(options.timeout))
         .http_status_as_error(false)
         .max_redirects(10)
-        .user_agent(concat!(
-            "offboard-site/",
-            env!("CARGO_PKG_VERSION"),
-            " (link check)"
+        .user_agent(format!(
+            "offboard-site/{} ({purpose})",
+            env!("CARGO_PKG_VERSION")
         ))
         .build()
         .new_agent()
 }
 
-/// Asks for `url`, trying again after failures that may pass.
-fn fetch_one(agent: &ureq::Agent, url: &str, options: &FetchOptions) -> Outcome {
+/// Tries again after failures that may pass, with a growing pause.
+fn with_retries<T>(
+    options: &FetchOptions,
+    mut attempt: impl FnMut() -> Attempt<T>,
+) -> Result<T, String> {
     let mut pause = options.backoff;
     let mut tries = 0;
     loop {
-        match attempt(agent, url, options) {
-            Attempt::Done(outcome) => return outcome,
+        match attempt() {
+            Attempt::Done(result) => return result,
             Attempt::Retry(reason) if tries >= options.retries => {
                 let after = if tries == 0 {
                     String::new()
                 } else {
                     format!(" (tried {} times)", tries + 1)
                 };
-                return Outcome::Failed(format!("{reason}{after}"));
+                return Err(format!("{reason}{after}"));
             }
             Attempt::Retry(_) => {
                 std::thread::sleep(pause);
@@ -102,11 +157,16 @@ fn fetch_one(agent: &ureq::Agent, url: &str, options: &FetchOptions) -> Outcome 
     }
 }
 
-/// One GET request (HEAD is refused or mishandled by too many servers).
-/// The body is not read.
-fn attempt(agent: &ureq::Agent, url: &str, options: &FetchOptions) -> Attempt {
+/// One GET request (HEAD is refused or mishandled by too many servers);
+/// a 2xx answer is handed to `read` (which may read the body).
+fn attempt<T>(
+    agent: &ureq::Agent,
+    url: &str,
+    options: &FetchOptions,
+    read: impl Fn(&mut ureq::http::Response<ureq::Body>) -> Result<T, Attempt<T>>,
+) -> Attempt<T> {
     match agent.get(url).call() {
-        Ok(response) => {
+        Ok(mut response) => {
             let status = response.status();
             let text = format!(
                 "{} {}",
@@ -116,15 +176,18 @@ fn attempt(agent: &ureq::Agent, url: &str, options: &FetchOptions) -> Attempt {
             .trim_end()
             .to_owned();
             if status.is_success() {
-                Attempt::Done(Outcome::Ok)
+                match read(&mut response) {
+                    Ok(value) => Attempt::Done(Ok(value)),
+                    Err(attempt) => attempt,
+                }
             } else if status.as_u16() == 429 || status.is_server_error() {
                 Attempt::Retry(text)
             } else if status.is_redirection() {
-                Attempt::Done(Outcome::Failed(format!(
+                Attempt::Done(Err(format!(
                     "{text} (more than 10 redirects, or one without a `Location`)"
                 )))
             } else {
-                Attempt::Done(Outcome::Failed(text))
+                Attempt::Done(Err(text))
             }
         }
         Err(ureq::Error::Timeout(_)) => Attempt::Retry(format!(
@@ -132,13 +195,13 @@ fn attempt(agent: &ureq::Agent, url: &str, options: &FetchOptions) -> Attempt {
             options.timeout.as_secs_f64()
         )),
         Err(ureq::Error::TooManyRedirects) => {
-            Attempt::Done(Outcome::Failed("more than 10 redirects".to_owned()))
+            Attempt::Done(Err("more than 10 redirects".to_owned()))
         }
         Err(ureq::Error::HostNotFound) => {
-            Attempt::Done(Outcome::Failed("the host name does not resolve".to_owned()))
+            Attempt::Done(Err("the host name does not resolve".to_owned()))
         }
         Err(error @ (ureq::Error::BadUri(_) | ureq::Error::Http(_))) => {
-            Attempt::Done(Outcome::Failed(format!("not a valid URL ({error})")))
+            Attempt::Done(Err(format!("not a valid URL ({error})")))
         }
         Err(error) => Attempt::Retry(error.to_string()),
     }

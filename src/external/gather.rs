@@ -74,14 +74,16 @@ fn is_web_url(url: &str) -> bool {
     })
 }
 
-/// The warning for an image loaded from another site.
-pub fn hot_link_warning(page: &Page, occurrence: &Occurrence) -> Diagnostic {
+/// The warning for an image loaded from another site, written in `page`
+/// at `line` and `column`: `check` gives it for every such image, without
+/// asking the network.
+pub fn hot_link_warning(page: &Page, url: &str, line: usize, column: usize) -> Diagnostic {
     page.error_at(
-        occurrence.line,
-        occurrence.column,
-        format!("the image `{}` is hot-linked from another site", occurrence.url),
+        line,
+        column,
+        format!("the image `{url}` is hot-linked from another site"),
     )
-    .hint("it breaks when that site moves or blocks it, and tells it who reads the guide; copy the image into `content/` beside the page and link it by its relative path")
+    .hint("it breaks when that site moves or blocks it, or cannot be reached (offline, an intranet), and tells it who reads the guide; `offboard-site vendor-images` copies it into the site and links the copy")
 }
 
 #[cfg(test)]

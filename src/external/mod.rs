@@ -15,8 +15,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 
 pub use cache::CACHE_DIR;
-pub use fetch::{FetchOptions, Outcome};
-pub use gather::Occurrence;
+pub use fetch::{Download, FetchOptions, Outcome, download_all, host_of};
+pub use gather::{Occurrence, hot_link_warning};
 
 use crate::content::Page;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -58,7 +58,8 @@ pub struct ExternalReport {
     pub cached: usize,
     /// Broken links, at their places.
     pub failures: Vec<Diagnostic>,
-    /// Hot-linked images, at their places.
+    /// Hot-linked images, at their places (plain `check` prints the same
+    /// warnings; these are counted).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -101,7 +102,9 @@ pub fn check_external(root: &Path, options: &ExternalOptions) -> Result<External
         .iter()
         .filter(|occurrence| occurrence.is_image)
         .filter_map(|occurrence| {
-            page_of(&pages, occurrence).map(|page| gather::hot_link_warning(page, occurrence))
+            page_of(&pages, occurrence).map(|page| {
+                gather::hot_link_warning(page, &occurrence.url, occurrence.line, occurrence.column)
+            })
         })
         .collect();
     if use_cache {

@@ -1,6 +1,8 @@
 //! Which pages an edit of an included file changes: those whose
 //! `{{#include}}`s name it, directly or through nested includes (each page
-//! keeps every file its body took in, [`crate::include::LineMap`]).
+//! keeps every file its body took in, [`crate::include::LineMap`]); and
+//! which pages an edit of an image changes: those that show it, since its
+//! `<img>` carries the size read from the file.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,38 @@ impl Incremental {
             .iter()
             .filter(|page| page.includes_file(changed))
             .map(|page| page.file.clone())
+            .collect()
+    }
+
+    /// The source files (relative to the root) of the pages that show the
+    /// image `changed` (relative to the root, under `content/`): their
+    /// `<img>` has its size. Empty when none does or nothing is built yet.
+    pub fn pages_showing_image(&self, changed: &Path) -> Vec<PathBuf> {
+        let Some(state) = &self.state else {
+            return Vec::new();
+        };
+        let Some(source) = changed
+            .strip_prefix(crate::content::CONTENT_DIR)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|source| source.replace('\\', "/"))
+        else {
+            return Vec::new();
+        };
+        let site = &state.parts.site;
+        site.pages
+            .iter()
+            .zip(&state.parts.rendered)
+            .filter(|(page, rendered)| {
+                rendered.links.iter().any(|link| {
+                    link.is_image
+                        && state
+                            .index
+                            .asset_source(page.source_dir(), &link.destination)
+                            .is_some_and(|shown| shown == source)
+                })
+            })
+            .map(|(page, _)| page.file.clone())
             .collect()
     }
 

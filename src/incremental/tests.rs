@@ -927,3 +927,37 @@ fn a_requirement_broken_by_another_pages_condition_can_be_fixed_on_the_requiring
         |text| text.replacen("account = \"main\"", "account = \"sub\"", 1),
     );
 }
+
+#[test]
+fn an_image_resized_in_place_renders_the_pages_showing_it_as_a_clean_build_would() {
+    use crate::serve::change::ChangeKind::ContentFile;
+    let dir = bundled();
+    let root = dir.path();
+    let png = |width: u32, height: u32| {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend_from_slice(&width.to_be_bytes());
+        bytes.extend_from_slice(&height.to_be_bytes());
+        bytes.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    };
+    let image = "content/before-leaving/shot.png";
+    std::fs::write(root.join(image), png(100, 50)).expect("write");
+    edit(root, "content/before-leaving/unbind-contacts.md", |text| {
+        in_body(text, "![shot](shot.png)\n\n")
+    });
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    let page = "before-leaving/unbind-contacts/index.html";
+    assert!(text_of(&files, page).contains("width=\"100\" height=\"50\""));
+    // The same file, another size: only the page showing it is rendered.
+    std::fs::write(root.join(image), png(640, 480)).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[(image, ContentFile)]).expect("builds");
+    assert!(text_of(&files, page).contains("width=\"640\" height=\"480\""));
+    assert_eq!(rebuilder.last_pages_rendered(), Some(1));
+    assert_clean(&files, root);
+    // Now unreadable: shown without a size, as a clean build shows it.
+    std::fs::write(root.join(image), "not an image").expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[(image, ContentFile)]).expect("builds");
+    assert!(!text_of(&files, page).contains("width=\"640\""));
+    assert_clean(&files, root);
+}

@@ -6,7 +6,8 @@
 //! get `class="external"` and a hidden "(external link)" label, relative ones
 //! go through the [`LinkResolver`] and are recorded as [`LinkRef`]s, `#frag`
 //! is recorded for anchor checking, and Tencent Cloud's `[](id:Name)` becomes
-//! an anchor `<span id="Name">`. Images are written lazy-loading.
+//! an anchor `<span id="Name">`. Images are written lazy-loading, a local
+//! one with its `width` and `height`, a remote one inside a link to it.
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
@@ -14,7 +15,7 @@ use super::escape::{escape_href, escape_html};
 use super::positions::LineIndex;
 use super::splice::html;
 use super::unsafe_urls::{dangerous_scheme, warning};
-use super::{Ev, Labels, LinkRef, LinkResolver, MarkdownError};
+use super::{Ev, ExternalRef, ImageSize, Labels, LinkRef, LinkResolver, MarkdownError};
 use crate::urls::encode_fragment;
 
 /// What the links adapter needs to know.
@@ -33,6 +34,8 @@ pub(super) struct Found {
     pub warnings: Vec<MarkdownError>,
     /// `[](id:Name)` anchors whose name is not a valid id.
     pub errors: Vec<MarkdownError>,
+    /// Images loaded from other sites.
+    pub remote_images: Vec<ExternalRef>,
 }
 
 /// The kinds of destination, each written differently.
@@ -129,8 +132,20 @@ pub(super) fn apply<'a>(mut events: Vec<Ev<'a>>, cx: &LinkContext<'_>) -> (Vec<E
                     events: &mut events,
                     read: &mut read,
                 });
+                let in_link = !closing.is_empty();
                 html(match rewriter.image_src(&dest_url, range.start) {
-                    Some(src) => image(&src, &alt, &title),
+                    Some((src, size)) => {
+                        if is_remote(&src) {
+                            rewriter.found.remote_images.push(ExternalRef {
+                                url: src.clone(),
+                                is_image: true,
+                                position: cx.lines.position(range.start),
+                            });
+                            remote_image(&src, &alt, &title, (in_link, cx.labels))
+                        } else {
+                            image(&src, &alt, &title, &size)
+                        }
+                    }
                     None => escape_html(&alt),
                 })
             }
@@ -236,23 +251,36 @@ impl Rewriter<'_> {
         (Event::Start(tag), Closing::Keep)
     }
 
-    /// The `src` to write for an image: relative ones resolved and
-    /// recorded; `None` for a URL that is dropped.
-    fn image_src(&mut self, dest_url: &str, offset: usize) -> Option<String> {
+    /// The `src` to write for an image, and its size: relative ones
+    /// resolved, recorded and measured; `None` for a URL that is dropped.
+    fn image_src(&mut self, dest_url: &str, offset: usize) -> Option<(String, ImageSize)> {
         if let Some(scheme) = dangerous_scheme(dest_url, true) {
             self.warn(scheme, true, offset);
             return None;
         }
         if classify(dest_url) != Destination::Relative {
-            return Some(dest_url.to_owned());
+            return Some((dest_url.to_owned(), ImageSize::Unknown));
         }
         self.record(dest_url, true, offset);
-        Some(
-            self.cx
-                .resolver
-                .resolve(dest_url)
-                .unwrap_or_else(|| dest_url.to_owned()),
-        )
+        let Some(src) = self.cx.resolver.resolve(dest_url) else {
+            // Leads nowhere: the link check reports it.
+            return Some((dest_url.to_owned(), ImageSize::Unknown));
+        };
+        let size = match self.cx.resolver.image_size(dest_url) {
+            ImageSize::Unreadable(reason) => {
+                self.found.warnings.push(MarkdownError {
+                    message: format!("cannot read the size of the image `{dest_url}`: {reason}"),
+                    hint: format!(
+                        "save it as {}; until then it is shown without a size, so the page moves when it loads",
+                        crate::images::READABLE_FORMATS
+                    ),
+                    position: self.cx.lines.position(offset),
+                });
+                ImageSize::Unknown
+            }
+            size => size,
+        };
+        Some((src, size))
     }
 
     /// An anchor's name becomes an element id: it must be a valid one.
@@ -307,19 +335,50 @@ fn title_attribute(title: &str) -> String {
     }
 }
 
-/// An image, loaded lazily. A remote image is fetched without a referrer,
-/// so the image host does not learn which page of the guide is open.
-fn image(src: &str, alt: &str, title: &str) -> String {
-    let referrer = if crate::urls::is_external(src) {
-        " referrerpolicy=\"no-referrer\""
-    } else {
-        ""
+/// A local image, loaded lazily, with its size when known (so the page
+/// does not move when it arrives).
+fn image(src: &str, alt: &str, title: &str, size: &ImageSize) -> String {
+    let size = match size {
+        ImageSize::Known { width, height } => format!(" width=\"{width}\" height=\"{height}\""),
+        _ => String::new(),
     };
     format!(
-        "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\"{referrer}>",
+        "<img src=\"{}\" alt=\"{}\"{}{size} loading=\"lazy\">",
         escape_href(src),
         escape_html(alt),
         title_attribute(title)
+    )
+}
+
+/// Whether an image is loaded from another site (`http:`, `https:` or `//`).
+pub(super) fn is_remote(src: &str) -> bool {
+    src.starts_with("//")
+        || src.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+        })
+}
+
+/// An image from another site (`data:` images are local): fetched without a
+/// referrer, so the image host does not learn which page of the guide is
+/// open, and inside a link to its address unless it is in a link already
+/// (links do not nest). When it cannot load (offline, an intranet host, a
+/// page opened from `file://`), the address is still there to open without
+/// JavaScript, and `image-fallback.js` puts the alt text and the address,
+/// after the words in `data-fallback`, in its place.
+fn remote_image(src: &str, alt: &str, title: &str, (in_link, labels): (bool, &Labels)) -> String {
+    let href = escape_href(src);
+    let img = format!(
+        "<img src=\"{href}\" alt=\"{}\"{} loading=\"lazy\" referrerpolicy=\"no-referrer\" data-fallback=\"{}\">",
+        escape_html(alt),
+        title_attribute(title),
+        escape_html(&labels.image_failed)
+    );
+    if in_link {
+        return img;
+    }
+    format!(
+        "<a href=\"{href}\" class=\"image-link external\" rel=\"external noopener\">{img}<span class=\"visually-hidden\">{}</span></a>",
+        escape_html(&labels.external_link)
     )
 }
 

@@ -111,7 +111,10 @@ fn images_are_lazy_with_alt_text() {
     assert_eq!(
         html,
         "<p><img src=\"img/a%20b.png\" alt=\"说明 图\" title=\"t\" loading=\"lazy\"> \
-         <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\"></p>\n"
+         <a href=\"https://q.cn/r.png\" class=\"image-link external\" rel=\"external noopener\">\
+         <img src=\"https://q.cn/r.png\" alt=\"\" loading=\"lazy\" referrerpolicy=\"no-referrer\" \
+         data-fallback=\"图片未能加载，可打开原图：\">\
+         <span class=\"visually-hidden\">（外部链接）</span></a></p>\n"
     );
     assert_eq!(found.links.len(), 1);
     assert!(found.links[0].is_image);

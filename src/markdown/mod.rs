@@ -57,6 +57,29 @@ pub trait LinkResolver: Sync {
     /// bare fragment (`#…`). Checking that the target exists is the caller's
     /// job, afterwards, from [`Rendered::links`].
     fn resolve(&self, destination: &str) -> Option<String>;
+
+    /// The intrinsic size of the local image at `destination` (as written
+    /// by the author), for the `<img>`'s `width` and `height`. Called for
+    /// the same destinations as [`LinkResolver::resolve`], for images only.
+    fn image_size(&self, _destination: &str) -> ImageSize {
+        ImageSize::Unknown
+    }
+}
+
+/// What the build knows of a local image's intrinsic size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSize {
+    /// Width and height in CSS pixels.
+    Known {
+        /// Width in CSS pixels.
+        width: u32,
+        /// Height in CSS pixels.
+        height: u32,
+    },
+    /// None to give: not a local file, or an SVG without an intrinsic size.
+    Unknown,
+    /// The file could not be read as an image; why, in a few words.
+    Unreadable(String),
 }
 
 /// Interface words the renderer writes itself, in the site's language.
@@ -74,6 +97,9 @@ pub struct Labels {
     pub caution: String,
     /// Hidden text after an external link, e.g. "（外部链接）".
     pub external_link: String,
+    /// What a remote image that did not load says before its address
+    /// (`image-fallback.js` reads it from the image's `data-fallback`).
+    pub image_failed: String,
 }
 
 /// Input for [`render`].
@@ -194,6 +220,8 @@ pub struct Rendered {
     pub warnings: Vec<MarkdownError>,
     /// Text for the search index.
     pub text_blocks: Vec<TextBlock>,
+    /// Images loaded from other sites (hot-linked), for `check`'s warnings.
+    pub remote_images: Vec<ExternalRef>,
 }
 
 /// Start of the marker left in [`Rendered::html`] for a step's metadata.
@@ -231,6 +259,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     out.links = found.links;
     out.anchors = found.anchors;
     out.warnings = found.warnings;
+    out.remote_images = found.remote_images;
     out.errors.extend(found.errors);
     out.anchors.extend(anchors::collect(&events));
 
@@ -426,4 +455,60 @@ pub fn external_refs(source: &str, first_line: usize) -> Vec<ExternalRef> {
             })
         })
         .collect()
+}
+
+/// A remote image of a Markdown body (`http:`, `https:` or `//`), where
+/// its address is written, for `vendor-images` to replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSource {
+    /// The address as the renderer reads it.
+    pub url: String,
+    /// Its bytes in the body, when it is written there exactly so (not in
+    /// a reference definition elsewhere, nor with escapes or entities).
+    pub span: Option<Range<usize>>,
+    /// Where the image starts.
+    pub position: Position,
+}
+
+/// Every remote image of a Markdown body, parsed exactly as [`render`]
+/// parses it (without includes and shortcodes), in document order.
+pub fn remote_image_sources(source: &str, first_line: usize) -> Vec<ImageSource> {
+    let lines = LineIndex::new(source, first_line);
+    let mut found = Vec::new();
+    // Images being read: (url, range of the image, where its alt text ends).
+    let mut open: Vec<(String, Range<usize>, usize)> = Vec::new();
+    for (event, range) in parse(source) {
+        match event {
+            Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
+                let alt_start = (range.start + 2).min(range.end);
+                open.push((dest_url.into_string(), range, alt_start));
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                let Some((url, image, alt_end)) = open.pop() else {
+                    continue;
+                };
+                if let Some((_, _, outer_alt_end)) = open.last_mut() {
+                    *outer_alt_end = (*outer_alt_end).max(image.end);
+                }
+                if !links::is_remote(&url) {
+                    continue;
+                }
+                let span = source
+                    .get(alt_end..image.end)
+                    .and_then(|tail| tail.find(url.as_str()))
+                    .map(|at| alt_end + at..alt_end + at + url.len());
+                found.push(ImageSource {
+                    url,
+                    span,
+                    position: lines.position(image.start),
+                });
+            }
+            _ => {
+                if let Some((_, _, alt_end)) = open.last_mut() {
+                    *alt_end = (*alt_end).max(range.end);
+                }
+            }
+        }
+    }
+    found
 }

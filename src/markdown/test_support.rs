@@ -11,6 +11,7 @@ pub(super) fn labels() -> Labels {
         warning: "注意".into(),
         caution: "警告".into(),
         external_link: "（外部链接）".into(),
+        image_failed: "图片未能加载，可打开原图：".into(),
     }
 }
 

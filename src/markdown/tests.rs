@@ -350,7 +350,7 @@ fn script_and_data_links_are_dropped_with_a_warning_and_their_text_kept() {
     assert_eq!(
         rendered.html,
         "<p>a JaVaScRiPt:alert(2) b c</p>\n<p><img src=\"data:image/png;base64,AA\" alt=\"d\" \
-         loading=\"lazy\" referrerpolicy=\"no-referrer\"> e <a href=\"https://a.com\" class=\"external\" \
+         loading=\"lazy\"> e <a href=\"https://a.com\" class=\"external\" \
          rel=\"external noopener\">f<span class=\"visually-hidden\">（外部链接）</span></a> \
          <b onclick=\"x\">raw</b></p>\n"
     );
@@ -386,4 +386,37 @@ fn anchor_links_with_an_invalid_id_are_errors() {
         .map(|e| (e.message.as_str(), e.position.line, e.position.column))
         .collect();
     assert_eq!(errors, [("the anchor id `a b` holds a space", 2, 3)]);
+}
+
+#[test]
+fn remote_image_sources_locate_the_address_as_written() {
+    let source = "![a https://x.example/a.png](https://x.example/a.png \"https://x.example/a.png\")\n\n\
+                  - [ ] ![b](<//cdn.example/b c.png>) ![local](c.png)\n\n\
+                  ![ref][r] ![esc](https://x.example/a\\_b.png)\n\n[r]: https://x.example/r.png\n";
+    let found = super::remote_image_sources(source, 5);
+    let spans: Vec<(&str, Option<&str>, usize)> = found
+        .iter()
+        .map(|image| {
+            (
+                image.url.as_str(),
+                image.span.clone().map(|span| &source[span]),
+                image.position.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (
+                "https://x.example/a.png",
+                Some("https://x.example/a.png"),
+                5
+            ),
+            ("//cdn.example/b c.png", Some("//cdn.example/b c.png"), 7),
+            ("https://x.example/r.png", None, 9),
+            ("https://x.example/a_b.png", None, 9),
+        ]
+    );
+    // The first one's span is the destination, not the alt text or title.
+    assert_eq!(found[0].span.clone().map(|span| span.start), Some(29));
 }

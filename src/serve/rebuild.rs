@@ -2,7 +2,8 @@
 //!
 //! A stylesheet or a copied file edited in place needs no rebuild at all:
 //! the served site reads copied files from disk, so open pages only need to
-//! be told (stylesheets are swapped without a reload). An edit of pages'
+//! be told (stylesheets are swapped without a reload); but an image a page
+//! shows re-renders that page, whose `<img>` holds its size. An edit of pages'
 //! bodies re-renders only those pages ([`crate::incremental`]), unless
 //! another git commit is checked out than at the last full render (the
 //! pages' "last updated" dates may differ). Everything else renders the whole site again, through the same pipeline as
@@ -111,10 +112,14 @@ impl Rebuilder {
                 // git again here (1.5 ms) also catches one it missed. A
                 // site outside git pays nothing.
                 let moved = self.head.is_some() && self.head_moved();
+                let depends = includers.is_some();
                 let pages = includers.or_else(|| only_pages(batch)).filter(|_| !moved);
-                if pages
-                    .as_ref()
-                    .is_some_and(|pages| self.site.unchanged(pages))
+                // Pages that include or show a changed file are rendered
+                // again even when their own text is as it was.
+                if !depends
+                    && pages
+                        .as_ref()
+                        .is_some_and(|pages| self.site.unchanged(pages))
                 {
                     return Outcome::Nothing;
                 }
@@ -131,10 +136,13 @@ impl Rebuilder {
 }
 
 impl Rebuilder {
-    /// When a batch changed files that pages include (and otherwise only
-    /// pages): the changed pages and every page that includes a changed
-    /// file, directly or through nested includes, to render again. `None`
-    /// when no changed file is included, or something else changed too.
+    /// When a batch changed files that pages include or images that pages
+    /// show (and otherwise only pages): the changed pages and every page
+    /// that includes a changed file, directly or through nested includes,
+    /// or shows a changed image (its `<img>` has the image's size), to
+    /// render again. `None` when no changed file is included or shown, or
+    /// something else changed too. An image that is gone, or was not copied
+    /// before, changes what the site copies: a full render.
     fn pages_with_includers(&self, batch: &Batch) -> Option<Vec<PathBuf>> {
         if batch.rescan {
             return None;
@@ -142,7 +150,10 @@ impl Rebuilder {
         let mut pages = std::collections::BTreeSet::new();
         let mut included = false;
         for (path, kind) in &batch.changes {
-            let includers = self.site.pages_including(path);
+            let mut includers = self.site.pages_including(path);
+            if *kind == ChangeKind::ContentFile && self.root.join(path).is_file() {
+                includers.extend(self.site.pages_showing_image(path));
+            }
             if includers.is_empty() && *kind != ChangeKind::Page {
                 return None;
             }
