@@ -7,7 +7,10 @@
 //! `hello` with the current generation and, while the build is broken, the
 //! error; then every announcement the rebuild loop sends:
 //!
-//! - `reload`: the new site is in place; reload the page.
+//! - `reload`: the new site is in place. With a list of the output files
+//!   that changed (`changed`), the page may patch itself in place (fetch
+//!   its new HTML and morph the DOM) when it is among them, or do nothing
+//!   when neither it nor a script it loads is; without one, it reloads.
 //! - `css`: only stylesheets changed; swap them without reloading.
 //! - `broken`: the latest save failed to build; show the error overlay.
 //!
@@ -41,6 +44,9 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 pub enum Announcement {
     /// Reload the page: the site of this generation is in place.
     Reload(u64),
+    /// The site of this generation is in place, and only these output
+    /// files (by output path) changed: pages may patch themselves.
+    Patch(u64, Arc<[String]>),
     /// Swap stylesheets only; the page is now of this generation.
     Styles(u64),
     /// Show this error.
@@ -52,6 +58,10 @@ impl Announcement {
     pub fn frame(&self) -> String {
         match self {
             Self::Reload(generation) => frame("reload", &generation_json(*generation)),
+            Self::Patch(generation, changed) => {
+                let data = serde_json::json!({ "generation": generation, "changed": &changed[..] });
+                frame("reload", &data.to_string())
+            }
             Self::Styles(generation) => frame("css", &generation_json(*generation)),
             Self::Broken(report) => frame("broken", &report.to_json()),
         }
@@ -149,6 +159,12 @@ mod tests {
         let frame = broken.frame();
         assert!(frame.starts_with("event: broken\ndata: {"));
         assert_eq!(frame.matches('\n').count(), 3, "{frame}");
+        let patch =
+            Announcement::Patch(4, vec!["a/index.html".to_owned(), "x\ny".to_owned()].into());
+        assert_eq!(
+            patch.frame(),
+            "event: reload\ndata: {\"changed\":[\"a/index.html\",\"x\\ny\"],\"generation\":4}\n\n"
+        );
     }
 
     #[test]
