@@ -36,6 +36,10 @@ pub const EVENTS_PATH: &str = "/__offboard/events";
 /// (keeping the scroll position) and draws the error overlay.
 pub const SCRIPT: &str = include_str!("livereload.js");
 
+/// idiomorph, the morph library the live-reload script patches pages with
+/// (vendored from npm, Zero-Clause BSD; see `vendor/`).
+pub const MORPH_SCRIPT: &str = include_str!("vendor/idiomorph.js");
+
 /// How often an idle stream sends a comment, to notice closed tabs.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 

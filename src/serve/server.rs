@@ -26,8 +26,8 @@ use anyhow::{Context, Result, bail};
 use super::host::{HostCheck, HostPolicy, refusal_text, same_origin};
 use super::http::{HeadReader, ReadError, Request, Response};
 use super::limits::{Connections, Limits, Refused, UntilDeadline};
-use super::overlay::SCRIPT_PATH;
-use super::reload::{Broadcaster, EVENTS_PATH, SCRIPT, stream};
+use super::overlay::{MORPH_PATH, SCRIPT_PATH};
+use super::reload::{Broadcaster, EVENTS_PATH, MORPH_SCRIPT, SCRIPT, stream};
 use super::respond::{cacheable, not_modified, site_response, status_response, text_response};
 use super::store::Store;
 
@@ -280,6 +280,11 @@ fn answer_one(connection: &TcpStream, heads: &mut HeadReader, shared: &Shared) -
             200,
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
+        )),
+        MORPH_PATH => cacheable(Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            MORPH_SCRIPT.as_bytes().to_vec(),
         )),
         EVENTS_PATH if !head_only => {
             // The stream has no end; it needs no timeout on writes that

@@ -576,9 +576,15 @@ fn without_reload_script(html: &str) -> String {
     let Some(start) = html.find("<script src=\"/__offboard/") else {
         return html.to_owned();
     };
+    // Both of the server's scripts, which stand together.
     let end = html[start..]
-        .find("</script>")
-        .map_or(html.len(), |end| start + end + "</script>".len());
+        .rfind("/__offboard/")
+        .and_then(|last| {
+            html[start + last..]
+                .find("</script>")
+                .map(|end| start + last + end)
+        })
+        .map_or(html.len(), |end| end + "</script>".len());
     let rest = &html[end..];
     format!(
         "{}{}",

@@ -256,7 +256,7 @@ fn a_kept_alive_connection_answers_requests_in_turn_until_idle() {
         let (status, head, body) = read_one_reply(&mut stream);
         assert_eq!(status, 200);
         assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
-        assert_eq!(body, b"<html><head><script src=\"/__offboard/livereload.js\" data-generation=\"1\" defer></script>\n</head><body>home</body></html>");
+        assert_eq!(body, b"<html><head><script src=\"/__offboard/idiomorph.js\" defer></script><script src=\"/__offboard/livereload.js\" data-generation=\"1\" defer></script>\n</head><body>home</body></html>");
     }
     // Two requests sent at once are both answered, in order; the second
     // asks for its tag and gets a 304.

@@ -14,7 +14,14 @@
  * top-level entry's step details arrive in window.offboardDetails, from
  * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
  * page, the others on demand (loadAll). Other files add to it through
- * window.offboard.extensions (role filter, record tools). */
+ * window.offboard.extensions (role filter, record tools).
+ *
+ * After the dev server patches the page in place (it morphs the DOM to the
+ * page's new HTML and dispatches `offboard:patched` on the document), the
+ * checklist applies itself again: to the same manifest only what is tied
+ * to the page's elements (decorate), to a manifest whose script ran again
+ * everything, after undoing the listeners of the old one. Ticks live in
+ * localStorage, so nothing of the reader's is lost either way. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
@@ -63,14 +70,29 @@
   // A split manifest's summary and details are read by the store script
   // (checklist-store.js), which knows their shape.
   const expand = (manifest) => ns.expandManifest(manifest);
-  const merge = (manifest) => ns.mergeDetails(manifest);
+  // How many step details had arrived when they were last merged: more
+  // since (a details script ran again after a patch) means start anew.
+  let detailsMerged = 0;
+  const merge = (manifest) => {
+    ns.mergeDetails(manifest);
+    detailsMerged = (window.offboardDetails || []).length;
+  };
+
+  // The checklist running on the page: its manifest, `decorate` (apply it
+  // to the page's elements again) and `stop` (undo its listeners and the
+  // elements it added outside the page's markup).
+  let running = null;
 
   function start() {
     const manifest = window.offboardManifest;
     if (!manifest || manifest.version !== 1 || !ns.createStore) return;
+    // Listeners of this manifest's checklist, and of its current
+    // decoration of the page (undone and made again after a patch).
+    const lifetime = new AbortController();
+    let decoration = new AbortController();
     expand(manifest);
     merge(manifest);
-    const store = ns.createStore(manifest, ns.openStorage());
+    const store = ns.createStore(manifest, ns.openStorage(), lifetime.signal);
     const body = document.body;
     const root = body.dataset.root || "";
     const steps = new Map();
@@ -90,10 +112,8 @@
       );
     }
     index();
-    const items = Array.from(document.querySelectorAll("li.step[data-key]"));
-    // This page's markup says what a summary manifest may leave out.
-    items.forEach((item) => adoptMarkup(steps.get(item.dataset.key), item.dataset));
-    if (items.some((item) => item.dataset.choice)) index();
+    // This page's steps: found again after a patch (decorate).
+    let items = [];
     // Every step's details (for the completion record): the missing parts'
     // files are added as scripts (no fetch: the site works from file://).
     // `then` runs once they have arrived or failed.
@@ -335,10 +355,13 @@
     }
 
     // The sidebar's links come bare: each gets its progress figure here,
-    // filled in by renderFigures.
-    document.querySelectorAll(".site-nav a[data-key]").forEach((link) =>
-      link.append(el("span", { class: "nav-progress", "data-progress-for": link.dataset.key }))
-    );
+    // filled in by renderFigures (once: a patch keeps the links it left).
+    function addNavFigures() {
+      document.querySelectorAll(".site-nav a[data-key]").forEach((link) => {
+        if (link.querySelector(":scope > .nav-progress")) return;
+        link.append(el("span", { class: "nav-progress", "data-progress-for": link.dataset.key }));
+      });
+    }
 
     function renderFigures() {
       document.querySelectorAll("[data-progress-for]").forEach((node) => {
@@ -362,7 +385,7 @@
       });
     }
 
-    const panel = buildPanel();
+    let panel = null;
     function buildPanel() {
       const slot = document.querySelector("[data-page-progress]");
       if (!slot || !steps.size) return null;
@@ -588,6 +611,7 @@
       return node;
     }
 
+    const forLifetime = { signal: lifetime.signal };
     document.addEventListener("click", (event) => {
       const button = event.target.closest && event.target.closest("[data-reconfirm]");
       const item = button && button.closest("li.step[data-key]");
@@ -596,7 +620,7 @@
       announce(words("live_reconfirmed", { step: brief(textOf(item.dataset.key)) }));
       const box = item.querySelector(".step-check");
       if (box) box.focus();
-    });
+    }, forLifetime);
 
     document.addEventListener("change", (event) => {
       const box = event.target;
@@ -609,7 +633,7 @@
         return confirmIrreversible(item, () => tick(item, true, step));
       }
       tick(item, box.checked, step);
-    });
+    }, forLifetime);
 
     function tick(item, checked, step) {
       const blocked = items.filter((other) => other.classList.contains("is-blocked"));
@@ -662,13 +686,55 @@
       store.setHashes(hashes, true);
     }
 
+    // Everything tied to the page's elements: on load, and again after a
+    // patch replaced or reset some of them. Idempotent: the extensions'
+    // listeners of the last round are undone first (api.signal), elements
+    // this script added are added once.
+    function decorate() {
+      decoration.abort();
+      decoration = new AbortController();
+      items = Array.from(document.querySelectorAll("li.step[data-key]"));
+      // This page's markup says what a summary manifest may leave out.
+      items.forEach((item) => adoptMarkup(steps.get(item.dataset.key), item.dataset));
+      if (items.some((item) => item.dataset.choice)) index();
+      if (!live.isConnected) body.append(live);
+      if (dialog && !dialog.isConnected) body.append(dialog);
+      addNavFigures();
+      panel = buildPanel();
+      hooks.length = 0;
+      const round = Object.assign({}, api, { signal: decoration.signal });
+      ns.extensions.forEach((extend) => extend(round));
+      render();
+      body.classList.add("checklist-ready");
+    }
+
     applyLink();
     adoptHashes();
     store.onChange(render);
-    ns.extensions.forEach((extend) => extend(api));
-    render();
-    body.classList.add("checklist-ready");
+    decorate();
+    running = {
+      manifest,
+      decorate,
+      stop() {
+        lifetime.abort();
+        decoration.abort();
+        live.remove();
+        if (dialog) dialog.remove();
+      },
+    };
   }
+
+  // After the dev server patched the page: the same manifest is applied to
+  // the page again; a manifest or details whose scripts ran again start
+  // the checklist anew.
+  function refresh() {
+    const same = running && window.offboardManifest === running.manifest && (window.offboardDetails || []).length === detailsMerged;
+    if (same) return running.decorate();
+    if (running) running.stop();
+    running = null;
+    start();
+  }
+  document.addEventListener("offboard:patched", refresh);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
