@@ -251,6 +251,10 @@
     if (typeof Idiomorph === "undefined") {
       throw new Error("no morph library");
     }
+    // The changed data scripts run while the page is fetched: if the page
+    // then cannot be patched, it reloads anyway.
+    const ran = Promise.all(scripts.map((script) => runAgain(script, generation)));
+    ran.catch(() => {});
     const response = await fetch(location.href, { cache: "no-store" });
     if (!response.ok || response.redirected) {
       throw new Error("the page answered " + response.status);
@@ -259,7 +263,7 @@
     if (!sameAssets(fresh)) {
       throw new Error("other stylesheets or scripts");
     }
-    await Promise.all(scripts.map((script) => runAgain(script, generation)));
+    await ran;
     hideOverlay();
     document.title = fresh.title;
     document.documentElement.lang = fresh.documentElement.lang;

@@ -20,7 +20,8 @@
  * page's new HTML and dispatches `offboard:patched` on the document), the
  * checklist applies itself again: to the same manifest only what is tied
  * to the page's elements (decorate), to a manifest whose script ran again
- * everything, after undoing the listeners of the old one. Ticks live in
+ * everything, after undoing the listeners of the old one; details that
+ * arrived again are merged anew. Ticks live in
  * localStorage, so nothing of the reader's is lost either way. */
 (function () {
   "use strict";
@@ -46,13 +47,14 @@
     return when;
   }
 
-  // Fills in a step's condition, group, flags and hash from its item's data
-  // attributes where the manifest did not give them.
+  // Fills in a step's condition, group and flags from its item's data
+  // attributes where the manifest did not give them; its text's hash is
+  // the markup's (after a patch, the step's text may be new).
   function adoptMarkup(step, data) {
     if (!step) return;
     if (!step.when && data.when) step.when = parseWhen(data.when);
     if (!step.choice && data.choice) step.choice = data.choice;
-    if (!step.hash && data.hash) step.hash = data.hash;
+    if (data.hash) step.hash = data.hash;
     if ("optional" in data) step.optional = true;
     if ("irreversible" in data) step.irreversible = true;
   }
@@ -193,7 +195,13 @@
     // units that cannot start].
     let counts = null;
     let states = null;
-    store.onChange(() => (counts = null));
+    // Each figure's tally, kept until the next change: a page patched in
+    // place shows the same figures without counting them again.
+    let tallies = new Map();
+    store.onChange(() => {
+      counts = null;
+      tallies = new Map();
+    });
     function pageCounts() {
       if (counts) return counts;
       counts = new Map();
@@ -246,6 +254,10 @@
     // page's own steps), "FOLDER/*@PHASE", or "PAGE": a page, or a section (`…/_index`) with
     // everything under it, as the sidebar shows it.
     function tally(spec) {
+      if (!tallies.has(spec)) tallies.set(spec, countFor(spec));
+      return tallies.get(spec);
+    }
+    function countFor(spec) {
       const [page = "", phase = "*"] = spec === "checklist" ? [] : spec.split("@");
       // "FOLDER/*@PHASE": everything under a folder (a split overview's part).
       const folder = page.endsWith("/*")
@@ -691,6 +703,10 @@
     // listeners of the last round are undone first (api.signal), elements
     // this script added are added once.
     function decorate() {
+      if ((window.offboardDetails || []).length !== detailsMerged && manifest.loaded) {
+        manifest.loaded.clear();
+        merge(manifest);
+      }
       decoration.abort();
       decoration = new AbortController();
       items = Array.from(document.querySelectorAll("li.step[data-key]"));
@@ -725,11 +741,11 @@
   }
 
   // After the dev server patched the page: the same manifest is applied to
-  // the page again; a manifest or details whose scripts ran again start
-  // the checklist anew.
+  // the page again, with the step details that arrived again merged anew
+  // (titles and texts); a manifest whose script ran again starts the
+  // checklist anew.
   function refresh() {
-    const same = running && window.offboardManifest === running.manifest && (window.offboardDetails || []).length === detailsMerged;
-    if (same) return running.decorate();
+    if (running && window.offboardManifest === running.manifest) return running.decorate();
     if (running) running.stop();
     running = null;
     start();
