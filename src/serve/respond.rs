@@ -123,7 +123,7 @@ pub fn cacheable(response: Response) -> Response {
         .header("X-Content-Type-Options", "nosniff")
 }
 
-/// A strong entity tag for `body`: its 64-bit hash and length. SipHash with
+/// A strong entity tag for `body`: its 64-bit hash and length. `SipHash` with
 /// fixed keys (`DefaultHasher::new`) is the same for the same bytes within
 /// a run, which is all a dev server's tags need.
 fn entity_tag(body: &[u8]) -> String {

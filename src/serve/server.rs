@@ -175,7 +175,9 @@ fn accept(listener: &TcpListener, stop: &AtomicBool, shared: &Arc<Shared>) {
             Ok(slot) => {
                 let shared = Arc::clone(shared);
                 std::thread::spawn(move || {
-                    handle(connection, &shared);
+                    handle(&connection, &shared);
+                    // Closed before its slot is given back.
+                    drop(connection);
                     drop(slot);
                 });
             }
@@ -206,18 +208,18 @@ fn turn_away(mut connection: TcpStream, refused: Refused) {
 /// [`Limits::idle`](super::limits::Limits::idle) or sends something the
 /// server does not keep a connection open after. Errors writing an answer
 /// mean the browser went away; there is no one to tell.
-fn handle(connection: TcpStream, shared: &Shared) {
+fn handle(connection: &TcpStream, shared: &Shared) {
     let _ = connection.set_write_timeout(Some(WRITE_TIMEOUT));
     // Answers are written whole; waiting to fill packets only delays them.
     let _ = connection.set_nodelay(true);
     let mut heads = HeadReader::default();
     let mut first = true;
     loop {
-        if !first && !heads.has_buffered() && !next_request_comes(&connection, shared) {
+        if !first && !heads.has_buffered() && !next_request_comes(connection, shared) {
             return;
         }
         first = false;
-        if answer_one(&connection, &mut heads, shared) == After::Close {
+        if answer_one(connection, &mut heads, shared) == After::Close {
             return;
         }
     }
