@@ -9,7 +9,9 @@
 // connection) reloads a page that missed a change while it was disconnected.
 // Error text goes into the page with textContent only.
 //
-// A patch fetches the page's new HTML and morphs the DOM to it with
+// A patch takes the page's new HTML from the event (the server sends it to
+// the pages it changed: each names its path when it connects), or fetches
+// it, and morphs the DOM to it with
 // idiomorph (served beside this script), so the scroll position, focus,
 // open <details>, what the reader typed or ticked and the page's scripts'
 // state stay; then it dispatches `offboard:patched` on the document, for
@@ -255,11 +257,17 @@
     // then cannot be patched, it reloads anyway.
     const ran = Promise.all(scripts.map((script) => runAgain(script, generation)));
     ran.catch(() => {});
-    const response = await fetch(location.href, { cache: "no-store" });
-    if (!response.ok || response.redirected) {
-      throw new Error("the page answered " + response.status);
+    // The server sends the page's new HTML with the event when it knows
+    // the page (it said which when it connected); otherwise it is fetched.
+    let html = info.html;
+    if (typeof html !== "string") {
+      const response = await fetch(location.href, { cache: "no-store" });
+      if (!response.ok || response.redirected) {
+        throw new Error("the page answered " + response.status);
+      }
+      html = await response.text();
     }
-    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = new DOMParser().parseFromString(html, "text/html");
     if (!sameAssets(fresh)) {
       throw new Error("other stylesheets or scripts");
     }
@@ -287,7 +295,7 @@
   }
 
   restoreScroll();
-  const events = new EventSource("/__offboard/events");
+  const events = new EventSource("/__offboard/events?page=" + encodeURIComponent(location.pathname));
   events.addEventListener("hello", (event) => {
     const generation = data(event).generation;
     if (servedGeneration !== undefined && String(generation) !== servedGeneration) {

@@ -254,7 +254,8 @@ fn rebuild_once(
                 Some(changed) => Announcement::Patch(generation, changed.into()),
                 None => Announcement::Reload(generation),
             };
-            broadcaster.announce(&announcement);
+            let published = store.current();
+            broadcaster.announce_with(&announcement, |page| respond::page_html(&published, page));
             let fixed = if current.error.is_some() {
                 " (fixed)"
             } else {

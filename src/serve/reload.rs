@@ -15,7 +15,10 @@
 //! - `broken`: the latest save failed to build; show the error overlay.
 //!
 //! Announcements are sent only after the new output is published, so a page
-//! that reloads always gets the new site.
+//! that reloads always gets the new site. A page names itself when it
+//! connects (`?page=` its path); a patch announcement then carries that
+//! page's new HTML to it when the page is among the changed files, which
+//! saves the page a request before it can patch itself.
 //!
 //! The server opens the stream only for this site's own pages: a request
 //! whose `Origin` names another site is refused before it gets here (see
@@ -81,25 +84,70 @@ fn frame(event: &str, data: &str) -> String {
     format!("event: {event}\ndata: {data}\n\n")
 }
 
+fn frame_arc(event: &str, data: &str) -> Arc<str> {
+    frame(event, data).into()
+}
+
+/// One open page's stream, and the output file it shows (if it said).
+#[derive(Debug)]
+struct Client {
+    sender: Sender<Arc<str>>,
+    page: Option<String>,
+}
+
 /// Every open page's stream.
 #[derive(Debug, Clone, Default)]
 pub struct Broadcaster {
-    clients: Arc<Mutex<Vec<Sender<Arc<str>>>>>,
+    clients: Arc<Mutex<Vec<Client>>>,
 }
 
 impl Broadcaster {
-    /// A new listener; it receives every announcement sent from now on.
-    pub fn subscribe(&self) -> Receiver<Arc<str>> {
+    /// A new listener showing the output file `page` (if known); it
+    /// receives every announcement sent from now on.
+    pub fn subscribe(&self, page: Option<String>) -> Receiver<Arc<str>> {
         let (sender, receiver) = channel();
-        self.lock().push(sender);
+        self.lock().push(Client { sender, page });
         receiver
     }
 
     /// Sends to every open page, forgetting pages that are gone.
     pub fn announce(&self, announcement: &Announcement) {
+        self.announce_with(announcement, |_| None);
+    }
+
+    /// Like [`Broadcaster::announce`]; a patch announcement also carries
+    /// `html(page)` to each page among its changed files that it renders.
+    pub fn announce_with(
+        &self,
+        announcement: &Announcement,
+        html: impl Fn(&str) -> Option<String>,
+    ) {
         let frame: Arc<str> = announcement.frame().into();
-        self.lock()
-            .retain(|client| client.send(Arc::clone(&frame)).is_ok());
+        let changed = match announcement {
+            Announcement::Patch(_, changed) => Some(changed),
+            _ => None,
+        };
+        self.lock().retain(|client| {
+            let own = client
+                .page
+                .as_deref()
+                .filter(|page| {
+                    changed.is_some_and(|changed| changed.iter().any(|path| path == page))
+                })
+                .and_then(&html);
+            let frame = match (own, announcement) {
+                (Some(html), Announcement::Patch(generation, changed)) => {
+                    let data = serde_json::json!({
+                        "generation": generation,
+                        "changed": &changed[..],
+                        "html": html,
+                    });
+                    frame_arc("reload", &data.to_string())
+                }
+                _ => Arc::clone(&frame),
+            };
+            client.sender.send(frame).is_ok()
+        });
     }
 
     /// How many pages are listening.
@@ -107,17 +155,23 @@ impl Broadcaster {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Client>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Streams announcements to one page until it goes away. `writer` is the
-/// raw connection: the response head is written here, and each event is
-/// flushed as it comes (a chunked response body would hold it back).
-pub fn stream(mut writer: Box<dyn Write + Send>, store: &Store, broadcaster: &Broadcaster) {
+/// Streams announcements to one page (showing the output file `page`, if
+/// known) until it goes away. `writer` is the raw connection: the response
+/// head is written here, and each event is flushed as it comes (a chunked
+/// response body would hold it back).
+pub fn stream(
+    mut writer: Box<dyn Write + Send>,
+    store: &Store,
+    broadcaster: &Broadcaster,
+    page: Option<String>,
+) {
     // Subscribe before reading the state, so nothing falls in between.
-    let receiver = broadcaster.subscribe();
+    let receiver = broadcaster.subscribe(page);
     let current = store.current();
     let mut opening = String::from(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n",
@@ -174,13 +228,34 @@ mod tests {
     #[test]
     fn pages_that_are_gone_are_forgotten() {
         let broadcaster = Broadcaster::default();
-        let open = broadcaster.subscribe();
-        drop(broadcaster.subscribe());
+        let open = broadcaster.subscribe(None);
+        drop(broadcaster.subscribe(None));
         broadcaster.announce(&Announcement::Styles(2));
         assert_eq!(broadcaster.listeners(), 1);
         assert_eq!(
             open.try_recv().expect("announced").as_ref(),
             "event: css\ndata: {\"generation\":2}\n\n"
         );
+    }
+
+    #[test]
+    fn a_patch_carries_the_new_html_to_the_pages_it_changed() {
+        let broadcaster = Broadcaster::default();
+        let changed_page = broadcaster.subscribe(Some("a/index.html".to_owned()));
+        let other_page = broadcaster.subscribe(Some("b/index.html".to_owned()));
+        let unnamed = broadcaster.subscribe(None);
+        let patch = Announcement::Patch(5, vec!["a/index.html".to_owned()].into());
+        broadcaster.announce_with(&patch, |page| Some(format!("<p>{page}\n</p>")));
+        let data = |frame: Arc<str>| -> serde_json::Value {
+            let line = frame.lines().nth(1).expect("data line").to_owned();
+            serde_json::from_str(line.strip_prefix("data: ").expect("data")).expect("json")
+        };
+        let own = data(changed_page.try_recv().expect("sent"));
+        assert_eq!(own["html"], "<p>a/index.html\n</p>");
+        assert_eq!(own["generation"], 5);
+        for receiver in [other_page, unnamed] {
+            let frame = receiver.try_recv().expect("sent");
+            assert_eq!(frame.as_ref(), patch.frame());
+        }
     }
 }

@@ -43,14 +43,11 @@ pub fn site_response(url: &str, current: &Current) -> Response {
         return text_response(400, "bad request path\n");
     };
     let snapshot = &current.snapshot;
+    if let Some(html) = page_html(current, &key) {
+        return cacheable(Response::new(200, content_type(&key), html.into_bytes()));
+    }
     if let Some(Some(bytes)) = snapshot.files.get(&key).map(|file| served_bytes(file)) {
-        let bytes = if content_type(&key).starts_with("text/html") {
-            let html = String::from_utf8_lossy(&bytes);
-            inject_script(&html, snapshot.generation).into_bytes()
-        } else {
-            bytes.into_owned()
-        };
-        return cacheable(Response::new(200, content_type(&key), bytes));
+        return cacheable(Response::new(200, content_type(&key), bytes.into_owned()));
     }
     if snapshot.files.contains_key(&format!("{key}/index.html")) {
         let location = format!("/{}/", percent_encode(&key));
@@ -58,6 +55,19 @@ pub fn site_response(url: &str, current: &Current) -> Response {
             .header("Location", location);
     }
     not_found(current)
+}
+
+/// The HTML page at output path `key` as served (with the live-reload
+/// scripts); `None` when there is no such page.
+pub fn page_html(current: &Current, key: &str) -> Option<String> {
+    if !content_type(key).starts_with("text/html") {
+        return None;
+    }
+    let bytes = served_bytes(current.snapshot.files.get(key)?)?;
+    Some(inject_script(
+        &String::from_utf8_lossy(&bytes),
+        current.snapshot.generation,
+    ))
 }
 
 fn not_found(current: &Current) -> Response {

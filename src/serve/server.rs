@@ -28,6 +28,7 @@ use super::http::{HeadReader, ReadError, Request, Response};
 use super::limits::{Connections, Limits, Refused, UntilDeadline};
 use super::overlay::{MORPH_PATH, SCRIPT_PATH};
 use super::reload::{Broadcaster, EVENTS_PATH, MORPH_SCRIPT, SCRIPT, stream};
+use super::request_path::{output_key, percent_decode};
 use super::respond::{cacheable, not_modified, site_response, status_response, text_response};
 use super::store::Store;
 
@@ -292,7 +293,8 @@ fn answer_one(connection: &TcpStream, heads: &mut HeadReader, shared: &Shared) -
             // The stream has no end; it needs no timeout on writes that
             // keep-alive comments already bound.
             if let Ok(owned) = connection.try_clone() {
-                stream(Box::new(owned), &shared.store, &shared.broadcaster);
+                let page = page_of_stream(&request.target);
+                stream(Box::new(owned), &shared.store, &shared.broadcaster, page);
             }
             return After::Close;
         }
@@ -305,6 +307,17 @@ fn answer_one(connection: &TcpStream, heads: &mut HeadReader, shared: &Shared) -
         Ok(()) if keep_alive => After::KeepOpen,
         _ => After::Close,
     }
+}
+
+/// The output file the page opening a live-reload stream shows: its path
+/// comes percent-encoded as `?page=` (its `location.pathname`).
+fn page_of_stream(target: &str) -> Option<String> {
+    let query = target.split_once('?')?.1.split('#').next()?;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    let path = percent_decode(value).ok()?;
+    output_key(&path).ok()
 }
 
 /// The answer for a request the server does not serve: a method other than
@@ -354,6 +367,27 @@ fn tell_refused(name: &str, shared: &Shared) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_says_which_page_it_is_for() {
+        let table = [
+            (
+                "/__offboard/events?page=%2Fa%2Fb%2F",
+                Some("a/b/index.html"),
+            ),
+            ("/__offboard/events?x=1&page=%2F", Some("index.html")),
+            (
+                "/__offboard/events?page=%2F%25E4%25B8%25AD%2F",
+                Some("中/index.html"),
+            ),
+            ("/__offboard/events?page=%2F..%2Fx", None),
+            ("/__offboard/events?page=a", None),
+            ("/__offboard/events", None),
+        ];
+        for (target, expected) in table {
+            assert_eq!(page_of_stream(target).as_deref(), expected, "{target}");
+        }
+    }
 
     #[test]
     fn a_taken_port_moves_to_the_next_one() {

@@ -99,12 +99,17 @@ test('a body edit is patched in place, keeping scroll, focus, open panels and ti
   });
   const before = await scrollY(tab);
   assert.ok(before > 1000, `scrolled: ${before}`);
+  const pageRequests = [];
+  tab.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/steps/') pageRequests.push(request.url());
+  });
   write('content/steps.md', stepsPage('Steps page', 'Return the laptop', '\nA patched paragraph.\n'));
   await tab.waitForFunction(() => document.body.textContent.includes('A patched paragraph.'), null, {
     timeout: 10000,
   });
   assert.equal(await tab.evaluate(() => window.beforeSave), true, 'the same page, not a reload');
   assert.equal(navigations(), 1, 'no navigation');
+  assert.deepEqual(pageRequests, [], 'the new HTML came with the event');
   assert.equal(await scrollY(tab), before);
   assert.equal(await tab.evaluate(() => document.activeElement?.id), 'step-hand-over');
   assert.equal(await tab.evaluate(() => document.querySelector('.toc-details').open), true);

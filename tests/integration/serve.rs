@@ -165,11 +165,20 @@ fn an_edit_of_a_page_lists_the_changed_files_for_open_pages() {
     let site = site();
     let served = Served::start(site.root(), &[]);
     let mut events = served.events();
+    let mut first = served.events_for("/guide/first/");
+    let mut second = served.events_for("/guide/second/");
     std::fs::write(
         site.root().join("content/guide/first.md"),
         page("First page", "Edited body."),
     )
     .expect("save");
+    // The page that changed gets its new HTML, as served, with the event.
+    let own: serde_json::Value = serde_json::from_str(&first.next("reload")).expect("json");
+    let html = own["html"].as_str().expect("the page's HTML");
+    assert!(html.contains("Edited body."), "{html}");
+    assert_eq!(html, served.get("/guide/first/").text());
+    let other: serde_json::Value = serde_json::from_str(&second.next("reload")).expect("json");
+    assert!(other.get("html").is_none(), "{other}");
     let data = events.next("reload");
     let value: serde_json::Value = serde_json::from_str(&data).expect("json");
     let changed: Vec<&str> = value["changed"]
