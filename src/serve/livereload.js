@@ -186,6 +186,12 @@
   // it has not run: a morph cannot bring others in. (The page may have
   // more scripts: the ones its scripts added, such as search's.)
   function sameAssets(fresh) {
+    // A page served for a missing path (the 404 page) has a <base>: its
+    // links mean something else in the page that now exists there.
+    const base = (doc) => doc.querySelector("base[href]")?.getAttribute("href") || "";
+    if (base(document) !== base(fresh)) {
+      return false;
+    }
     const styles = 'link[rel~="stylesheet"][href]';
     const before = assets(document, styles);
     const after = assets(fresh, styles);

@@ -230,6 +230,22 @@ test('a deleted page reloads into the site\'s 404 page', async () => {
   await context.close();
 });
 
+test('a page opened before it existed reloads into the page once it is written', async () => {
+  const { context, tab, log } = await open('later/');
+  assert.doesNotMatch(await tab.locator('body').innerText(), /Later page/);
+  const reloaded = tab.waitForEvent('load', { timeout: 10000 });
+  write('content/later.md', page('Later page', 'Written after the tab was opened.'));
+  await reloaded;
+  await tab.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Later page'), null, {
+    timeout: 5000,
+  });
+  // Its stylesheets and links resolve from its own address, not the 404 page's.
+  assert.ok(await tab.evaluate(() => !document.querySelector('base')), 'no <base> of the 404 page');
+  // The only error is the browser's note of the first answer's 404.
+  assert.deepEqual(log.errors.filter((error) => !error.includes('404')), []);
+  await context.close();
+});
+
 test('a stylesheet edit is swapped in without a reload', async () => {
   const { context } = await newContext(browser);
   const tab = await context.newPage();

@@ -21,8 +21,8 @@
  * checklist applies itself again: to the same manifest only what is tied
  * to the page's elements (decorate), to a manifest whose script ran again
  * everything, after undoing the listeners of the old one; details that
- * arrived again are merged anew. Ticks live in
- * localStorage, so nothing of the reader's is lost either way. */
+ * arrived again are merged anew. Ticks live in localStorage, so nothing of
+ * the reader's is lost either way. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
@@ -73,7 +73,7 @@
   // (checklist-store.js), which knows their shape.
   const expand = (manifest) => ns.expandManifest(manifest);
   // How many step details had arrived when they were last merged: more
-  // since (a details script ran again after a patch) means start anew.
+  // since (a details script ran again after a patch) are merged anew.
   let detailsMerged = 0;
   const merge = (manifest) => {
     ns.mergeDetails(manifest);
