@@ -1,11 +1,17 @@
 //! What one client may hold of the dev server, so that slow or greedy
 //! clients cannot starve the others.
 //!
-//! Two bounds, as in nginx's `client_header_timeout` and `limit_conn`:
+//! Three bounds, as in nginx's `client_header_timeout`,
+//! `keepalive_timeout` and `limit_conn`:
 //!
 //! - a **deadline for the whole request head**, not for each read: a
 //!   client sending a byte every few seconds (slowloris) is cut when the
-//!   deadline passes, however often it sends;
+//!   deadline passes, however often it sends; on a kept-alive connection
+//!   each later request's head has the same deadline, counted from its
+//!   first byte;
+//! - an **idle timeout** for a kept-alive connection: one that sends no
+//!   next request in time is closed without an answer, so idle
+//!   connections give their slots back;
 //! - a **cap on open connections per client address** (IPv6 clients by
 //!   their /64, which one machine usually owns whole), below the cap on all
 //!   connections: one address cannot take every slot, so other clients are
@@ -27,6 +33,8 @@ use std::time::{Duration, Instant};
 pub struct Limits {
     /// How long a client may take to send its whole request head.
     pub head_deadline: Duration,
+    /// How long a kept-alive connection may wait for its next request.
+    pub idle: Duration,
     /// Connections open at once from one client address.
     pub per_client: usize,
     /// Connections open at once in all.
@@ -35,12 +43,15 @@ pub struct Limits {
 
 impl Default for Limits {
     /// 10 s for the head (a browser sends it at once; the old per-read
-    /// timeout was as long, so no honest client fares worse), 64 connections
-    /// per address (ten times what a browser opens to one origin) and 512 in
-    /// all.
+    /// timeout was as long, so no honest client fares worse), 5 s of
+    /// keep-alive idleness (Apache's and Node's default; a browser opens a
+    /// new connection, or retries, when the server closed one), 64
+    /// connections per address (ten times what a browser opens to one
+    /// origin) and 512 in all.
     fn default() -> Self {
         Self {
             head_deadline: Duration::from_secs(10),
+            idle: Duration::from_secs(5),
             per_client: 64,
             total: 512,
         }
@@ -179,6 +190,7 @@ mod tests {
     fn limits(per_client: usize, total: usize) -> Limits {
         Limits {
             head_deadline: Duration::from_secs(1),
+            idle: Duration::from_secs(1),
             per_client,
             total,
         }

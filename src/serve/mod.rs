@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::fs;
-use crate::incremental::TextFilesJob;
+use crate::incremental::{FileMap, TextFilesJob};
 use crate::output::OutputFile;
 use overlay::ErrorReport;
 use rebuild::{Outcome, Rebuilder};
@@ -244,8 +244,18 @@ fn rebuild_once(
             }
         }
         Outcome::Built(files) => {
+            // Only an edit of pages can be patched into open pages: other
+            // builds may change templates, scripts or the whole site.
+            let changed = rebuilder
+                .last_pages_rendered()
+                .and_then(|_| changed_files(&current.snapshot.files, &files));
             let generation = store.publish(files);
-            broadcaster.announce(&Announcement::Reload(generation));
+            let announcement = match changed {
+                Some(changed) => Announcement::Patch(generation, changed.into()),
+                None => Announcement::Reload(generation),
+            };
+            let published = store.current();
+            broadcaster.announce_with(&announcement, |page| respond::page_html(&published, page));
             let fixed = if current.error.is_some() {
                 " (fixed)"
             } else {
@@ -272,6 +282,37 @@ fn rebuild_once(
     }
 }
 
+/// The most changed files listed for open pages to patch themselves; more
+/// and they reload (a change that large is not an edit of a page or two).
+const MAX_PATCHED_FILES: usize = 1000;
+
+/// The output paths whose contents differ between two sites (added,
+/// removed or changed), sorted; `None` when there are more than
+/// [`MAX_PATCHED_FILES`]. Files an incremental build did not touch are the
+/// same `Arc`, so only the rendered ones are compared byte by byte.
+fn changed_files(before: &FileMap, after: &FileMap) -> Option<Vec<String>> {
+    let mut changed = Vec::new();
+    for (path, file) in after {
+        let same = before
+            .get(path)
+            .is_some_and(|old| Arc::ptr_eq(old, file) || old == file);
+        if !same {
+            changed.push(path.clone());
+        }
+    }
+    changed.extend(
+        before
+            .keys()
+            .filter(|path| !after.contains_key(*path))
+            .cloned(),
+    );
+    if changed.len() > MAX_PATCHED_FILES {
+        return None;
+    }
+    changed.sort_unstable();
+    Some(changed)
+}
+
 /// `content/a.md`, or `content/a.md and 3 more`.
 fn describe(batch: &Batch) -> String {
     let mut paths = batch.changes.keys();
@@ -288,5 +329,47 @@ fn display_root(root: &Path) -> String {
         "the site".to_owned()
     } else {
         format!("`{}`", root.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Contents;
+
+    fn site(files: &[(&str, &str)]) -> FileMap {
+        files
+            .iter()
+            .map(|(path, text)| {
+                let file = OutputFile {
+                    path: (*path).into(),
+                    contents: Contents::Text((*text).into()),
+                };
+                ((*path).to_owned(), Arc::new(file))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changed_files_are_those_added_removed_or_different() {
+        let before = site(&[("a/index.html", "a"), ("b/index.html", "b"), ("c.js", "c")]);
+        let mut after = before.clone();
+        // Rendered again, the same: not a change.
+        after.extend(site(&[("b/index.html", "b")]));
+        after.extend(site(&[("a/index.html", "a2"), ("d/index.html", "d")]));
+        after.remove("c.js");
+        assert_eq!(
+            changed_files(&before, &after),
+            Some(vec![
+                "a/index.html".to_owned(),
+                "c.js".to_owned(),
+                "d/index.html".to_owned()
+            ])
+        );
+        let many: Vec<(String, String)> = (0..=MAX_PATCHED_FILES)
+            .map(|n| (format!("p{n}/index.html"), String::new()))
+            .collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(changed_files(&before, &site(&many)), None);
     }
 }

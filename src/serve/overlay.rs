@@ -1,8 +1,9 @@
 //! What the dev server adds to the HTML it serves, and the build error the
 //! overlay shows.
 //!
-//! Served pages get one `<script src=… defer>` before `</head>`: the
-//! live-reload script, which also draws the error overlay. Nothing is added
+//! Served pages get two `<script src=… defer>` before `</head>`: the morph
+//! library the live-reload script patches pages with, and the live-reload
+//! script, which also draws the error overlay. Nothing is added
 //! to the files themselves, so `build` output never contains it. The error
 //! travels as JSON (file, line, column, message, hint, source line) and the
 //! script puts it on the page with `textContent` only.
@@ -13,6 +14,10 @@ use crate::diagnostic::Diagnostics;
 
 /// Where the server serves the live-reload script.
 pub const SCRIPT_PATH: &str = "/__offboard/livereload.js";
+
+/// Where the server serves the morph library (idiomorph) the live-reload
+/// script patches pages with.
+pub const MORPH_PATH: &str = "/__offboard/idiomorph.js";
 
 /// One problem, as the overlay shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,8 +93,9 @@ impl ErrorReport {
 /// from: a page that missed a reload while disconnected reloads when it
 /// reconnects.
 pub fn inject_script(html: &str, generation: u64) -> String {
-    let tag =
-        format!(r#"<script src="{SCRIPT_PATH}" data-generation="{generation}" defer></script>"#);
+    let tag = format!(
+        r#"<script src="{MORPH_PATH}" defer></script><script src="{SCRIPT_PATH}" data-generation="{generation}" defer></script>"#
+    );
     match find_ignore_ascii_case(html, "</head>") {
         Some(at) => format!("{}{tag}\n{}", &html[..at], &html[at..]),
         None => format!("{html}\n{tag}\n"),
@@ -135,7 +141,7 @@ mod tests {
         let html = "<html><head><title>x</title></HEAD><body></body></html>";
         assert_eq!(
             inject_script(html, 7),
-            "<html><head><title>x</title><script src=\"/__offboard/livereload.js\" data-generation=\"7\" defer></script>\n</HEAD><body></body></html>"
+            "<html><head><title>x</title><script src=\"/__offboard/idiomorph.js\" defer></script><script src=\"/__offboard/livereload.js\" data-generation=\"7\" defer></script>\n</HEAD><body></body></html>"
         );
         assert!(inject_script("<p>bare</p>", 1).ends_with("defer></script>\n"));
     }

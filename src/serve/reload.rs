@@ -7,12 +7,18 @@
 //! `hello` with the current generation and, while the build is broken, the
 //! error; then every announcement the rebuild loop sends:
 //!
-//! - `reload`: the new site is in place; reload the page.
+//! - `reload`: the new site is in place. With a list of the output files
+//!   that changed (`changed`), the page may patch itself in place (fetch
+//!   its new HTML and morph the DOM) when it is among them, or do nothing
+//!   when neither it nor a script it loads is; without one, it reloads.
 //! - `css`: only stylesheets changed; swap them without reloading.
 //! - `broken`: the latest save failed to build; show the error overlay.
 //!
 //! Announcements are sent only after the new output is published, so a page
-//! that reloads always gets the new site.
+//! that reloads always gets the new site. A page names itself when it
+//! connects (`?page=` its path); a patch announcement then carries that
+//! page's new HTML to it when the page is among the changed files, which
+//! saves the page a request before it can patch itself.
 //!
 //! The server opens the stream only for this site's own pages: a request
 //! whose `Origin` names another site is refused before it gets here (see
@@ -33,6 +39,10 @@ pub const EVENTS_PATH: &str = "/__offboard/events";
 /// (keeping the scroll position) and draws the error overlay.
 pub const SCRIPT: &str = include_str!("livereload.js");
 
+/// idiomorph, the morph library the live-reload script patches pages with
+/// (vendored from npm, Zero-Clause BSD; see `vendor/`).
+pub const MORPH_SCRIPT: &str = include_str!("vendor/idiomorph.js");
+
 /// How often an idle stream sends a comment, to notice closed tabs.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
@@ -41,6 +51,9 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 pub enum Announcement {
     /// Reload the page: the site of this generation is in place.
     Reload(u64),
+    /// The site of this generation is in place, and only these output
+    /// files (by output path) changed: pages may patch themselves.
+    Patch(u64, Arc<[String]>),
     /// Swap stylesheets only; the page is now of this generation.
     Styles(u64),
     /// Show this error.
@@ -52,6 +65,10 @@ impl Announcement {
     pub fn frame(&self) -> String {
         match self {
             Self::Reload(generation) => frame("reload", &generation_json(*generation)),
+            Self::Patch(generation, changed) => {
+                let data = serde_json::json!({ "generation": generation, "changed": &changed[..] });
+                frame("reload", &data.to_string())
+            }
             Self::Styles(generation) => frame("css", &generation_json(*generation)),
             Self::Broken(report) => frame("broken", &report.to_json()),
         }
@@ -67,25 +84,70 @@ fn frame(event: &str, data: &str) -> String {
     format!("event: {event}\ndata: {data}\n\n")
 }
 
+fn frame_arc(event: &str, data: &str) -> Arc<str> {
+    frame(event, data).into()
+}
+
+/// One open page's stream, and the output file it shows (if it said).
+#[derive(Debug)]
+struct Client {
+    sender: Sender<Arc<str>>,
+    page: Option<String>,
+}
+
 /// Every open page's stream.
 #[derive(Debug, Clone, Default)]
 pub struct Broadcaster {
-    clients: Arc<Mutex<Vec<Sender<Arc<str>>>>>,
+    clients: Arc<Mutex<Vec<Client>>>,
 }
 
 impl Broadcaster {
-    /// A new listener; it receives every announcement sent from now on.
-    pub fn subscribe(&self) -> Receiver<Arc<str>> {
+    /// A new listener showing the output file `page` (if known); it
+    /// receives every announcement sent from now on.
+    pub fn subscribe(&self, page: Option<String>) -> Receiver<Arc<str>> {
         let (sender, receiver) = channel();
-        self.lock().push(sender);
+        self.lock().push(Client { sender, page });
         receiver
     }
 
     /// Sends to every open page, forgetting pages that are gone.
     pub fn announce(&self, announcement: &Announcement) {
+        self.announce_with(announcement, |_| None);
+    }
+
+    /// Like [`Broadcaster::announce`]; a patch announcement also carries
+    /// `html(page)` to each page among its changed files that it renders.
+    pub fn announce_with(
+        &self,
+        announcement: &Announcement,
+        html: impl Fn(&str) -> Option<String>,
+    ) {
         let frame: Arc<str> = announcement.frame().into();
-        self.lock()
-            .retain(|client| client.send(Arc::clone(&frame)).is_ok());
+        let changed = match announcement {
+            Announcement::Patch(_, changed) => Some(changed),
+            _ => None,
+        };
+        self.lock().retain(|client| {
+            let own = client
+                .page
+                .as_deref()
+                .filter(|page| {
+                    changed.is_some_and(|changed| changed.iter().any(|path| path == page))
+                })
+                .and_then(&html);
+            let frame = match (own, announcement) {
+                (Some(html), Announcement::Patch(generation, changed)) => {
+                    let data = serde_json::json!({
+                        "generation": generation,
+                        "changed": &changed[..],
+                        "html": html,
+                    });
+                    frame_arc("reload", &data.to_string())
+                }
+                _ => Arc::clone(&frame),
+            };
+            client.sender.send(frame).is_ok()
+        });
     }
 
     /// How many pages are listening.
@@ -93,17 +155,23 @@ impl Broadcaster {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Client>> {
         self.clients.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Streams announcements to one page until it goes away. `writer` is the
-/// raw connection: the response head is written here, and each event is
-/// flushed as it comes (a chunked response body would hold it back).
-pub fn stream(mut writer: Box<dyn Write + Send>, store: &Store, broadcaster: &Broadcaster) {
+/// Streams announcements to one page (showing the output file `page`, if
+/// known) until it goes away. `writer` is the raw connection: the response
+/// head is written here, and each event is flushed as it comes (a chunked
+/// response body would hold it back).
+pub fn stream(
+    mut writer: Box<dyn Write + Send>,
+    store: &Store,
+    broadcaster: &Broadcaster,
+    page: Option<String>,
+) {
     // Subscribe before reading the state, so nothing falls in between.
-    let receiver = broadcaster.subscribe();
+    let receiver = broadcaster.subscribe(page);
     let current = store.current();
     let mut opening = String::from(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n",
@@ -149,18 +217,45 @@ mod tests {
         let frame = broken.frame();
         assert!(frame.starts_with("event: broken\ndata: {"));
         assert_eq!(frame.matches('\n').count(), 3, "{frame}");
+        let patch =
+            Announcement::Patch(4, vec!["a/index.html".to_owned(), "x\ny".to_owned()].into());
+        assert_eq!(
+            patch.frame(),
+            "event: reload\ndata: {\"changed\":[\"a/index.html\",\"x\\ny\"],\"generation\":4}\n\n"
+        );
     }
 
     #[test]
     fn pages_that_are_gone_are_forgotten() {
         let broadcaster = Broadcaster::default();
-        let open = broadcaster.subscribe();
-        drop(broadcaster.subscribe());
+        let open = broadcaster.subscribe(None);
+        drop(broadcaster.subscribe(None));
         broadcaster.announce(&Announcement::Styles(2));
         assert_eq!(broadcaster.listeners(), 1);
         assert_eq!(
             open.try_recv().expect("announced").as_ref(),
             "event: css\ndata: {\"generation\":2}\n\n"
         );
+    }
+
+    #[test]
+    fn a_patch_carries_the_new_html_to_the_pages_it_changed() {
+        let broadcaster = Broadcaster::default();
+        let changed_page = broadcaster.subscribe(Some("a/index.html".to_owned()));
+        let other_page = broadcaster.subscribe(Some("b/index.html".to_owned()));
+        let unnamed = broadcaster.subscribe(None);
+        let patch = Announcement::Patch(5, vec!["a/index.html".to_owned()].into());
+        broadcaster.announce_with(&patch, |page| Some(format!("<p>{page}\n</p>")));
+        let data = |frame: Arc<str>| -> serde_json::Value {
+            let line = frame.lines().nth(1).expect("data line").to_owned();
+            serde_json::from_str(line.strip_prefix("data: ").expect("data")).expect("json")
+        };
+        let own = data(changed_page.try_recv().expect("sent"));
+        assert_eq!(own["html"], "<p>a/index.html\n</p>");
+        assert_eq!(own["generation"], 5);
+        for receiver in [other_page, unnamed] {
+            let frame = receiver.try_recv().expect("sent");
+            assert_eq!(frame.as_ref(), patch.frame());
+        }
     }
 }

@@ -54,7 +54,7 @@ pub fn output_key(url: &str) -> Result<String, BadPath> {
 }
 
 /// Decodes `%XX` escapes; the result must be UTF-8.
-fn percent_decode(text: &str) -> Result<String, BadPath> {
+pub fn percent_decode(text: &str) -> Result<String, BadPath> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;

@@ -1,9 +1,18 @@
 //! The answers made from the site: a file of the current snapshot (with the
 //! live-reload script added to HTML), a redirect to a folder's slash, the
 //! site's 404 page, the build status, and the plain-text answers for errors.
-//! Every answer says `Cache-Control: no-store` and `nosniff`.
+//! Every answer says `nosniff`.
+//!
+//! Files of the site (and the live-reload script) carry a validator: an
+//! `ETag` made from the bytes sent, with `Cache-Control: no-cache`, so the
+//! browser keeps them but asks every time, and an unchanged file is
+//! answered `304 Not Modified` without its body ([`not_modified`]). The
+//! validator is the bytes' hash, not the build's generation: a rebuild
+//! that leaves a file as it was leaves its tag too. Everything else (the
+//! 404 page, redirects, errors, the status) says `no-store`.
 
 use std::borrow::Cow;
+use std::hash::{DefaultHasher, Hasher};
 use std::io::Read;
 
 use rustix::fs::{Mode, OFlags};
@@ -34,14 +43,11 @@ pub fn site_response(url: &str, current: &Current) -> Response {
         return text_response(400, "bad request path\n");
     };
     let snapshot = &current.snapshot;
+    if let Some(html) = page_html(current, &key) {
+        return cacheable(Response::new(200, content_type(&key), html.into_bytes()));
+    }
     if let Some(Some(bytes)) = snapshot.files.get(&key).map(|file| served_bytes(file)) {
-        let bytes = if content_type(&key).starts_with("text/html") {
-            let html = String::from_utf8_lossy(&bytes);
-            inject_script(&html, snapshot.generation).into_bytes()
-        } else {
-            bytes.into_owned()
-        };
-        return typed(Response::new(200, content_type(&key), bytes));
+        return cacheable(Response::new(200, content_type(&key), bytes.into_owned()));
     }
     if snapshot.files.contains_key(&format!("{key}/index.html")) {
         let location = format!("/{}/", percent_encode(&key));
@@ -49,6 +55,19 @@ pub fn site_response(url: &str, current: &Current) -> Response {
             .header("Location", location);
     }
     not_found(current)
+}
+
+/// The HTML page at output path `key` as served (with the live-reload
+/// scripts); `None` when there is no such page.
+pub fn page_html(current: &Current, key: &str) -> Option<String> {
+    if !content_type(key).starts_with("text/html") {
+        return None;
+    }
+    let bytes = served_bytes(current.snapshot.files.get(key)?)?;
+    Some(inject_script(
+        &String::from_utf8_lossy(&bytes),
+        current.snapshot.generation,
+    ))
 }
 
 fn not_found(current: &Current) -> Response {
@@ -96,11 +115,67 @@ pub fn text_response(status: u16, text: &str) -> Response {
     ))
 }
 
-/// Adds the headers every response gets: never cache, never sniff.
+/// Adds the headers of an answer that is never kept: never cache, never
+/// sniff.
 pub fn typed(response: Response) -> Response {
     response
         .header("Cache-Control", "no-store")
         .header("X-Content-Type-Options", "nosniff")
+}
+
+/// Adds the headers of a file the browser may keep but must check before
+/// each use: its `ETag`, `no-cache` and `nosniff`.
+pub fn cacheable(response: Response) -> Response {
+    let tag = entity_tag(&response.body);
+    response
+        .header("ETag", tag)
+        .header("Cache-Control", "no-cache")
+        .header("X-Content-Type-Options", "nosniff")
+}
+
+/// A strong entity tag for `body`: its 64-bit hash and length. `SipHash` with
+/// fixed keys (`DefaultHasher::new`) is the same for the same bytes within
+/// a run, which is all a dev server's tags need.
+fn entity_tag(body: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(body);
+    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
+}
+
+/// `304 Not Modified` (with the same validator and caching headers, no
+/// body) when `if_none_match` names the tag of a `200` response;
+/// otherwise the response as it is. Tags are compared weakly, as
+/// RFC 9110 asks for `If-None-Match`; `*` matches any.
+pub fn not_modified(response: Response, if_none_match: Option<&str>) -> Response {
+    let Some(condition) = if_none_match else {
+        return response;
+    };
+    let Some(tag) = response
+        .headers
+        .iter()
+        .find(|(name, _)| *name == "ETag")
+        .map(|(_, value)| value.clone())
+    else {
+        return response;
+    };
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let matches = condition.trim() == "*"
+        || condition
+            .split(',')
+            .any(|candidate| opaque(candidate) == opaque(&tag));
+    if response.status != 200 || !matches {
+        return response;
+    }
+    let headers = response
+        .headers
+        .into_iter()
+        .filter(|(name, _)| *name != "Content-Type")
+        .collect();
+    Response {
+        status: 304,
+        headers,
+        body: Vec::new(),
+    }
 }
 
 /// The content type of an output file, by extension.
@@ -160,6 +235,44 @@ mod tests {
         for (path, expected) in table {
             assert_eq!(content_type(path), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn a_matching_tag_is_answered_not_modified() {
+        let fresh = || cacheable(Response::new(200, "text/css", b"body {}".to_vec()));
+        let tag = fresh()
+            .headers
+            .iter()
+            .find(|(name, _)| *name == "ETag")
+            .map(|(_, value)| value.clone())
+            .expect("a tag");
+        assert!(tag.starts_with('"') && tag.ends_with("-7\""), "{tag}");
+        let other = cacheable(Response::new(200, "text/css", b"body {x}".to_vec()));
+        assert!(!other.headers.contains(&("ETag", tag.clone())));
+        let table = [
+            (None, 200),
+            (Some(tag.clone()), 304),
+            (Some(format!("W/{tag}")), 304),
+            (Some(format!("\"other\", {tag}")), 304),
+            (Some("*".to_owned()), 304),
+            (Some("\"other\"".to_owned()), 200),
+        ];
+        for (condition, status) in table {
+            let answer = not_modified(fresh(), condition.as_deref());
+            assert_eq!(answer.status, status, "{condition:?}");
+            if status == 304 {
+                assert!(answer.body.is_empty());
+                assert!(answer.headers.contains(&("ETag", tag.clone())));
+                assert!(
+                    answer
+                        .headers
+                        .contains(&("Cache-Control", "no-cache".to_owned()))
+                );
+            }
+        }
+        // Only a file that is there is ever "not modified".
+        let missing = typed(Response::new(404, "text/plain", Vec::new()));
+        assert_eq!(not_modified(missing, Some("*")).status, 404);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The HTTP side of `serve`: binding the port (or the next free one) and
 //! answering requests from the in-memory site.
 //!
-//! A thread per connection and one request per connection (`http.rs`
-//! says why): a dev server has a handful of clients, so that is plenty and
-//! keeps the binary free of an async runtime. Before a request is answered,
+//! A thread per connection (`http.rs` says why), kept open for the
+//! client's next request (HTTP/1.1 keep-alive) until it is idle too long:
+//! a page's assets then come over the connections its page came on, and a
+//! patch after a save fetches its page without a new handshake. A dev
+//! server has a handful of clients, so that is plenty and keeps the binary
+//! free of an async runtime. Before a request is answered,
 //! [`limits`](super::limits) bounds what its client holds and
 //! [`host`](super::host) checks whom it is for. Responses come from the
 //! current [`Snapshot`](super::store::Snapshot) only: a key is looked up in
@@ -21,11 +24,12 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::host::{HostCheck, HostPolicy, refusal_text, same_origin};
-use super::http::{ReadError, Request, Response, read_request};
+use super::http::{HeadReader, ReadError, Request, Response};
 use super::limits::{Connections, Limits, Refused, UntilDeadline};
-use super::overlay::SCRIPT_PATH;
-use super::reload::{Broadcaster, EVENTS_PATH, SCRIPT, stream};
-use super::respond::{site_response, status_response, text_response, typed};
+use super::overlay::{MORPH_PATH, SCRIPT_PATH};
+use super::reload::{Broadcaster, EVENTS_PATH, MORPH_SCRIPT, SCRIPT, stream};
+use super::request_path::{output_key, percent_decode};
+use super::respond::{cacheable, not_modified, site_response, status_response, text_response};
 use super::store::Store;
 
 /// Where the current build status is served as JSON.
@@ -172,7 +176,9 @@ fn accept(listener: &TcpListener, stop: &AtomicBool, shared: &Arc<Shared>) {
             Ok(slot) => {
                 let shared = Arc::clone(shared);
                 std::thread::spawn(move || {
-                    handle(connection, &shared);
+                    handle(&connection, &shared);
+                    // Closed before its slot is given back.
+                    drop(connection);
                     drop(slot);
                 });
             }
@@ -191,60 +197,127 @@ fn turn_away(mut connection: TcpStream, refused: Refused) {
     if connection.set_nonblocking(true).is_ok() {
         let _ = text_response(503, text)
             .header("Retry-After", "1")
-            .write_to(&mut connection, false);
+            .write_to(&mut connection, false, false);
         // Take what the client already sent, so closing does not reset the
         // connection before it reads the answer.
         let _ = connection.read(&mut [0; 4096]);
     }
 }
 
-/// Answers the one request of a connection. Errors writing the answer mean
-/// the browser went away; there is no one to tell.
-fn handle(mut connection: TcpStream, shared: &Shared) {
+/// Answers the requests of one connection, one after another, until the
+/// client closes it, asks to close it, stays idle past
+/// [`Limits::idle`](super::limits::Limits::idle) or sends something the
+/// server does not keep a connection open after. Errors writing an answer
+/// mean the browser went away; there is no one to tell.
+fn handle(connection: &TcpStream, shared: &Shared) {
     let _ = connection.set_write_timeout(Some(WRITE_TIMEOUT));
+    // Answers are written whole; waiting to fill packets only delays them.
+    let _ = connection.set_nodelay(true);
+    let mut heads = HeadReader::default();
+    let mut first = true;
+    loop {
+        if !first && !heads.has_buffered() && !next_request_comes(connection, shared) {
+            return;
+        }
+        first = false;
+        if answer_one(connection, &mut heads, shared) == After::Close {
+            return;
+        }
+    }
+}
+
+/// What happens to a connection after an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    KeepOpen,
+    Close,
+}
+
+/// Waits, at most the idle timeout, for the first byte of a kept-alive
+/// connection's next request; `false` when none comes or the client closed
+/// the connection.
+fn next_request_comes(connection: &TcpStream, shared: &Shared) -> bool {
+    if connection
+        .set_read_timeout(Some(shared.settings.limits.idle))
+        .is_err()
+    {
+        return false;
+    }
+    matches!(connection.peek(&mut [0; 1]), Ok(read) if read > 0)
+}
+
+/// Reads one request from the connection and answers it.
+fn answer_one(connection: &TcpStream, heads: &mut HeadReader, shared: &Shared) -> After {
+    let mut writer = connection;
     let deadline = shared.settings.limits.head_deadline;
-    let mut reader = UntilDeadline::new(&connection, deadline);
-    let request = match read_request(&mut reader) {
+    let mut reader = UntilDeadline::new(connection, deadline);
+    let request = match heads.next(&mut reader) {
         Ok(request) => request,
         // A connection that sent nothing (a browser's spare one) is closed
         // without an answer it would not expect.
-        Err(ReadError::Gone) => return,
-        Err(ReadError::TimedOut) if reader.received() == 0 => return,
+        Err(ReadError::Gone) => return After::Close,
+        Err(ReadError::TimedOut) if reader.received() == 0 && !heads.has_buffered() => {
+            return After::Close;
+        }
         Err(ReadError::TimedOut) => {
             let text = format!(
                 "the request did not arrive within {} s\n",
                 deadline.as_secs_f32()
             );
-            let _ = text_response(408, &text).write_to(&mut connection, false);
-            return;
+            let _ = text_response(408, &text).write_to(&mut writer, false, false);
+            return After::Close;
         }
         Err(ReadError::Malformed) => {
-            let _ = text_response(400, "bad request\n").write_to(&mut connection, false);
-            return;
+            let _ = text_response(400, "bad request\n").write_to(&mut writer, false, false);
+            return After::Close;
         }
     };
     let head_only = request.method == "HEAD";
     if let Some(refusal) = refuse(&request, shared) {
-        let _ = refusal.write_to(&mut connection, head_only);
-        return;
+        let _ = refusal.write_to(&mut writer, head_only, false);
+        return After::Close;
     }
     let path = request.target.split(['?', '#']).next().unwrap_or_default();
     let response = match path {
-        SCRIPT_PATH => typed(Response::new(
+        SCRIPT_PATH => cacheable(Response::new(
             200,
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes().to_vec(),
         )),
+        MORPH_PATH => cacheable(Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            MORPH_SCRIPT.as_bytes().to_vec(),
+        )),
         EVENTS_PATH if !head_only => {
             // The stream has no end; it needs no timeout on writes that
             // keep-alive comments already bound.
-            stream(Box::new(connection), &shared.store, &shared.broadcaster);
-            return;
+            if let Ok(owned) = connection.try_clone() {
+                let page = page_of_stream(&request.target);
+                stream(Box::new(owned), &shared.store, &shared.broadcaster, page);
+            }
+            return After::Close;
         }
         STATUS_PATH => status_response(&shared.store.current()),
         _ => site_response(&request.target, &shared.store.current()),
     };
-    let _ = response.write_to(&mut connection, head_only);
+    let response = not_modified(response, request.header("if-none-match"));
+    let keep_alive = request.keep_alive();
+    match response.write_to(&mut writer, head_only, keep_alive) {
+        Ok(()) if keep_alive => After::KeepOpen,
+        _ => After::Close,
+    }
+}
+
+/// The output file the page opening a live-reload stream shows: its path
+/// comes percent-encoded as `?page=` (its `location.pathname`).
+fn page_of_stream(target: &str) -> Option<String> {
+    let query = target.split_once('?')?.1.split('#').next()?;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    let path = percent_decode(value).ok()?;
+    output_key(&path).ok()
 }
 
 /// The answer for a request the server does not serve: a method other than
@@ -294,6 +367,27 @@ fn tell_refused(name: &str, shared: &Shared) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_says_which_page_it_is_for() {
+        let table = [
+            (
+                "/__offboard/events?page=%2Fa%2Fb%2F",
+                Some("a/b/index.html"),
+            ),
+            ("/__offboard/events?x=1&page=%2F", Some("index.html")),
+            (
+                "/__offboard/events?page=%2F%25E4%25B8%25AD%2F",
+                Some("中/index.html"),
+            ),
+            ("/__offboard/events?page=%2F..%2Fx", None),
+            ("/__offboard/events?page=a", None),
+            ("/__offboard/events", None),
+        ];
+        for (target, expected) in table {
+            assert_eq!(page_of_stream(target).as_deref(), expected, "{target}");
+        }
+    }
 
     #[test]
     fn a_taken_port_moves_to_the_next_one() {

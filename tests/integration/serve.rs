@@ -45,7 +45,7 @@ fn a_save_is_served_and_announced() {
 }
 
 #[test]
-fn served_pages_have_the_script_types_and_no_caching() {
+fn served_pages_have_the_script_types_and_validators() {
     let site = site();
     let served = Served::start(site.root(), &[]);
     let home = served.get("/");
@@ -54,7 +54,9 @@ fn served_pages_have_the_script_types_and_no_caching() {
         home.header("content-type").as_deref(),
         Some("text/html; charset=utf-8")
     );
-    assert_eq!(home.header("cache-control").as_deref(), Some("no-store"));
+    // Kept by the browser but checked before each use.
+    assert_eq!(home.header("cache-control").as_deref(), Some("no-cache"));
+    assert!(home.header("etag").is_some());
     let text = home.text();
     let script = text
         .find("<script src=\"/__offboard/livereload.js\"")
@@ -89,7 +91,114 @@ fn served_pages_have_the_script_types_and_no_caching() {
     let redirect = served.get("/guide");
     assert_eq!(redirect.status, 301);
     assert_eq!(redirect.header("location").as_deref(), Some("/guide/"));
+    assert_eq!(
+        redirect.header("cache-control").as_deref(),
+        Some("no-store")
+    );
     assert_eq!(served.request("POST", "/").status, 405);
+}
+
+/// The `ETag` of a reply, which every file of the site has.
+#[track_caller]
+fn tag(reply: &super::serve_support::Reply) -> String {
+    reply.header("etag").expect("an ETag")
+}
+
+#[test]
+fn unchanged_files_are_answered_not_modified_and_changed_ones_whole() {
+    let site = site();
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    for target in [
+        "/assets/style.css",
+        "/guide/first/",
+        "/__offboard/livereload.js",
+    ] {
+        let first = served.get(target);
+        assert_eq!(first.status, 200, "{target}");
+        let again = served.get_with(
+            target,
+            &[("Host", &served.address), ("If-None-Match", &tag(&first))],
+        );
+        assert_eq!(again.status, 304, "{target}");
+        assert!(again.body.is_empty(), "{target}");
+        assert_eq!(tag(&again), tag(&first), "{target}");
+        assert_eq!(again.header("content-length"), None, "{target}");
+        let other = served.get_with(
+            target,
+            &[("Host", &served.address), ("If-None-Match", "\"other\"")],
+        );
+        assert_eq!(other.status, 200, "{target}");
+        assert_eq!(other.body, first.body, "{target}");
+    }
+    let first = served.get("/guide/first/");
+    let css = served.get("/assets/style.css");
+    std::fs::write(
+        site.root().join("content/guide/first.md"),
+        page("First page", "Edited body."),
+    )
+    .expect("save");
+    events.next("reload");
+    let edited = served.get_with(
+        "/guide/first/",
+        &[("Host", &served.address), ("If-None-Match", &tag(&first))],
+    );
+    assert_eq!(edited.status, 200);
+    assert!(edited.text().contains("Edited body."));
+    assert_ne!(tag(&edited), tag(&first));
+    // The stylesheet did not change: still not modified.
+    let same = served.get_with(
+        "/assets/style.css",
+        &[("Host", &served.address), ("If-None-Match", &tag(&css))],
+    );
+    assert_eq!(same.status, 304);
+    // A missing page is never "not modified".
+    let missing = served.get_with(
+        "/nowhere/",
+        &[("Host", &served.address), ("If-None-Match", "*")],
+    );
+    assert_eq!(missing.status, 404);
+}
+
+#[test]
+fn an_edit_of_a_page_lists_the_changed_files_for_open_pages() {
+    let site = site();
+    let served = Served::start(site.root(), &[]);
+    let mut events = served.events();
+    let mut first = served.events_for("/guide/first/");
+    let mut second = served.events_for("/guide/second/");
+    std::fs::write(
+        site.root().join("content/guide/first.md"),
+        page("First page", "Edited body."),
+    )
+    .expect("save");
+    // The page that changed gets its new HTML, as served, with the event.
+    let own: serde_json::Value = serde_json::from_str(&first.next("reload")).expect("json");
+    let html = own["html"].as_str().expect("the page's HTML");
+    assert!(html.contains("Edited body."), "{html}");
+    assert_eq!(html, served.get("/guide/first/").text());
+    let other: serde_json::Value = serde_json::from_str(&second.next("reload")).expect("json");
+    assert!(other.get("html").is_none(), "{other}");
+    let data = events.next("reload");
+    let value: serde_json::Value = serde_json::from_str(&data).expect("json");
+    let changed: Vec<&str> = value["changed"]
+        .as_array()
+        .expect("a list of changed files")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert!(changed.contains(&"guide/first/index.html"), "{changed:?}");
+    assert!(!changed.contains(&"guide/second/index.html"), "{changed:?}");
+    // A template edit may change anything: open pages reload.
+    std::fs::create_dir_all(site.root().join("themes/default/templates")).expect("mkdir");
+    std::fs::write(
+        site.root().join("themes/default/templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Own template</p>{% endblock content %}",
+    )
+    .expect("save template");
+    let data = events.next("reload");
+    assert!(!data.contains("changed"), "{data}");
+    served.wait_for_page("/guide/first/", "Own template");
 }
 
 #[test]
@@ -476,9 +585,15 @@ fn without_reload_script(html: &str) -> String {
     let Some(start) = html.find("<script src=\"/__offboard/") else {
         return html.to_owned();
     };
+    // Both of the server's scripts, which stand together.
     let end = html[start..]
-        .find("</script>")
-        .map_or(html.len(), |end| start + end + "</script>".len());
+        .rfind("/__offboard/")
+        .and_then(|last| {
+            html[start + last..]
+                .find("</script>")
+                .map(|end| start + last + end)
+        })
+        .map_or(html.len(), |end| end + "</script>".len());
     let rest = &html[end..];
     format!(
         "{}{}",

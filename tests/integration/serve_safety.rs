@@ -1,6 +1,7 @@
 //! The dev server's defences, run for real on loopback addresses only: slow
-//! clients are cut at the head deadline and cannot starve others (a server
-//! started in this process, with short limits), requests for other host
+//! clients are cut at the head deadline and cannot starve others, and
+//! kept-alive connections are closed when idle and give their slots back
+//! (a server started in this process, with short limits), requests for other host
 //! names (DNS rebinding) are refused, the live-reload stream and status
 //! check `Origin`, and `build` and `serve` skip the same editor leftovers.
 
@@ -90,6 +91,7 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
         head_deadline: DEADLINE,
         per_client: 8,
         total: 32,
+        ..Limits::default()
     };
     let (address, server) = start_server(limits);
     let started = Instant::now();
@@ -122,7 +124,11 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
-        write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+        write!(
+            stream,
+            "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
         (read_reply(&mut stream), asked.elapsed())
     });
     // A byte every 50 ms from each, for at most 4 s: each read the server
@@ -189,6 +195,185 @@ fn slow_clients_are_cut_at_the_deadline_and_do_not_starve_others() {
             "{:?}",
             String::from_utf8_lossy(&client.received)
         );
+    }
+    server.stop();
+}
+
+/// Reads one reply from a connection that stays open: the head, then as
+/// many body bytes as `Content-Length` says (none for a 304).
+fn read_one_reply(stream: &mut TcpStream) -> (u16, String, Vec<u8>) {
+    let mut raw = Vec::new();
+    let mut byte = [0; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        let read = stream.read(&mut byte).expect("read the head");
+        assert_eq!(
+            read,
+            1,
+            "closed in the head: {:?}",
+            String::from_utf8_lossy(&raw)
+        );
+        raw.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&raw).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("status");
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("Content-Length: "))
+        .map_or(0, |length| length.trim().parse().expect("a length"));
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).expect("read the body");
+    (status, head, body)
+}
+
+/// Whether the server closes `stream` within `within` (a read returns 0).
+fn closed_within(stream: &mut TcpStream, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(within)).expect("timeout");
+    match stream.read(&mut [0; 64]) {
+        Ok(0) => Some(started.elapsed()),
+        Err(error) if error.kind() == ErrorKind::ConnectionReset => Some(started.elapsed()),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_kept_alive_connection_answers_requests_in_turn_until_idle() {
+    let idle = Duration::from_millis(600);
+    let (address, server) = start_server(Limits {
+        idle,
+        ..Limits::default()
+    });
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    for _ in 0..3 {
+        write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+        let (status, head, body) = read_one_reply(&mut stream);
+        assert_eq!(status, 200);
+        assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
+        assert_eq!(body, b"<html><head><script src=\"/__offboard/idiomorph.js\" defer></script><script src=\"/__offboard/livereload.js\" data-generation=\"1\" defer></script>\n</head><body>home</body></html>");
+    }
+    // Two requests sent at once are both answered, in order; the second
+    // asks for its tag and gets a 304.
+    write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+    let (_, head, _) = read_one_reply(&mut stream);
+    let tag = head
+        .lines()
+        .find_map(|line| line.strip_prefix("ETag: "))
+        .expect("a tag")
+        .to_owned();
+    write!(
+        stream,
+        "GET /missing HTTP/1.1\r\nHost: {address}\r\n\r\nGET / HTTP/1.1\r\nHost: {address}\r\nIf-None-Match: {tag}\r\n\r\n"
+    )
+    .expect("send two");
+    assert_eq!(read_one_reply(&mut stream).0, 404);
+    let (status, _, body) = read_one_reply(&mut stream);
+    assert_eq!(status, 304);
+    assert!(body.is_empty());
+    // Then nothing: the server closes the connection once idle.
+    let closed = closed_within(&mut stream, idle * 5).expect("closed when idle");
+    assert!(
+        closed >= idle.saturating_sub(Duration::from_millis(100)),
+        "{closed:?}"
+    );
+    // A client that asks to close gets its answer and the close.
+    let mut once = TcpStream::connect(address).expect("connect");
+    write!(
+        once,
+        "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let (status, head, _) = read_one_reply(&mut once);
+    assert_eq!(status, 200);
+    assert!(head.contains("Connection: close\r\n"), "{head}");
+    assert!(closed_within(&mut once, Duration::from_secs(2)).is_some());
+    // So does a request with a body (it would be read as the next one).
+    let mut posted = TcpStream::connect(address).expect("connect");
+    write!(
+        posted,
+        "GET / HTTP/1.1\r\nHost: {address}\r\nContent-Length: 3\r\n\r\nabc"
+    )
+    .expect("send");
+    assert_eq!(read_one_reply(&mut posted).0, 200);
+    assert!(closed_within(&mut posted, Duration::from_secs(2)).is_some());
+    server.stop();
+}
+
+#[test]
+fn idle_kept_alive_connections_give_their_slots_back() {
+    let idle = Duration::from_millis(500);
+    let (address, server) = start_server(Limits {
+        idle,
+        per_client: 2,
+        total: 32,
+        ..Limits::default()
+    });
+    let client = Ipv4Addr::new(127, 0, 0, 4);
+    let mut kept: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = connect_from(client, address);
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+            assert_eq!(read_one_reply(&mut stream).0, 200);
+            stream
+        })
+        .collect();
+    // Both slots are held by connections kept open for a next request.
+    let mut third = connect_from(client, address);
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    // Turned away at once, before it sends its request.
+    assert_eq!(read_one_reply(&mut third).0, 503);
+    // Another address is not held up meanwhile.
+    let mut other = connect_from(Ipv4Addr::new(127, 0, 0, 5), address);
+    other
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(other, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").expect("send");
+    assert_eq!(read_one_reply(&mut other).0, 200);
+    for stream in &mut kept {
+        assert!(
+            closed_within(stream, idle * 6).is_some(),
+            "closed when idle"
+        );
+    }
+    // The server gives the slots back as it closes them.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut again = connect_from(client, address);
+        again
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        // A 503 may come (and the connection close) before the request is
+        // sent: then the write or the read fails, and the loop tries again.
+        let _ = write!(
+            again,
+            "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        );
+        let mut raw = Vec::new();
+        let _ = again.read_to_end(&mut raw);
+        let status = String::from_utf8_lossy(&raw)
+            .split(' ')
+            .nth(1)
+            .unwrap_or("none")
+            .to_owned();
+        if status == "200" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the slots never came back ({status})"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
     server.stop();
 }

@@ -198,13 +198,24 @@ impl Served {
 
     /// Opens the live-reload channel and waits for its `hello`.
     pub fn events(&self) -> Events {
+        self.events_at("/__offboard/events")
+    }
+
+    /// Opens the live-reload channel as the page at `path` does (naming
+    /// itself, percent-encoded as `encodeURIComponent` does).
+    pub fn events_for(&self, path: &str) -> Events {
+        let encoded = path.replace('%', "%25").replace('/', "%2F");
+        self.events_at(&format!("/__offboard/events?page={encoded}"))
+    }
+
+    fn events_at(&self, target: &str) -> Events {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_millis(100)))
             .expect("timeout");
         write!(
             stream,
-            "GET /__offboard/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
             self.address
         )
         .expect("send request");

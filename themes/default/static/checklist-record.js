@@ -11,6 +11,8 @@
     const tools = document.querySelector("[data-checklist-tools]");
     if (!tools) return;
     const { manifest, store, words, label, el, announce, textOf, loadAll, applies, met, choices, steps, tally } = api;
+    // Ends these listeners when the checklist wires the page again.
+    const once = { signal: api.signal };
     const questions = manifest.questions || [];
     const colon = manifest.language.toLowerCase().startsWith("zh") ? "：" : ": ";
     const find = (selector) => document.querySelector(selector);
@@ -200,19 +202,26 @@
 
     tools.hidden = false;
     nameInput.value = store.name();
-    nameInput.addEventListener("change", () => store.setName(readerName()));
+    nameInput.addEventListener("change", () => store.setName(readerName()), once);
     // A large site's record needs every part's step details first.
-    find("[data-export-json]").addEventListener("click", () => loadAll(download));
-    printButton.addEventListener("click", () =>
-      loadAll(() => {
-        showRecord();
-        window.print();
-      })
+    find("[data-export-json]").addEventListener("click", () => loadAll(download), once);
+    printButton.addEventListener(
+      "click",
+      () =>
+        loadAll(() => {
+          showRecord();
+          window.print();
+        }),
+      once
     );
-    record.addEventListener("click", (event) => {
-      if (event.target.closest("[data-record-print]")) window.print();
-      if (event.target.closest("[data-record-close]")) hideRecord();
-    });
+    record.addEventListener(
+      "click",
+      (event) => {
+        if (event.target.closest("[data-record-print]")) window.print();
+        if (event.target.closest("[data-record-close]")) hideRecord();
+      },
+      once
+    );
 
     resetButton.addEventListener("click", () => {
       const text = words("reset_text", { done: entries().filter((entry) => entry.at).length });
@@ -223,17 +232,21 @@
       find("[data-reset-text]").textContent = text;
       dialog.returnValue = "";
       dialog.showModal();
-    });
+    }, once);
     const reset = () => {
       store.reset();
       nameInput.value = "";
       announce(words("live_reset"));
     };
-    dialog.addEventListener("confirm", reset);
-    dialog.addEventListener("close", () => {
-      if (dialog.returnValue === "reset") reset();
-      resetButton.focus();
-    });
+    dialog.addEventListener("confirm", reset, once);
+    dialog.addEventListener(
+      "close",
+      () => {
+        if (dialog.returnValue === "reset") reset();
+        resetButton.focus();
+      },
+      once
+    );
 
     api.onRender(() => {
       if (document.activeElement !== nameInput) nameInput.value = store.name();

@@ -6,14 +6,15 @@
  * set the reader's answers, kept with the progress. One setting, "hide
  * steps that do not apply to me", hides instead of marking the steps of
  * other roles and those the answers rule out; it is offered in the role
- * filter's slot once a role or an answer is chosen. */
+ * filter's slot once a role or an answer is chosen. Listeners end with
+ * api.signal: after a patch of the page, the checklist wires it again. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
 
   // The role radios and the "hide" box in the sidebar slot.
   function roleFilter(api) {
-    const { manifest, store, words, label, el, announce } = api;
+    const { manifest, store, words, label, el, announce, signal } = api;
     const questions = manifest.questions || [];
     if (!manifest.roles.length && !questions.length) return;
     document.querySelectorAll("[data-role-filter]").forEach((slot, index) => {
@@ -21,7 +22,7 @@
       if (written) return void enableWritten(api, slot, written);
       const hide = el("input", { type: "checkbox", class: "role-hide-check" });
       const hideRow = el("label", { class: "role-hide" }, [hide, el("span", { text: words("role_hide_others") })]);
-      hide.addEventListener("change", () => store.setHide(hide.checked));
+      hide.addEventListener("change", () => store.setHide(hide.checked), { signal });
       let radios = [];
       if (manifest.roles.length) {
         const options = [{ id: "", label: words("role_everyone") }].concat(manifest.roles);
@@ -43,11 +44,15 @@
         slot.replaceChildren(hideRow);
       }
       radios.forEach((radio) =>
-        radio.addEventListener("change", () => {
-          store.setRole(radio.value);
-          const role = label(manifest.roles, radio.value);
-          announce(role ? words("live_role", { role }) : words("live_role_everyone"));
-        })
+        radio.addEventListener(
+          "change",
+          () => {
+            store.setRole(radio.value);
+            const role = label(manifest.roles, radio.value);
+            announce(role ? words("live_role", { role }) : words("live_role_everyone"));
+          },
+          { signal }
+        )
       );
       api.onRender(() => {
         radios.forEach((radio) => (radio.checked = radio.value === store.role()));
@@ -64,18 +69,22 @@
   // enabled): its radios and "hide" box are wired like built ones; the box
   // keeps its line while there is nothing to hide.
   function enableWritten(api, slot, fieldset) {
-    const { manifest, store, words, label, announce } = api;
+    const { manifest, store, words, label, announce, signal } = api;
     const radios = Array.from(fieldset.querySelectorAll(".role-radio"));
     const hide = fieldset.querySelector(".role-hide-check");
     const hideRow = fieldset.querySelector(".role-hide");
     fieldset.disabled = false;
-    hide?.addEventListener("change", () => store.setHide(hide.checked));
+    hide?.addEventListener("change", () => store.setHide(hide.checked), { signal });
     radios.forEach((radio) =>
-      radio.addEventListener("change", () => {
-        store.setRole(radio.value);
-        const role = label(manifest.roles, radio.value);
-        announce(role ? words("live_role", { role }) : words("live_role_everyone"));
-      })
+      radio.addEventListener(
+        "change",
+        () => {
+          store.setRole(radio.value);
+          const role = label(manifest.roles, radio.value);
+          announce(role ? words("live_role", { role }) : words("live_role_everyone"));
+        },
+        { signal }
+      )
     );
     api.onRender(() => {
       radios.forEach((radio) => (radio.checked = radio.value === store.role()));
@@ -91,16 +100,20 @@
   // The server-written answers panels: enabled, kept in step with the
   // saved answers (also when another tab changes them).
   function answersPanels(api) {
-    const { store, words, announce } = api;
+    const { store, words, announce, signal } = api;
     document.querySelectorAll("[data-answers] fieldset[data-question]").forEach((fieldset) => {
       const question = fieldset.dataset.question;
       const radios = Array.from(fieldset.querySelectorAll("input[type=radio]"));
       fieldset.disabled = false;
-      fieldset.addEventListener("change", (event) => {
-        if (!radios.includes(event.target)) return;
-        store.setAnswers({ [question]: event.target.value });
-        announce(words("live_answers") + " " + api.progressMessage());
-      });
+      fieldset.addEventListener(
+        "change",
+        (event) => {
+          if (!radios.includes(event.target)) return;
+          store.setAnswers({ [question]: event.target.value });
+          announce(words("live_answers") + " " + api.progressMessage());
+        },
+        { signal }
+      );
       api.onRender(() => radios.forEach((radio) => (radio.checked = radio.value === store.answer(question))));
     });
     document.querySelectorAll("[data-answers]").forEach((panel) => panel.classList.add("is-ready"));

@@ -127,10 +127,12 @@
 
   // Puts the details that have arrived (window.offboardDetails, one entry
   // per part: pages as [key, title, texts, url?]) into a summary's pages.
+  // A part whose script ran again (after a patch) is there twice: the
+  // latest entry is taken.
   ns.mergeDetails = function (manifest) {
     if (!manifest.loaded) return;
     const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
-    (window.offboardDetails || []).forEach((detail) => {
+    (window.offboardDetails || []).slice().reverse().forEach((detail) => {
       if (manifest.loaded.has(detail.part)) return;
       manifest.loaded.add(detail.part);
       detail.pages.forEach(([key, title, texts, url]) => {
@@ -162,7 +164,8 @@
     }
   };
 
-  ns.createStore = function (manifest, storage) {
+  // `signal` (optional) ends its listening to other tabs.
+  ns.createStore = function (manifest, storage, signal) {
     const key = "offboard-site:" + manifest.site;
     const known = new Set();
     manifest.pages.forEach((page) => page.steps.forEach((step) => known.add(step.key)));
@@ -207,12 +210,16 @@
       emit(false);
     }
 
-    window.addEventListener("storage", (event) => {
-      if (event.key === key || event.key === null) {
-        record = load();
-        emit(true);
-      }
-    });
+    window.addEventListener(
+      "storage",
+      (event) => {
+        if (event.key === key || event.key === null) {
+          record = load();
+          emit(true);
+        }
+      },
+      { signal }
+    );
 
     return {
       key,

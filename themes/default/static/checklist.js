@@ -14,7 +14,15 @@
  * top-level entry's step details arrive in window.offboardDetails, from
  * `checklist/<entry>/steps.js`: the page's own entry's as a script of the
  * page, the others on demand (loadAll). Other files add to it through
- * window.offboard.extensions (role filter, record tools). */
+ * window.offboard.extensions (role filter, record tools).
+ *
+ * After the dev server patches the page in place (it morphs the DOM to the
+ * page's new HTML and dispatches `offboard:patched` on the document), the
+ * checklist applies itself again: to the same manifest only what is tied
+ * to the page's elements (decorate), to a manifest whose script ran again
+ * everything, after undoing the listeners of the old one; details that
+ * arrived again are merged anew. Ticks live in localStorage, so nothing of
+ * the reader's is lost either way. */
 (function () {
   "use strict";
   const ns = (window.offboard = window.offboard || {});
@@ -39,13 +47,14 @@
     return when;
   }
 
-  // Fills in a step's condition, group, flags and hash from its item's data
-  // attributes where the manifest did not give them.
+  // Fills in a step's condition, group and flags from its item's data
+  // attributes where the manifest did not give them; its text's hash is
+  // the markup's (after a patch, the step's text may be new).
   function adoptMarkup(step, data) {
     if (!step) return;
     if (!step.when && data.when) step.when = parseWhen(data.when);
     if (!step.choice && data.choice) step.choice = data.choice;
-    if (!step.hash && data.hash) step.hash = data.hash;
+    if (data.hash) step.hash = data.hash;
     if ("optional" in data) step.optional = true;
     if ("irreversible" in data) step.irreversible = true;
   }
@@ -63,14 +72,29 @@
   // A split manifest's summary and details are read by the store script
   // (checklist-store.js), which knows their shape.
   const expand = (manifest) => ns.expandManifest(manifest);
-  const merge = (manifest) => ns.mergeDetails(manifest);
+  // How many step details had arrived when they were last merged: more
+  // since (a details script ran again after a patch) are merged anew.
+  let detailsMerged = 0;
+  const merge = (manifest) => {
+    ns.mergeDetails(manifest);
+    detailsMerged = (window.offboardDetails || []).length;
+  };
+
+  // The checklist running on the page: its manifest, `decorate` (apply it
+  // to the page's elements again) and `stop` (undo its listeners and the
+  // elements it added outside the page's markup).
+  let running = null;
 
   function start() {
     const manifest = window.offboardManifest;
     if (!manifest || manifest.version !== 1 || !ns.createStore) return;
+    // Listeners of this manifest's checklist, and of its current
+    // decoration of the page (undone and made again after a patch).
+    const lifetime = new AbortController();
+    let decoration = new AbortController();
     expand(manifest);
     merge(manifest);
-    const store = ns.createStore(manifest, ns.openStorage());
+    const store = ns.createStore(manifest, ns.openStorage(), lifetime.signal);
     const body = document.body;
     const root = body.dataset.root || "";
     const steps = new Map();
@@ -90,10 +114,8 @@
       );
     }
     index();
-    const items = Array.from(document.querySelectorAll("li.step[data-key]"));
-    // This page's markup says what a summary manifest may leave out.
-    items.forEach((item) => adoptMarkup(steps.get(item.dataset.key), item.dataset));
-    if (items.some((item) => item.dataset.choice)) index();
+    // This page's steps: found again after a patch (decorate).
+    let items = [];
     // Every step's details (for the completion record): the missing parts'
     // files are added as scripts (no fetch: the site works from file://).
     // `then` runs once they have arrived or failed.
@@ -173,7 +195,13 @@
     // units that cannot start].
     let counts = null;
     let states = null;
-    store.onChange(() => (counts = null));
+    // Each figure's tally, kept until the next change: a page patched in
+    // place shows the same figures without counting them again.
+    let tallies = new Map();
+    store.onChange(() => {
+      counts = null;
+      tallies = new Map();
+    });
     function pageCounts() {
       if (counts) return counts;
       counts = new Map();
@@ -226,6 +254,10 @@
     // page's own steps), "FOLDER/*@PHASE", or "PAGE": a page, or a section (`…/_index`) with
     // everything under it, as the sidebar shows it.
     function tally(spec) {
+      if (!tallies.has(spec)) tallies.set(spec, countFor(spec));
+      return tallies.get(spec);
+    }
+    function countFor(spec) {
       const [page = "", phase = "*"] = spec === "checklist" ? [] : spec.split("@");
       // "FOLDER/*@PHASE": everything under a folder (a split overview's part).
       const folder = page.endsWith("/*")
@@ -335,10 +367,13 @@
     }
 
     // The sidebar's links come bare: each gets its progress figure here,
-    // filled in by renderFigures.
-    document.querySelectorAll(".site-nav a[data-key]").forEach((link) =>
-      link.append(el("span", { class: "nav-progress", "data-progress-for": link.dataset.key }))
-    );
+    // filled in by renderFigures (once: a patch keeps the links it left).
+    function addNavFigures() {
+      document.querySelectorAll(".site-nav a[data-key]").forEach((link) => {
+        if (link.querySelector(":scope > .nav-progress")) return;
+        link.append(el("span", { class: "nav-progress", "data-progress-for": link.dataset.key }));
+      });
+    }
 
     function renderFigures() {
       document.querySelectorAll("[data-progress-for]").forEach((node) => {
@@ -362,7 +397,7 @@
       });
     }
 
-    const panel = buildPanel();
+    let panel = null;
     function buildPanel() {
       const slot = document.querySelector("[data-page-progress]");
       if (!slot || !steps.size) return null;
@@ -588,6 +623,7 @@
       return node;
     }
 
+    const forLifetime = { signal: lifetime.signal };
     document.addEventListener("click", (event) => {
       const button = event.target.closest && event.target.closest("[data-reconfirm]");
       const item = button && button.closest("li.step[data-key]");
@@ -596,7 +632,7 @@
       announce(words("live_reconfirmed", { step: brief(textOf(item.dataset.key)) }));
       const box = item.querySelector(".step-check");
       if (box) box.focus();
-    });
+    }, forLifetime);
 
     document.addEventListener("change", (event) => {
       const box = event.target;
@@ -609,7 +645,7 @@
         return confirmIrreversible(item, () => tick(item, true, step));
       }
       tick(item, box.checked, step);
-    });
+    }, forLifetime);
 
     function tick(item, checked, step) {
       const blocked = items.filter((other) => other.classList.contains("is-blocked"));
@@ -662,13 +698,59 @@
       store.setHashes(hashes, true);
     }
 
+    // Everything tied to the page's elements: on load, and again after a
+    // patch replaced or reset some of them. Idempotent: the extensions'
+    // listeners of the last round are undone first (api.signal), elements
+    // this script added are added once.
+    function decorate() {
+      if ((window.offboardDetails || []).length !== detailsMerged && manifest.loaded) {
+        manifest.loaded.clear();
+        merge(manifest);
+      }
+      decoration.abort();
+      decoration = new AbortController();
+      items = Array.from(document.querySelectorAll("li.step[data-key]"));
+      // This page's markup says what a summary manifest may leave out.
+      items.forEach((item) => adoptMarkup(steps.get(item.dataset.key), item.dataset));
+      if (items.some((item) => item.dataset.choice)) index();
+      if (!live.isConnected) body.append(live);
+      if (dialog && !dialog.isConnected) body.append(dialog);
+      addNavFigures();
+      panel = buildPanel();
+      hooks.length = 0;
+      const round = Object.assign({}, api, { signal: decoration.signal });
+      ns.extensions.forEach((extend) => extend(round));
+      render();
+      body.classList.add("checklist-ready");
+    }
+
     applyLink();
     adoptHashes();
     store.onChange(render);
-    ns.extensions.forEach((extend) => extend(api));
-    render();
-    body.classList.add("checklist-ready");
+    decorate();
+    running = {
+      manifest,
+      decorate,
+      stop() {
+        lifetime.abort();
+        decoration.abort();
+        live.remove();
+        if (dialog) dialog.remove();
+      },
+    };
   }
+
+  // After the dev server patched the page: the same manifest is applied to
+  // the page again, with the step details that arrived again merged anew
+  // (titles and texts); a manifest whose script ran again starts the
+  // checklist anew.
+  function refresh() {
+    if (running && window.offboardManifest === running.manifest) return running.decorate();
+    if (running) running.stop();
+    running = null;
+    start();
+  }
+  document.addEventListener("offboard:patched", refresh);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -102,6 +102,8 @@
     }
   }
 
+  // The dev server's patch of the page may bring new code blocks.
+  document.addEventListener("offboard:patched", init);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
