@@ -438,7 +438,14 @@
       panel.bar.value = done;
       if (pageSpec !== "checklist") {
         const state = pageStatus(pageKey);
-        panel.status.replaceChildren(words("page_status") + " ", el("strong", { class: "page-state", "data-state": state, text: words("status_" + state) }));
+        // The template writes the words and an empty badge; only the badge changes.
+        let badge = panel.status.querySelector(".page-state");
+        if (!badge) {
+          badge = el("strong", { class: "page-state" });
+          panel.status.replaceChildren(el("span", { class: "progress-status-key", text: words("page_status") }), " ", badge);
+        }
+        badge.dataset.state = state;
+        badge.textContent = words("status_" + state);
       }
       const notes = [];
       if (role && total) notes.push(words("progress_for_role", { role }));
