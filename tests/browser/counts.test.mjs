@@ -1,7 +1,9 @@
 // One set of numbers (issue 13, item 4): for the same reader, the figures
 // of a page agree wherever they are shown — the page's own progress panel,
-// its sidebar entry wherever the sidebar lists it, and the overview's figures for it
-// (one per phase, summed); the whole guide's figure agrees between the home
+// its card on its section, its sidebar entry wherever the sidebar lists
+// it, and the overview's figures for it (one per phase, summed); a
+// section's card on the home page agrees with its sidebar entry on every
+// page kind; the whole guide's figure agrees between the home
 // page, a guide page's chip, a section page and the overview. Checked for
 // a reader with nothing chosen and for one with a role, an answer and
 // ticks, on the bundled guide.
@@ -13,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildSite, launch, newContext, serve, waitReady } from './support.mjs';
 
 const PAGE = 'before-leaving/unbind-contacts';
+const SECTION = 'before-leaving/_index';
 const KINDS = {
   home: 'index.html',
   section: 'before-leaving/index.html',
@@ -66,7 +69,7 @@ const pair = (text) => {
 async function figuresOn(page, path) {
   await page.goto(server.url + path);
   await waitReady(page);
-  return page.evaluate((key) => {
+  return page.evaluate(([key, SECTION]) => {
     const text = (node) => node?.querySelector('[aria-hidden="true"]')?.textContent || node?.textContent || '';
     const result = { sidebar: text(document.querySelector(`.site-nav a[data-key="${key}"] .nav-progress`)) };
     const panel = document.querySelector('[data-page-progress] .progress-figure')?.textContent || '';
@@ -74,10 +77,15 @@ async function figuresOn(page, path) {
     if (document.body.dataset.kind === 'checklist' || document.body.dataset.kind === 'index') result.guide = panel;
     const chip = document.querySelector('.progress-chips [data-progress-for="checklist"]');
     if (chip) result.guide = text(chip);
+    const card = (of) => document.querySelector(`.card [data-progress-for="${of}"]`);
+    if (card(key)) result.card = text(card(key));
+    if (card(SECTION)) result.sectionCard = text(card(SECTION));
+    const entry = document.querySelector(`.site-nav a[data-key="${SECTION}"] .nav-progress`);
+    if (entry) result.sectionSidebar = text(entry);
     const parts = Array.from(document.querySelectorAll(`.checklist-page-title [data-progress-for^="${key}@"]`));
     if (parts.length) result.overview = parts.map(text);
     return result;
-  }, PAGE);
+  }, [PAGE, SECTION]);
 }
 
 describe('one set of numbers', () => {
@@ -103,6 +111,13 @@ describe('one set of numbers', () => {
       // The sidebar lists the page on the pages of its section.
       for (const kind of ['section', 'guide page']) {
         assert.deepEqual(pair(seen[kind].sidebar), own, `the sidebar on the ${kind}`);
+      }
+      assert.deepEqual(pair(seen.section.card), own, "the page's card on its section");
+      const section = pair(seen.section.sectionSidebar);
+      assert.ok(section[1] >= own[1], 'the section counts the page');
+      assert.deepEqual(pair(seen.home.sectionCard), section, "the section's card on the home page");
+      for (const [kind, figures] of Object.entries(seen)) {
+        assert.deepEqual(pair(figures.sectionSidebar), section, `the section's sidebar entry on the ${kind}`);
       }
       const overview = seen.overview.overview.map(pair).reduce((a, b) => [a[0] + b[0], a[1] + b[1]], [0, 0]);
       assert.deepEqual(overview, own, 'the overview, its phases summed');
