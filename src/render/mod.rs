@@ -125,6 +125,10 @@ struct ChildLink<'a> {
     url: String,
     description: &'a str,
     kind: &'static str,
+    /// Progress key, for the reader's figure the scripts add.
+    key: &'a str,
+    /// Steps on the page itself (a section's own; with JavaScript the
+    /// reader's figure, which counts everything under it, replaces it).
     step_count: usize,
 }
 
@@ -359,6 +363,7 @@ impl RenderContext<'_> {
                     } else {
                         "page"
                     },
+                    key: &data.key,
                     step_count: self.steps[child].len(),
                 }
             })

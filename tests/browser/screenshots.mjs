@@ -50,6 +50,8 @@ try {
       await page.goto(server.url + 'before-leaving/index.html');
       await page.waitForSelector('body.checklist-ready', { state: 'attached' });
       await page.check('#step-identify-account-type');
+      // On a phone the role filter is folded into one line: open it.
+      if (await page.locator('.role-filter > summary').isVisible()) await page.click('.role-filter > summary');
       await page.getByRole('radio', { name: '离职员工' }).first().check();
       for (const [name, url] of Object.entries(pages)) {
         await page.goto(server.url + url);
@@ -62,6 +64,8 @@ try {
       await page.goto(server.url + pages.overview);
       await page.waitForSelector('body.checklist-ready', { state: 'attached' });
       await page.evaluate(() => (window.print = () => {}));
+      // On a phone the tools are folded into one line: open them.
+      if (await page.locator('.tools-details > summary').isVisible()) await page.click('.tools-details > summary');
       await page.fill('#reader-name', '张三');
       await page.click('[data-print-record]');
       await page.waitForTimeout(300);

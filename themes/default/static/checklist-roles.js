@@ -86,8 +86,11 @@
         { signal }
       )
     );
+    // The folded filter's summary (on a phone) says the current choice.
+    const current = slot.querySelector("[data-role-current]");
     api.onRender(() => {
       radios.forEach((radio) => (radio.checked = radio.value === store.role()));
+      if (current) current.textContent = chosenLabel(radios);
       if (!hide) return;
       hide.checked = store.hide();
       const inactive = !store.role() && !store.hasAnswers();
@@ -116,7 +119,26 @@
       );
       api.onRender(() => radios.forEach((radio) => (radio.checked = radio.value === store.answer(question))));
     });
+    // A folded panel's summary (on a phone) says the answers given, or
+    // that there are none ("not sure").
+    document.querySelectorAll("[data-answers]").forEach((panel) => {
+      const current = panel.querySelector("[data-answers-current]");
+      if (!current) return;
+      const unset = current.textContent;
+      api.onRender(() => {
+        const given = Array.from(panel.querySelectorAll(".answer-radio:checked"))
+          .filter((radio) => radio.value)
+          .map((radio) => radio.closest("label").textContent.trim());
+        current.textContent = given.length ? given.join(" · ") : unset;
+      });
+    });
     document.querySelectorAll("[data-answers]").forEach((panel) => panel.classList.add("is-ready"));
+  }
+
+  // The words of the checked radio button's label.
+  function chosenLabel(radios) {
+    const checked = radios.find((radio) => radio.checked) || radios[0];
+    return checked ? checked.closest("label").textContent.trim() : "";
   }
 
   (ns.extensions = ns.extensions || []).push(roleFilter, answersPanels);

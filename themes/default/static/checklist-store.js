@@ -87,6 +87,26 @@
     return ids;
   }
 
+  // How many ids "a b{1-3}" stands for (4), without listing them.
+  function countIds(text) {
+    let count = 0;
+    let from = 0;
+    while (from <= text.length) {
+      let end = text.indexOf(" ", from);
+      if (end < 0) end = text.length;
+      const open = text.indexOf("{", from);
+      if (open >= 0 && open < end) {
+        const dash = text.indexOf("-", open);
+        count += Number(text.slice(dash + 1, end - 1)) - Number(text.slice(open + 1, dash)) + 1;
+      } else count += 1;
+      from = end + 1;
+    }
+    return count;
+  }
+
+  // The page key of a step key ("page#step" -> "page").
+  const pageKeyOf = (key) => key.slice(0, key.indexOf("#") >>> 0);
+
   // A large site's manifest is a summary: each page as [key, part, runs],
   // its key without its part's folder (`folders`), a run being [phase,
   // role, ids] or [phase, role, ids, branch] (indexes into phases and
@@ -96,50 +116,92 @@
   // role, when, choice, optional, irreversible }), so that every figure
   // counts as on a smaller site; texts and titles arrive with the details
   // (mergeDetails), but the pages other parts need to name are in `names`.
+  // A page's steps are made when first asked for (`page.steps`), so that a
+  // page pays for the pages it looks at, not for the whole site: until
+  // then `page.runs` ({ phase, role, when, choice, optional, count }) is
+  // enough to count it (see pageCounts in checklist.js).
   ns.expandManifest = function (manifest) {
     if (!manifest.parts || manifest.loaded) return;
     manifest.loaded = new Set();
     const names = manifest.names || {};
     const folders = manifest.folders || [];
     const idIn = (list, at) => (at === null || !list[at] ? "" : list[at].id);
-    manifest.pages = manifest.pages.map(([written, part, runs]) => {
+    manifest.pages = manifest.pages.map(([written, part, raw]) => {
       const key = (part === null ? "" : folders[part] || "") + written;
       const [title, url] = names[key] || ["", urlOf(key)];
-      const page = { key, title, url, part, steps: [] };
-      runs.forEach(([phase, role, ids, branch]) => {
-        const phaseId = idIn(manifest.phases, phase);
-        const roleId = idIn(manifest.roles, role);
-        const shared = isObject(branch) ? branch : {};
-        expandIds(ids).forEach((id) => {
-          const step = { id, key: key + "#" + id };
-          if (phaseId) step.phase = phaseId;
-          if (roleId) step.role = roleId;
-          if (isObject(shared.when)) step.when = shared.when;
-          if (typeof shared.choice === "string") step.choice = key + "#" + shared.choice;
-          if (shared.optional === true) step.optional = true;
-          if (shared.irreversible === true) step.irreversible = true;
-          page.steps.push(step);
+      const page = { key, title, url, part };
+      let runs = null;
+      const makeRuns = () =>
+        raw.map(([phase, role, ids, branch]) => {
+          const shared = isObject(branch) ? branch : {};
+          return {
+            phase: idIn(manifest.phases, phase),
+            role: idIn(manifest.roles, role),
+            when: isObject(shared.when) ? shared.when : undefined,
+            choice: typeof shared.choice === "string" ? key + "#" + shared.choice : undefined,
+            optional: shared.optional === true,
+            irreversible: shared.irreversible === true,
+            ids,
+            count: countIds(ids),
+          };
         });
+      let steps = null;
+      Object.defineProperty(page, "runs", { get: () => runs || (runs = makeRuns()) });
+      Object.defineProperty(page, "expanded", { get: () => steps !== null });
+      Object.defineProperty(page, "steps", {
+        enumerable: true,
+        get() {
+          if (!steps) steps = expandRuns(key, page.runs, page.texts);
+          return steps;
+        },
       });
       return page;
     });
+    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
+    manifest.pageByKey = (key) => byKey.get(key);
+    // Whether the site has the step `key`: only its own page is made.
+    manifest.hasStep = (key) => {
+      const page = byKey.get(pageKeyOf(key));
+      return Boolean(page && page.steps.some((step) => step.key === key));
+    };
   };
 
+  // A summary page's steps from its runs (and texts, once they are here).
+  function expandRuns(key, runs, texts) {
+    const steps = [];
+    runs.forEach((run) =>
+      expandIds(run.ids).forEach((id) => {
+        const step = { id, key: key + "#" + id };
+        if (run.phase) step.phase = run.phase;
+        if (run.role) step.role = run.role;
+        if (run.when) step.when = run.when;
+        if (run.choice) step.choice = run.choice;
+        if (run.optional) step.optional = true;
+        if (run.irreversible) step.irreversible = true;
+        if (texts && typeof texts[steps.length] === "string") step.text = texts[steps.length];
+        steps.push(step);
+      })
+    );
+    return steps;
+  }
+
   // Puts the details that have arrived (window.offboardDetails, one entry
-  // per part: pages as [key, title, texts, url?]) into a summary's pages.
-  // A part whose script ran again (after a patch) is there twice: the
-  // latest entry is taken.
+  // per part: pages as [key, title, texts, url?]) into a summary's pages;
+  // a page whose steps are not made yet gets its texts when they are. A
+  // part whose script ran again (after a patch) is there twice: the latest
+  // entry is taken.
   ns.mergeDetails = function (manifest) {
     if (!manifest.loaded) return;
-    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
     (window.offboardDetails || []).slice().reverse().forEach((detail) => {
       if (manifest.loaded.has(detail.part)) return;
       manifest.loaded.add(detail.part);
       detail.pages.forEach(([key, title, texts, url]) => {
-        const page = byKey.get(key);
+        const page = manifest.pageByKey(key);
         if (!page) return;
         page.title = title;
         if (url) page.url = url;
+        page.texts = texts;
+        if (!page.expanded) return;
         page.steps.forEach((step, at) => {
           if (typeof texts[at] === "string") step.text = texts[at];
         });
@@ -167,8 +229,14 @@
   // `signal` (optional) ends its listening to other tabs.
   ns.createStore = function (manifest, storage, signal) {
     const key = "offboard-site:" + manifest.site;
-    const known = new Set();
-    manifest.pages.forEach((page) => page.steps.forEach((step) => known.add(step.key)));
+    // The steps the site has: a summary manifest answers per page, so that
+    // reading the progress costs the pages ticked, not the site.
+    let known = null;
+    if (manifest.hasStep) known = { has: manifest.hasStep };
+    else {
+      known = new Set();
+      manifest.pages.forEach((page) => page.steps.forEach((step) => known.add(step.key)));
+    }
     const roles = manifest.roles.map((role) => role.id);
     const questions = new Map(
       (manifest.questions || []).map((question) => [question.id, new Set(question.answers.map((answer) => answer.id))])

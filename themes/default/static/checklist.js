@@ -97,23 +97,43 @@
     const store = ns.createStore(manifest, ns.openStorage(), lifetime.signal);
     const body = document.body;
     const root = body.dataset.root || "";
-    const steps = new Map();
-    const pageOf = new Map();
-    // Members of each group of alternatives: choice key -> step keys.
-    const choices = new Map();
-    function index() {
-      choices.clear();
-      manifest.pages.forEach((page) =>
-        page.steps.forEach((step) => {
-          steps.set(step.key, step);
-          pageOf.set(step.key, page);
-          if (!step.choice) return;
-          if (!choices.has(step.choice)) choices.set(step.choice, []);
-          choices.get(step.choice).push(step.key);
-        })
-      );
+    // Steps by key, the page of each and the members of each group of
+    // alternatives (choice key -> step keys), indexed a page at a time as
+    // they are asked for: a large site's pages make their steps only then
+    // (checklist-store.js), so a page pays for the pages it names.
+    const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
+    const stepIndex = new Map();
+    const pageIndex = new Map();
+    const choiceIndex = new Map();
+    const indexed = new Set();
+    const pageKeyOf = (key) => key.slice(0, key.indexOf("#") >>> 0);
+    function indexPage(page) {
+      if (!page || indexed.has(page)) return;
+      indexed.add(page);
+      page.steps.forEach((step) => {
+        stepIndex.set(step.key, step);
+        pageIndex.set(step.key, page);
+        if (!step.choice) return;
+        if (!choiceIndex.has(step.choice)) choiceIndex.set(step.choice, []);
+        choiceIndex.get(step.choice).push(step.key);
+      });
     }
-    index();
+    const indexOf = (key) => indexPage(byKey.get(pageKeyOf(key)));
+    const indexAll = () => manifest.pages.forEach(indexPage);
+    const steps = {
+      get: (key) => (indexOf(key), stepIndex.get(key)),
+      has: (key) => (indexOf(key), stepIndex.has(key)),
+      values: () => (indexAll(), stepIndex.values()),
+    };
+    const pageOf = { get: (key) => (indexOf(key), pageIndex.get(key)) };
+    const choices = { get: (choice) => (indexOf(choice), choiceIndex.get(choice)) };
+    // After the details or the markup changed steps: index again as asked.
+    function index() {
+      indexed.clear();
+      stepIndex.clear();
+      pageIndex.clear();
+      choiceIndex.clear();
+    }
     // This page's steps: found again after a patch (decorate).
     let items = [];
     // Every step's details (for the completion record): the missing parts'
@@ -206,6 +226,7 @@
       if (counts) return counts;
       counts = new Map();
       states = new Map();
+      const ticked = new Set(store.doneKeys().map(pageKeyOf));
       manifest.pages.forEach((page) => {
         const byPhase = new Map();
         const state = [0, 0, 0];
@@ -222,7 +243,20 @@
           if (done) state[0] += 1;
           else if (blocked) state[2] += 1;
         };
-        page.steps.forEach((step) => {
+        // A page of a large site nobody looked at and with no ticks is
+        // counted from its runs, as its steps would be: none is done,
+        // and a summary names no requirements, so none is blocked.
+        if (page.runs && !page.expanded && !ticked.has(page.key)) {
+          page.runs.forEach((run) => {
+            entryOf(run.phase)[2] += run.count;
+            if (run.optional || !applies(run)) return;
+            if (!run.choice) {
+              for (let n = 0; n < run.count; n += 1) count(run.phase, false, false);
+              return;
+            }
+            if (!groups.has(run.choice)) groups.set(run.choice, { phase: run.phase, done: false, blocked: false });
+          });
+        } else page.steps.forEach((step) => {
           entryOf(step.phase || "")[2] += 1;
           if (step.optional || !applies(step)) return;
           const done = Boolean(store.doneAt(step.key));
@@ -400,7 +434,7 @@
     let panel = null;
     function buildPanel() {
       const slot = document.querySelector("[data-page-progress]");
-      if (!slot || !steps.size) return null;
+      if (!slot || !manifest.pages.length) return null;
       const written = slot.querySelector(":scope > .progress-head > .progress-figure");
       if (written) return fillWritten(slot, written);
       const figure = el("span", { class: "progress-figure" });
@@ -449,11 +483,15 @@
         el("li", {}, [el("a", { href }, [el("span", { class: "chip-name", text: name }), " ", el("span", { class: "chip-figure", "data-progress-for": spec })])]);
       const chips = [];
       if (pageSpec !== "checklist") chips.push(chip(overview, words("progress_guide"), "checklist"));
-      const here = pageSpec === "checklist" ? Array.from(steps.values()) : manifest.pages.find((page) => page.key === pageKey).steps;
+      // The phases of the steps here (a large site's pages say theirs by runs).
+      const here = new Set();
+      (pageSpec === "checklist" ? manifest.pages : [byKey.get(pageKey)]).forEach((page) =>
+        (page.runs && !page.expanded ? page.runs : page.steps).forEach((step) => here.add(step.phase || ""))
+      );
       manifest.phases
-        .filter((phase) => here.some((step) => step.phase === phase.id))
+        .filter((phase) => here.has(phase.id))
         .forEach((phase) => chips.push(chip(overview + "#phase-" + phase.id, phase.label, "@" + phase.id)));
-      if (manifest.phases.length && here.some((step) => !step.phase))
+      if (manifest.phases.length && here.has(""))
         chips.push(chip(overview + "#phase-other", words("unphased"), "@"));
       return chips;
     }
@@ -473,7 +511,14 @@
       panel.bar.value = done;
       if (pageSpec !== "checklist") {
         const state = pageStatus(pageKey);
-        panel.status.replaceChildren(words("page_status") + " ", el("strong", { class: "page-state", "data-state": state, text: words("status_" + state) }));
+        // The template writes the words and an empty badge; only the badge changes.
+        let badge = panel.status.querySelector(".page-state");
+        if (!badge) {
+          badge = el("strong", { class: "page-state" });
+          panel.status.replaceChildren(el("span", { class: "progress-status-key", text: words("page_status") }), " ", badge);
+        }
+        badge.dataset.state = state;
+        badge.textContent = words("status_" + state);
       }
       const notes = [];
       if (role && total) notes.push(words("progress_for_role", { role }));
