@@ -74,10 +74,13 @@ describe('the first step on a phone', () => {
       assert.ok(at.chrome <= CHROME_BUDGET, `${path}: ${Math.round(at.chrome)} px of controls above the first step`);
       if (at.words + CHROME_BUDGET + STEP_LINE <= PHONE.height) {
         assert.ok(at.boxBottom <= PHONE.height, `${path}: the first step's box ends at y ${Math.round(at.boxBottom)}`);
-        shown += 1;
       }
+      if (at.boxBottom <= PHONE.height) shown += 1;
     }
-    assert.ok(shown >= 4, `the first step shows on only ${shown} pages`);
+    // Six of the bundled guide's eight: the section page before-leaving/ and
+    // unbind-contacts/ put the account-type table and where-to-click with its
+    // screenshot before their steps, which the reader needs first.
+    assert.ok(shown >= 6, `the first step shows on only ${shown} pages`);
     await context.close();
   });
 
