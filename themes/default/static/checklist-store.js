@@ -107,6 +107,58 @@
   // The page key of a step key ("page#step" -> "page").
   const pageKeyOf = (key) => key.slice(0, key.indexOf("#") >>> 0);
 
+  const idIn = (list, at) => (at === null || !list[at] ? "" : list[at].id);
+
+  // One page of a summary. Its runs, steps and (unless the summary names
+  // it) URL are made when first asked for, on the prototype rather than
+  // as closures per page: a site of 10,000 pages makes 10,000 of these on
+  // every page view, and most are only ever counted.
+  class SummaryPage {
+    constructor(manifest, key, part, raw, title, url) {
+      this.key = key;
+      this.title = title;
+      this.part = part;
+      this.texts = undefined;
+      this._manifest = manifest;
+      this._raw = raw;
+      this._url = url;
+      this._runs = null;
+      this._steps = null;
+    }
+    get url() {
+      return this._url || (this._url = urlOf(this.key));
+    }
+    set url(value) {
+      this._url = value;
+    }
+    // { phase, role, when, choice, optional, irreversible, ids, count } per run.
+    get runs() {
+      if (this._runs) return this._runs;
+      const { phases, roles } = this._manifest;
+      this._runs = this._raw.map(([phase, role, ids, branch]) => {
+        const shared = isObject(branch) ? branch : {};
+        return {
+          phase: idIn(phases, phase),
+          role: idIn(roles, role),
+          when: isObject(shared.when) ? shared.when : undefined,
+          choice: typeof shared.choice === "string" ? this.key + "#" + shared.choice : undefined,
+          optional: shared.optional === true,
+          irreversible: shared.irreversible === true,
+          ids,
+          count: countIds(ids),
+        };
+      });
+      return this._runs;
+    }
+    get expanded() {
+      return this._steps !== null;
+    }
+    get steps() {
+      if (!this._steps) this._steps = expandRuns(this.key, this.runs, this.texts);
+      return this._steps;
+    }
+  }
+
   // A large site's manifest is a summary: each page as [key, part, runs],
   // its key without its part's folder (`folders`), a run being [phase,
   // role, ids] or [phase, role, ids, branch] (indexes into phases and
@@ -125,37 +177,10 @@
     manifest.loaded = new Set();
     const names = manifest.names || {};
     const folders = manifest.folders || [];
-    const idIn = (list, at) => (at === null || !list[at] ? "" : list[at].id);
     manifest.pages = manifest.pages.map(([written, part, raw]) => {
       const key = (part === null ? "" : folders[part] || "") + written;
-      const [title, url] = names[key] || ["", urlOf(key)];
-      const page = { key, title, url, part };
-      let runs = null;
-      const makeRuns = () =>
-        raw.map(([phase, role, ids, branch]) => {
-          const shared = isObject(branch) ? branch : {};
-          return {
-            phase: idIn(manifest.phases, phase),
-            role: idIn(manifest.roles, role),
-            when: isObject(shared.when) ? shared.when : undefined,
-            choice: typeof shared.choice === "string" ? key + "#" + shared.choice : undefined,
-            optional: shared.optional === true,
-            irreversible: shared.irreversible === true,
-            ids,
-            count: countIds(ids),
-          };
-        });
-      let steps = null;
-      Object.defineProperty(page, "runs", { get: () => runs || (runs = makeRuns()) });
-      Object.defineProperty(page, "expanded", { get: () => steps !== null });
-      Object.defineProperty(page, "steps", {
-        enumerable: true,
-        get() {
-          if (!steps) steps = expandRuns(key, page.runs, page.texts);
-          return steps;
-        },
-      });
-      return page;
+      const named = names[key];
+      return new SummaryPage(manifest, key, part, raw, named ? named[0] : "", named ? named[1] : null);
     });
     const byKey = new Map(manifest.pages.map((page) => [page.key, page]));
     manifest.pageByKey = (key) => byKey.get(key);

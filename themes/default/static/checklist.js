@@ -218,8 +218,13 @@
     // Each figure's tally, kept until the next change: a page patched in
     // place shows the same figures without counting them again.
     let tallies = new Map();
+    // Each folder's sums by phase ("" for the whole site), made once per
+    // change when a folder's figure is first asked for: the sidebar asks
+    // for every section's, and a large site has thousands of pages.
+    let folders = null;
     store.onChange(() => {
       counts = null;
+      folders = null;
       tallies = new Map();
     });
     function pageCounts() {
@@ -275,6 +280,25 @@
       });
       return counts;
     }
+    function folderCounts() {
+      if (folders) return folders;
+      folders = new Map();
+      const addTo = (folder, byPhase) => {
+        if (!folders.has(folder)) folders.set(folder, new Map());
+        const sums = folders.get(folder);
+        byPhase.forEach((entry, phase) => {
+          const sum = sums.get(phase) || [0, 0, 0];
+          sums.set(phase, [sum[0] + entry[0], sum[1] + entry[1], sum[2] + entry[2]]);
+        });
+      };
+      pageCounts().forEach((byPhase, owner) => {
+        addTo("", byPhase);
+        for (let at = owner.indexOf("/"); at >= 0; at = owner.indexOf("/", at + 1)) {
+          addTo(owner.slice(0, at + 1), byPhase);
+        }
+      });
+      return folders;
+    }
     // A page's status: "na", "done", "blocked" (nothing done and nothing
     // can start) or "todo".
     function pageStatus(key) {
@@ -309,13 +333,12 @@
           total += entry[1];
           listed += entry[2];
         });
-      const all = pageCounts();
       if (page && folder === null) {
+        const all = pageCounts();
         if (all.has(page)) add(all.get(page));
       } else {
-        all.forEach((byPhase, owner) => {
-          if (!page || owner.startsWith(folder)) add(byPhase);
-        });
+        const sums = folderCounts().get(page ? folder : "");
+        if (sums) add(sums);
       }
       return { done, total, listed };
     }
