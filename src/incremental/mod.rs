@@ -84,6 +84,9 @@ struct State {
     light_stale: BTreeSet<usize>,
     /// How many files the last incremental build rendered.
     last_rendered: usize,
+    /// The paths of the files the last incremental build rendered or
+    /// dropped; every other file is the same `Arc` as before it.
+    last_touched: Vec<String>,
 }
 
 impl Incremental {
@@ -125,6 +128,7 @@ impl Incremental {
             build: self.builds,
             text_files_stale: false,
             last_rendered: 0,
+            last_touched: Vec::new(),
             text_paths,
             light: None,
             light_stale: BTreeSet::new(),
@@ -148,6 +152,17 @@ impl Incremental {
             .as_ref()
             .filter(|state| state.last_rendered > 0)
             .map(|state| state.last_rendered)
+    }
+
+    /// The output paths the last build rendered or dropped, when it was
+    /// incremental: every other file of its site is the very same `Arc` as
+    /// in the site before it (the search index, replaced later by a
+    /// [`TextFilesJob`], is not among them).
+    pub fn last_touched(&self) -> Option<&[String]> {
+        self.state
+            .as_ref()
+            .filter(|state| state.last_rendered > 0)
+            .map(|state| state.last_touched.as_slice())
     }
 
     /// Whether the Markdown files `changed` (relative to the root) still
@@ -289,6 +304,7 @@ impl State {
         };
         let rendered = render_pages(&self.parts, selection)?;
         self.last_rendered = rendered.len();
+        self.last_touched = rendered.iter().map(|file| file.path.to_string()).collect();
         for file in rendered {
             files.insert(file.path.to_string(), Arc::new(file));
         }
@@ -347,6 +363,7 @@ impl State {
         match render_pages(&self.parts, selection) {
             Ok(rendered) => {
                 self.last_rendered = rendered.len();
+                self.last_touched = rendered.iter().map(|file| file.path.to_string()).collect();
                 let mut files = self.files.clone();
                 // The overview's parts may have changed (a part without
                 // steps left, or the site crossed the size where it splits):
@@ -359,7 +376,13 @@ impl State {
                         .iter()
                         .map(|page| format!("{}index.html", page.url))
                         .collect();
-                    files.retain(|path, _| !is_checklist_part(path) || pages.contains(path));
+                    files.retain(|path, _| {
+                        let keep = !is_checklist_part(path) || pages.contains(path);
+                        if !keep {
+                            self.last_touched.push(path.clone());
+                        }
+                        keep
+                    });
                 }
                 for file in rendered {
                     files.insert(file.path.to_string(), Arc::new(file));

@@ -52,6 +52,37 @@ fn with_text_files(site: &mut Incremental, files: FileMap) -> FileMap {
     }
 }
 
+/// Rebuilds after the edit of `changed` and asserts that every file that
+/// differs from the site before is among the paths the build says it
+/// rendered or dropped ([`Incremental::last_touched`]: what `serve`
+/// compares to tell open pages what changed), and that every other file is
+/// the very same `Arc` as before.
+#[track_caller]
+fn edited(site: &mut Incremental, changed: &[PathBuf], what: &str) -> FileMap {
+    let before = site.state.as_ref().expect("a good build").files.clone();
+    let files = site
+        .pages_edited(changed)
+        .unwrap_or_else(|| panic!("{what}: incremental"))
+        .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+    let touched: HashSet<&str> = site
+        .last_touched()
+        .expect("incremental")
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for path in before.keys().chain(files.keys()) {
+        let same = match (before.get(path), files.get(path)) {
+            (Some(old), Some(new)) => Arc::ptr_eq(old, new),
+            _ => false,
+        };
+        assert!(
+            same || touched.contains(path.as_str()),
+            "{what}: `{path}` changed but is not among the touched files"
+        );
+    }
+    files
+}
+
 fn edit(root: &Path, page: &str, change: impl Fn(&str) -> String) -> Vec<PathBuf> {
     let path = root.join(page);
     let text = std::fs::read_to_string(&path).expect("read");
@@ -78,10 +109,7 @@ fn body_edits_render_only_their_pages_and_equal_a_clean_build() {
     let changed = edit(root, page, |text| {
         in_body(text, "\nA new first paragraph.\n\n")
     });
-    let files = site
-        .pages_edited(&changed)
-        .expect("incremental")
-        .expect("builds");
+    let files = edited(&mut site, &changed, "edit");
     let html = files["before-leaving/unbind-contacts/index.html"]
         .bytes()
         .expect("bytes");
@@ -97,10 +125,7 @@ fn body_edits_render_only_their_pages_and_equal_a_clean_build() {
         "content/after-leaving/recover-account.md",
         |text| format!("{text}\nAnother page's new line.\n"),
     ));
-    let files = site
-        .pages_edited(&changed)
-        .expect("incremental")
-        .expect("builds");
+    let files = edited(&mut site, &changed, "edit");
     let files = with_text_files(&mut site, files);
     assert_clean(&files, root);
 }
@@ -113,14 +138,10 @@ fn text_files_of_an_older_edit_are_not_taken() {
     site.full().expect("first build");
     let page = "content/before-leaving/materials.md";
     let changed = edit(root, page, |text| format!("{text}\nFirst.\n"));
-    site.pages_edited(&changed)
-        .expect("incremental")
-        .expect("builds");
+    edited(&mut site, &changed, "edit");
     let older = site.text_files_job().expect("a job");
     let changed = edit(root, page, |text| format!("{text}\nSecond.\n"));
-    site.pages_edited(&changed)
-        .expect("incremental")
-        .expect("builds");
+    edited(&mut site, &changed, "edit");
     let older = older.run();
     assert!(site.absorb(older.edit, older.files).is_none());
     // Nor after a full build.
@@ -129,10 +150,7 @@ fn text_files_of_an_older_edit_are_not_taken() {
     let done = job.run();
     assert!(site.absorb(done.edit, done.files).is_none());
     let changed = edit(root, page, |text| format!("{text}\nThird.\n"));
-    let files = site
-        .pages_edited(&changed)
-        .expect("incremental")
-        .expect("builds");
+    let files = edited(&mut site, &changed, "edit");
     let files = with_text_files(&mut site, files);
     assert_clean(&files, root);
 }
@@ -235,10 +253,7 @@ fn edits_other_pages_see_render_what_shows_them_and_equal_a_clean_build() {
     ];
     for (what, page, change) in cases {
         let changed = edit(root, page, change);
-        let files = site
-            .pages_edited(&changed)
-            .unwrap_or_else(|| panic!("{what}: incremental"))
-            .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+        let files = edited(&mut site, &changed, what);
         let files = with_text_files(&mut site, files);
         assert_clean(&files, root);
         let rendered = site.last_pages_rendered().expect("incremental");
@@ -414,10 +429,7 @@ fn an_edit_across_the_size_where_the_overview_splits_equals_a_clean_build() {
     let changed = edit(root, bulk, |text| {
         text.replace(&steps(2000)[..], &steps(10))
     });
-    let files = site
-        .pages_edited(&changed)
-        .expect("incremental")
-        .expect("no problems");
+    let files = edited(&mut site, &changed, "edit");
     let files = with_text_files(&mut site, files);
     assert!(!files.contains_key("checklist/after-leaving/index.html"));
     assert_clean(&files, root);
@@ -425,10 +437,7 @@ fn an_edit_across_the_size_where_the_overview_splits_equals_a_clean_build() {
     let changed = edit(root, bulk, |text| {
         text.replace(&steps(10)[..], &steps(2000))
     });
-    let files = site
-        .pages_edited(&changed)
-        .expect("incremental")
-        .expect("no problems");
+    let files = edited(&mut site, &changed, "edit");
     let files = with_text_files(&mut site, files);
     assert_clean(&files, root);
 }
@@ -509,10 +518,7 @@ fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
     ];
     for (what, page, change) in cases {
         let changed = edit(root, page, change);
-        let files = site
-            .pages_edited(&changed)
-            .unwrap_or_else(|| panic!("{what}: incremental"))
-            .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+        let files = edited(&mut site, &changed, what);
         let files = with_text_files(&mut site, files);
         assert_clean(&files, root);
         let rendered = site.last_pages_rendered().expect("incremental");
@@ -537,10 +543,7 @@ fn edit_equals_clean(
     change: Change,
 ) -> FileMap {
     let changed = edit(root, page, change);
-    let files = site
-        .pages_edited(&changed)
-        .unwrap_or_else(|| panic!("{what}: incremental"))
-        .unwrap_or_else(|problems| panic!("{what}: {problems}"));
+    let files = edited(site, &changed, what);
     let files = with_text_files(site, files);
     assert_clean(&files, root);
     files

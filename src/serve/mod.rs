@@ -247,8 +247,8 @@ fn rebuild_once(
             // Only an edit of pages can be patched into open pages: other
             // builds may change templates, scripts or the whole site.
             let changed = rebuilder
-                .last_pages_rendered()
-                .and_then(|_| changed_files(&current.snapshot.files, &files));
+                .last_touched()
+                .and_then(|touched| changed_files(&current.snapshot.files, &files, touched));
             let generation = store.publish(files);
             let announcement = match changed {
                 Some(changed) => Announcement::Patch(generation, changed.into()),
@@ -286,30 +286,27 @@ fn rebuild_once(
 /// and they reload (a change that large is not an edit of a page or two).
 const MAX_PATCHED_FILES: usize = 1000;
 
-/// The output paths whose contents differ between two sites (added,
-/// removed or changed), sorted; `None` when there are more than
-/// [`MAX_PATCHED_FILES`]. Files an incremental build did not touch are the
-/// same `Arc`, so only the rendered ones are compared byte by byte.
-fn changed_files(before: &FileMap, after: &FileMap) -> Option<Vec<String>> {
-    let mut changed = Vec::new();
-    for (path, file) in after {
-        let same = before
-            .get(path)
-            .is_some_and(|old| Arc::ptr_eq(old, file) || old == file);
-        if !same {
-            changed.push(path.clone());
-        }
-    }
-    changed.extend(
-        before
-            .keys()
-            .filter(|path| !after.contains_key(*path))
-            .cloned(),
-    );
+/// The output paths among `touched` whose contents differ between two
+/// sites (added, removed or changed), sorted; `None` when there are more
+/// than [`MAX_PATCHED_FILES`]. An incremental build lists the files it
+/// rendered or dropped; the others are the same `Arc` in both sites, so
+/// only the touched ones are looked at (looking up every file of a
+/// 10,000-page site took 12 ms of a title edit's 48 ms rebuild).
+fn changed_files(before: &FileMap, after: &FileMap, touched: &[String]) -> Option<Vec<String>> {
+    let mut changed: Vec<String> = touched
+        .iter()
+        .filter(|path| match (before.get(*path), after.get(*path)) {
+            (Some(old), Some(new)) => !Arc::ptr_eq(old, new) && old != new,
+            (None, None) => false,
+            _ => true,
+        })
+        .cloned()
+        .collect();
     if changed.len() > MAX_PATCHED_FILES {
         return None;
     }
     changed.sort_unstable();
+    changed.dedup();
     Some(changed)
 }
 
@@ -358,8 +355,16 @@ mod tests {
         after.extend(site(&[("b/index.html", "b")]));
         after.extend(site(&[("a/index.html", "a2"), ("d/index.html", "d")]));
         after.remove("c.js");
+        let touched = [
+            "b/index.html",
+            "a/index.html",
+            "d/index.html",
+            "c.js",
+            "e.js",
+        ]
+        .map(String::from);
         assert_eq!(
-            changed_files(&before, &after),
+            changed_files(&before, &after, &touched),
             Some(vec![
                 "a/index.html".to_owned(),
                 "c.js".to_owned(),
@@ -370,6 +375,7 @@ mod tests {
             .map(|n| (format!("p{n}/index.html"), String::new()))
             .collect();
         let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        assert_eq!(changed_files(&before, &site(&many)), None);
+        let touched: Vec<String> = many.iter().map(|(path, _)| (*path).to_owned()).collect();
+        assert_eq!(changed_files(&before, &site(&many), &touched), None);
     }
 }

@@ -187,6 +187,12 @@ impl Rebuilder {
         self.site.last_pages_rendered()
     }
 
+    /// The output paths the last build rendered or dropped, when it was
+    /// incremental ([`Incremental::last_touched`]).
+    pub fn last_touched(&self) -> Option<&[String]> {
+        self.site.last_touched()
+    }
+
     /// Whether the search index is older than the pages.
     pub fn text_files_stale(&self) -> bool {
         self.site.text_files_stale()
