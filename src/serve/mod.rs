@@ -24,6 +24,8 @@ mod http;
 pub mod limits;
 mod open;
 pub mod overlay;
+#[cfg(test)]
+mod random_edits;
 pub mod rebuild;
 pub mod reload;
 pub mod request_path;
