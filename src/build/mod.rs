@@ -21,7 +21,7 @@ use crate::links::{PageLinks, SiteIndex, anchor_sets, check_page_links};
 use crate::markdown::{self, RenderInput, Rendered};
 use crate::output::{MemorySink, OutputFile, OutputSink, StagingSink, check_output_dir};
 use crate::render::{
-    Navigation, RenderContext, SPLIT_STEPS, checklist_parts, set_template_globals, top_level,
+    Navigation, RenderContext, checklist_parts, is_split, set_template_globals, top_level,
 };
 use crate::steps::{Step, resolve_steps};
 use crate::templates::Templates;
@@ -567,7 +567,7 @@ fn render_context<'a>(
         language: Language::from_tag(&site.config.language),
         stylesheets: &assets.stylesheets,
         scripts: &assets.scripts,
-        split: parts.steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
+        split: is_split(&parts.steps),
         dates: &parts.dates,
     }
 }

@@ -334,9 +334,7 @@ impl State {
             kept: edit.kept_steps.as_deref().unwrap_or(&self.parts.steps),
             replaced: &edit.replaced_steps,
         };
-        let split = |steps: &[Vec<crate::steps::Step>]| {
-            steps.iter().map(Vec::len).sum::<usize>() > crate::render::SPLIT_STEPS
-        };
+        let split = crate::render::is_split;
         // Crossing the size where the manifest splits changes which scripts
         // every page loads.
         let pages: Vec<usize> = match &edit.kept_steps {

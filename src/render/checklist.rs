@@ -29,6 +29,12 @@ pub const CHECKLIST_URL: &str = "checklist/";
 /// entry of the site.
 pub const SPLIT_STEPS: usize = 2000;
 
+/// Whether a site with these steps (each page's) has its overview and step
+/// manifest split: the one place that decides it.
+pub fn is_split(steps: &[Vec<Step>]) -> bool {
+    steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS
+}
+
 /// One overview page of a split checklist: the steps of a top-level entry
 /// of the site and of everything under it.
 #[derive(Debug)]
@@ -45,8 +51,7 @@ pub struct ChecklistPart {
 /// [`SPLIT_STEPS`] steps (`checklist/` then shows every step). The home
 /// page's own steps stay on `checklist/`.
 pub fn checklist_parts(ctx: &RenderContext<'_>) -> Vec<ChecklistPart> {
-    let total: usize = ctx.steps.iter().map(Vec::len).sum();
-    if total <= SPLIT_STEPS {
+    if !ctx.split {
         return Vec::new();
     }
     let mut parts: Vec<ChecklistPart> = Vec::new();

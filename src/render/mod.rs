@@ -19,7 +19,7 @@ use crate::templates::Templates;
 use crate::urls::{absolute_url, page_href, root_prefix};
 
 pub use checklist::{
-    CHECKLIST_URL, ChecklistPart, SPLIT_STEPS, checklist_parts, render_checklist,
+    CHECKLIST_URL, ChecklistPart, SPLIT_STEPS, checklist_parts, is_split, render_checklist,
     render_checklist_part, top_level,
 };
 pub use extra_pages::{render_not_found, sitemap};

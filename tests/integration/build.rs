@@ -246,18 +246,77 @@ fn check_passes_on_the_bundled_guide() {
     assert!(!site.public().exists());
 }
 
+/// The help text of `args`, which must succeed.
+fn help_of(args: &[&str]) -> String {
+    let output = std::process::Command::new(crate::support::BIN)
+        .args(args)
+        .output()
+        .expect("help");
+    assert!(output.status.success(), "{args:?} fails");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The commands the top-level `--help` lists (without `help` itself).
+fn listed_commands(help: &str) -> Vec<String> {
+    help.split_once("Commands:\n")
+        .expect("a command list")
+        .1
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.strip_prefix("  "))
+        .filter(|line| !line.starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|&name| name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The long options (`--root`) a command's help describes.
+fn long_options(help: &str) -> Vec<&str> {
+    help.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix('-').and_then(|rest| {
+                rest.split_once(", ")
+                    .map_or(Some(line), |(_, long)| Some(long))
+            })?;
+            line.strip_prefix("--")?;
+            line.split([' ', '=', '<']).next()
+        })
+        .filter(|&option| option != "--help" && option != "--version")
+        .collect()
+}
+
 #[test]
-fn help_is_complete_for_every_command() {
-    for command in ["build", "check", "init"] {
-        let output = std::process::Command::new(crate::support::BIN)
-            .args([command, "--help"])
-            .output()
-            .expect("help");
-        let text = String::from_utf8_lossy(&output.stdout);
+fn every_command_and_option_has_help_and_a_row_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README");
+    let commands = listed_commands(&help_of(&["--help"]));
+    for command in ["build", "check", "init", "serve", "vendor-images"] {
         assert!(
-            output.status.success() && text.contains("Usage:"),
-            "{command}: {text}"
+            commands.iter().any(|c| c == command),
+            "{command} is not listed: {commands:?}"
         );
+    }
+    for command in &commands {
+        let help = help_of(&[command, "--help"]);
+        assert!(
+            help.contains(&format!("Usage: offboard-site {command}")),
+            "{command} --help is not its own: {help}"
+        );
+        let row_start = format!("| `offboard-site {command}");
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&row_start))
+            .unwrap_or_else(|| panic!("README's command table has no row for `{command}`"));
+        let options = long_options(&help);
+        for option in options {
+            assert!(
+                row.contains(&format!("[{option}")) || row.contains(&format!("`{option}")),
+                "README's row for `{command}` does not name `{option}`: {row}"
+            );
+        }
     }
 }
 
