@@ -1,5 +1,9 @@
-//! File-system calls that put the path into every error. Nothing else in the
-//! crate calls `std::fs` directly, so an I/O failure always says which file.
+//! File-system calls that put the path into every error, so an I/O failure
+//! says which file. The build's reads and writes go through here; the few
+//! direct `std::fs` calls elsewhere either add the path themselves (the
+//! output's copy, `output::ensure_dir`), or only probe, where a failure
+//! means "not there" (serve's checks, git's folder, a file opened without
+//! following symlinks in `serve::respond`).
 
 use std::path::Path;
 

@@ -25,8 +25,10 @@ impl Language {
         }
     }
 
-    /// One interface word. Unknown keys return the key itself, which a test
-    /// guards against.
+    /// One interface word. An unknown key gives "" (so a missing word shows
+    /// as nothing, never as a key); the tests check that every word of the
+    /// table has both languages and that every word the step manifest sends
+    /// is in the table.
     pub fn word(self, key: &str) -> &'static str {
         WORDS
             .iter()

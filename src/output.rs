@@ -3,8 +3,9 @@
 //! beside the target ([`StagingSink`]) that is then flushed to disk and
 //! swapped in with one atomic rename, so a build that fails or is killed
 //! leaves the previous output as it was, files of earlier builds never
-//! survive, and a 10,000-page site is never held in memory at once; `serve`
-//! and tests keep them in memory ([`MemorySink`]). Which folders a build may
+//! survive, and a 10,000-page site is never held in memory at once;
+//! `render_site` (which `serve`'s first render and the tests use) keeps them
+//! in memory ([`MemorySink`]), and `check` drops them. Which folders a build may
 //! replace, and the lock that keeps two builds apart, are in `target`; the
 //! swap itself, and its repair after a kill, in `swap`.
 

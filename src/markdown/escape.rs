@@ -1,9 +1,10 @@
-//! HTML escaping for the bits of markup the renderer writes itself.
-//!
-//! pulldown-cmark escapes what its own HTML writer emits, but its escaping
-//! crate is not re-exported, and our adapters write some tags by hand (step
-//! heads, external links, images, admonitions). These two functions follow
-//! the same rules so that hand-written and generated markup look alike.
+//! HTML escaping for the bits of markup the renderer writes itself (step
+//! heads, heading anchors, code blocks, external links, images,
+//! admonitions), through pulldown-cmark's own escaping crate, so that
+//! hand-written and generated markup are escaped alike: `& < > " '` in text
+//! and attributes, and in URLs everything but URL syntax percent-encoded.
+//! These wrappers only turn its `io::Result` (which cannot fail when
+//! writing to a `String`) into plain strings.
 
 /// Escapes text for an HTML attribute value or body (`& < > " '`).
 pub(super) fn escape_html(text: &str) -> String {
@@ -12,65 +13,21 @@ pub(super) fn escape_html(text: &str) -> String {
     out
 }
 
-/// Whether `text` has a character HTML escaping replaces (`& < > " '`).
-/// Most text has none, and this looks at every byte without stopping early
-/// so that the compiler can check many at once.
-pub(crate) fn needs_escape(text: &str) -> bool {
-    text.bytes().fold(false, |found, byte| {
-        found | matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')
-    })
-}
-
 /// Appends `text` to `out`, escaped as [`escape_html`] does (and as Tera
-/// escapes), copying the runs between special characters whole. Text
-/// without any (most text) is copied after one quick scan.
+/// escapes).
 pub(crate) fn push_escaped_html(out: &mut String, text: &str) {
-    if !needs_escape(text) {
-        out.push_str(text);
-        return;
-    }
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The special characters are ASCII, so `at` is a character boundary.
-        out.push_str(&text[done..at]);
-        out.push_str(entity);
-        done = at + 1;
-    }
-    out.push_str(&text[done..]);
+    // Writing to a `String` never fails.
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
 }
 
 /// Escapes a URL for an `href`/`src` attribute the way pulldown-cmark does:
-/// URL-safe ASCII is kept, `&` and `'` become entities, every other byte
-/// (spaces, quotes, non-ASCII) is percent-encoded.
+/// URL syntax stays, `&` and `'` become entities, anything else outside
+/// its safe set is percent-encoded.
 pub(super) fn escape_href(url: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(url.len());
-    for &byte in url.as_bytes() {
-        match byte {
-            b'&' => out.push_str("&amp;"),
-            b'\'' => out.push_str("&#x27;"),
-            _ if is_href_safe(byte) => out.push(char::from(byte)),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0xF)]));
-            }
-        }
-    }
+    // Writing to a `String` never fails.
+    let _ = pulldown_cmark_escape::escape_href(&mut out, url);
     out
-}
-
-/// The bytes pulldown-cmark leaves as they are in a URL.
-fn is_href_safe(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%()*+,-./:;=?@^_~".contains(&byte)
 }
 
 #[cfg(test)]
@@ -81,14 +38,9 @@ mod tests {
     fn html_escapes_markup_and_quotes() {
         assert_eq!(escape_html(r#"a<b>&"c'"#), "a&lt;b&gt;&amp;&quot;c&#39;");
         assert_eq!(escape_html("说明"), "说明");
-    }
-
-    #[test]
-    fn finds_each_character_escaping_replaces() {
-        for text in ["&", "a<b", "中>", "\"x", "it's"] {
-            assert!(needs_escape(text), "{text}");
-        }
-        assert!(!needs_escape("plain 中文 text / # = ?"));
+        let mut out = String::from("x=");
+        push_escaped_html(&mut out, "<中>");
+        assert_eq!(out, "x=&lt;中&gt;");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod anchors;
 mod autolinks;
 mod code;
 mod escape;
-pub(crate) use escape::{needs_escape, push_escaped_html};
+pub(crate) use escape::push_escaped_html;
 mod headings;
 mod id_rules;
 mod ids;

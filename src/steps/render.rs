@@ -14,7 +14,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use crate::config::Config;
 use crate::content::Site;
 use crate::i18n::Language;
-use crate::markdown::{STEP_META_MARKER_PREFIX, needs_escape};
+use crate::markdown::STEP_META_MARKER_PREFIX;
 use crate::urls::page_href;
 
 use super::{Step, condition};
@@ -187,12 +187,8 @@ fn find_exact(haystack: &str, finder: &Finder<'_>, needle: &str) -> Option<usize
 
 /// Appends `text` escaped for an HTML attribute or text.
 fn esc(out: &mut String, text: &str) {
-    if needs_escape(text) {
-        // Writing to a String cannot fail.
-        let _ = escape_html(&mut *out, text);
-    } else {
-        out.push_str(text);
-    }
+    // Writing to a String cannot fail.
+    let _ = escape_html(&mut *out, text);
 }
 
 /// Appends `number` in decimal.
