@@ -95,6 +95,9 @@ pub struct SharedNav {
 pub struct AssetValues {
     /// The way to the output root (`root`).
     pub root: String,
+    /// The way to the shared theme files' root (`assets_root`): `root`,
+    /// and from a second language's folder one level more.
+    pub assets_root: String,
     /// The step details file loaded (see `RenderContext::base_context`).
     pub detail: Option<String>,
     /// The stylesheets.
