@@ -45,7 +45,10 @@ fn a_translation_takes_its_originals_place_and_step_ids() {
     let en = site.read("en/guide/unbind/index.html");
     assert!(en.contains("<html lang=\"en\">"), "{en}");
     assert!(en.contains("Unbind contact details"));
-    assert!(!en.contains("untranslated-note"), "a translated page is not marked");
+    assert!(
+        !en.contains("untranslated-note"),
+        "a translated page is not marked"
+    );
     for key in [
         "data-key=\"guide/unbind#unbind-phone\"",
         "data-key=\"guide/unbind#unbind-email\"",
@@ -159,7 +162,10 @@ fn a_label_for_an_unknown_role() {
     let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
     let site = site.file(
         "site.toml",
-        config.replace("employee = \"Leaving employee\"", "employe = \"Leaving employee\""),
+        config.replace(
+            "employee = \"Leaving employee\"",
+            "employe = \"Leaving employee\"",
+        ),
     );
     insta::assert_snapshot!(fails(&site));
 }
@@ -181,7 +187,10 @@ fn a_label_for_an_unknown_question_or_answer() {
     let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
     let question = site.file(
         "site.toml",
-        config.replace("[languages.en.questions.account]", "[languages.en.questions.acount]"),
+        config.replace(
+            "[languages.en.questions.account]",
+            "[languages.en.questions.acount]",
+        ),
     );
     insta::assert_snapshot!("unknown_question", fails(&question));
     let site = TestSite::fixture("languages");
@@ -221,10 +230,8 @@ fn a_translation_without_an_original_is_an_error() {
 
 #[test]
 fn a_default_page_inside_the_language_folder_is_an_error() {
-    let site = TestSite::fixture("languages").file(
-        "content/en/_index.md",
-        "+++\ntitle = \"英文\"\n+++\n",
-    );
+    let site =
+        TestSite::fixture("languages").file("content/en/_index.md", "+++\ntitle = \"英文\"\n+++\n");
     insta::assert_snapshot!(fails(&site));
 }
 
