@@ -121,7 +121,7 @@ impl Config {
     pub fn for_language(&self, tag: &str) -> Option<Config> {
         let language = self.languages.iter().find(|l| l.tag == tag)?;
         let mut config = self.clone();
-        config.language = language.tag.clone();
+        config.language.clone_from(&language.tag);
         if let Some(title) = &language.title {
             config.title.clone_from(title);
         }

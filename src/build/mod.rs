@@ -375,13 +375,14 @@ fn join_languages(
     let languages = std::sync::Arc::new(crate::languages::SiteLanguages::new(&sites));
     for (index, translation) in translations.iter_mut().enumerate() {
         let suffix = format!(".{}.md", translation.site.config.language);
-        let own = translation
-            .site
-            .warnings
-            .iter()
-            .filter(|warning| warning.path.to_string_lossy().ends_with(&suffix))
-            .cloned();
-        parts.site.warnings.extend(own);
+        let own = |list: &[Diagnostic]| -> Vec<Diagnostic> {
+            list.iter()
+                .filter(|warning| warning.path.to_string_lossy().ends_with(&suffix))
+                .cloned()
+                .collect()
+        };
+        parts.site.warnings.extend(own(&translation.site.warnings));
+        parts.hot_links.extend(own(&translation.hot_links));
         parts.site.warnings.extend(crate::languages::step_warnings(
             (&parts.site, &parts.steps),
             (&translation.site, &translation.steps),
