@@ -6,6 +6,9 @@
 // English page. Uses the bilingual fixture site (tests/fixtures/languages).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -146,6 +149,21 @@ describe('search per language', () => {
     assert.ok(en.every((href) => href.includes('/en/guide/unbind/')), en.join());
     assertClean(log);
     await context.close();
+  });
+});
+
+describe('validity', () => {
+  test('the Nu Html Checker finds no error in either language', () => {
+    const require = createRequire(import.meta.url);
+    const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+    const pages = fs
+      .readdirSync(output, { recursive: true })
+      .filter((name) => name.endsWith('.html'))
+      .map((name) => path.join(output, name));
+    assert.ok(pages.some((page) => page.includes(`${path.sep}en${path.sep}`)), 'English pages checked');
+    const run = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', ...pages], { encoding: 'utf8' });
+    assert.equal((run.stderr + run.stdout).trim(), '');
+    assert.equal(run.status, 0);
   });
 });
 
