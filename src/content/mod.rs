@@ -324,6 +324,14 @@ impl Site {
         self.pages.iter().position(|page| page.source == source)
     }
 
+    /// The language of page `index`'s text when it is not the site's: on
+    /// a second language's page not yet translated, the default language
+    /// (for `lang` wherever its title or text shows).
+    pub fn untranslated_lang(&self, index: usize) -> Option<&str> {
+        (self.pages[index].translation == Translation::Fallback)
+            .then_some(self.config.default_language.as_str())
+    }
+
     /// The pages in reading order: depth-first through the tree, the home
     /// page first.
     pub fn reading_order(&self) -> Vec<usize> {

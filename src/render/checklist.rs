@@ -161,6 +161,7 @@ pub fn render_checklist_part(
         ctx.navigation.link(Site::HOME, from),
         Link {
             title: word.to_owned(),
+            lang: None,
             url: page_href(from, CHECKLIST_URL),
         },
     ];

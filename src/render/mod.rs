@@ -134,6 +134,8 @@ pub fn set_template_globals(templates: &mut Templates, site: &Site) {
 #[derive(Debug, Serialize)]
 struct ChildLink<'a> {
     title: &'a str,
+    /// The language of the title and description when not the page's.
+    lang: Option<&'a str>,
     url: String,
     description: &'a str,
     kind: &'static str,
@@ -408,6 +410,7 @@ impl RenderContext<'_> {
                 let data = &self.site.pages[child];
                 ChildLink {
                     title: &data.front.title,
+                    lang: self.site.untranslated_lang(child),
                     url: page_href(from, &data.url),
                     description: data.front.description.as_deref().unwrap_or_default(),
                     kind: if data.kind == PageKind::Section {

@@ -104,6 +104,23 @@ fn an_untranslated_page_falls_back_and_says_so() {
     assert!(en.contains("<div class=\"prose\" lang=\"zh-CN\">"));
     assert!(en.contains("data-key=\"guide/cancel#cancel-request\""));
     assert!(en.contains("hreflang=\"zh-CN\" lang=\"zh-CN\" rel=\"alternate\">中文</a>"));
+    // Its title is marked wherever other English pages show it.
+    let unbind = site.read("en/guide/unbind/index.html");
+    assert!(
+        unbind.contains("data-key=\"guide/cancel\" lang=\"zh-CN\">注销账号</a>"),
+        "sidebar: {unbind}"
+    );
+    assert!(unbind.contains("<span class=\"pager-title\" lang=\"zh-CN\">注销账号</span>"));
+    let section = site.read("en/guide/index.html");
+    assert!(section.contains("<span class=\"card-title\" lang=\"zh-CN\">注销账号</span>"));
+    assert!(
+        en.contains("<a href=\"../index.html\" lang=\"zh-CN\">操作指南</a>"),
+        "breadcrumb"
+    );
+    assert!(
+        !unbind.contains("data-key=\"guide/unbind\" lang="),
+        "a translated page's title is not marked"
+    );
     // Interface words in English, search index of its own.
     assert!(en.contains("Checklist"), "English interface words");
     let index = site.read("en/search/index.js");
