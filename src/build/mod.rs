@@ -342,7 +342,8 @@ fn prepare(
     }
     let hot_links = hot_link_warnings(&site, &rendered);
     timings::phase("markdown rendered");
-    let steps = check_content(&site, &index, &rendered)?;
+    let steps = check_content(&site, &index, &rendered)
+        .map_err(|problems| crate::languages::in_language_site(&site, problems))?;
     timings::phase("links and steps checked");
     Ok(SiteParts {
         site,

@@ -247,3 +247,40 @@ impl OutputSink for PrefixSink<'_> {
         })
     }
 }
+
+/// `problems` of a second language's site, each one found in a page that
+/// is not translated yet (the default language's file, read again for the
+/// second language, whose links there lead to the translations) saying so:
+/// the same file built fine as the default language's.
+pub fn in_language_site(site: &Site, problems: Diagnostics) -> Diagnostics {
+    let tag = &site.config.language;
+    if *tag == site.config.default_language {
+        return problems;
+    }
+    let stand_ins: HashSet<&std::path::Path> = site
+        .pages
+        .iter()
+        .filter(|page| page.translation == Translation::Fallback)
+        .map(|page| page.file.as_path())
+        .collect();
+    Diagnostics(
+        problems
+            .0
+            .into_iter()
+            .map(|mut problem| {
+                if stand_ins.contains(problem.path.as_path()) {
+                    problem.message = format!(
+                        "in the `{tag}` site, where this page is not translated yet: {}",
+                        problem.message
+                    );
+                    let hint = problem.hint.take().unwrap_or_default();
+                    problem.hint = Some(format!(
+                        "{hint}{}its links lead to the `{tag}` pages there: give a heading the same `{{#id}}` in both languages, or translate this page",
+                        if hint.is_empty() { "" } else { "; " }
+                    ));
+                }
+                problem
+            })
+            .collect(),
+    )
+}

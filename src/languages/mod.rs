@@ -153,6 +153,6 @@ fn suffix_problem(
 mod links;
 
 pub use links::{
-    LanguageEntry, LanguageLink, PrefixSink, SiteLanguages, language_name, output_clashes,
-    step_warnings,
+    LanguageEntry, LanguageLink, PrefixSink, SiteLanguages, in_language_site, language_name,
+    output_clashes, step_warnings,
 };

@@ -260,3 +260,14 @@ fn a_site_without_languages_has_no_switcher() {
     assert!(!page.contains("hreflang"), "{page}");
     assert!(!site.public().join("en").exists());
 }
+
+#[test]
+fn a_broken_anchor_only_in_the_second_language_says_where() {
+    let site = TestSite::fixture("languages");
+    let cancel = std::fs::read_to_string(site.root().join("content/guide/cancel.md")).expect("read");
+    let site = site.file(
+        "content/guide/cancel.md",
+        format!("{cancel}\n见 [离职前](unbind.md#离职前相关操作)。\n"),
+    );
+    insta::assert_snapshot!(fails(&site));
+}
