@@ -169,15 +169,22 @@ fn read_page_in(
     root: &Path,
     options: LoadOptions,
 ) -> Result<Option<Page>, Diagnostic> {
-    let Some(mut page) = read_page(&file.read_from, content, root, options)? else {
+    let mut translation = file.translation.clone();
+    let mut read = read_page(&file.read_from, content, root, options)?;
+    if read.is_none() && matches!(translation, super::Translation::Own(_)) {
+        // A draft translation: the original stands in until it is ready.
+        translation = super::Translation::Fallback;
+        read = read_page(&file.original, content, root, options)?;
+    }
+    let Some(mut page) = read else {
         return Ok(None);
     };
-    if file.translation != super::Translation::None {
+    if translation != super::Translation::None {
         let original = relative_source(&file.original, content);
         page.kind = kind_of(&original);
         page.key = key_of(&original);
         page.source = original;
-        page.translation = file.translation.clone();
+        page.translation = translation;
     }
     Ok(Some(page))
 }

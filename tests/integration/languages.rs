@@ -264,10 +264,27 @@ fn a_site_without_languages_has_no_switcher() {
 #[test]
 fn a_broken_anchor_only_in_the_second_language_says_where() {
     let site = TestSite::fixture("languages");
-    let cancel = std::fs::read_to_string(site.root().join("content/guide/cancel.md")).expect("read");
+    let cancel =
+        std::fs::read_to_string(site.root().join("content/guide/cancel.md")).expect("read");
     let site = site.file(
         "content/guide/cancel.md",
         format!("{cancel}\n见 [离职前](unbind.md#离职前相关操作)。\n"),
     );
     insta::assert_snapshot!(fails(&site));
+}
+
+#[test]
+fn a_draft_translation_leaves_the_original_standing_in() {
+    let site = TestSite::fixture("languages");
+    let english =
+        std::fs::read_to_string(site.root().join("content/guide/unbind.en.md")).expect("read");
+    let site = site.file(
+        "content/guide/unbind.en.md",
+        english.replacen("weight = 10", "weight = 10\ndraft = true", 1),
+    );
+    site.build().success();
+    let en = site.read("en/guide/unbind/index.html");
+    assert!(en.contains("untranslated-note"), "{en}");
+    assert!(en.contains("解绑联系方式"));
+    assert!(!en.contains("Unbind contact details"));
 }
