@@ -1046,3 +1046,23 @@ fn edits_in_either_language_equal_a_clean_build_in_serve() {
     assert_clean(&files, root);
     assert!(text_of(&files, "en/guide/cancel/index.html").contains("untranslated-note"));
 }
+
+#[test]
+fn a_file_only_a_translation_includes_equals_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::ContentFile;
+    let dir = bilingual();
+    let root = dir.path();
+    let shared = "content/guide/note.txt";
+    std::fs::write(root.join(shared), "First English note.\n").expect("write");
+    let english = "content/guide/unbind.en.md";
+    edit(root, english, |text| {
+        in_body(text, "\n{{#include note.txt}}\n\n")
+    });
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    assert!(text_of(&files, "en/guide/unbind/index.html").contains("First English note."));
+    std::fs::write(root.join(shared), "Second English note.\n").expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[(shared, ContentFile)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "en/guide/unbind/index.html").contains("Second English note."));
+}
