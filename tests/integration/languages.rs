@@ -118,6 +118,11 @@ fn an_untranslated_page_falls_back_and_says_so() {
         "breadcrumb"
     );
     assert!(
+        site.read("en/checklist/index.html")
+            .contains("lang=\"zh-CN\">注销账号</a>"),
+        "overview"
+    );
+    assert!(
         !unbind.contains("data-key=\"guide/unbind\" lang="),
         "a translated page's title is not marked"
     );
