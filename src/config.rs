@@ -54,8 +54,38 @@ struct RawConfig {
     questions: Vec<Question>,
     #[serde(default)]
     allow_paths_differing_in_case: bool,
+    schedule: Option<RawSchedule>,
     #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    label: toml::Spanned<String>,
+    #[serde(default)]
+    holidays: Vec<toml::Spanned<String>>,
+}
+
+/// The reader's plan (`[schedule]`): the date every `due` counts from, which
+/// each reader enters, and the site's days off besides weekends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    /// What the date is called (`最后工作日`).
+    pub label: String,
+    /// Non-working dates besides Saturdays and Sundays, `YYYY-MM-DD`,
+    /// sorted, each once.
+    pub holidays: Vec<String>,
+}
+
+impl Schedule {
+    /// The holidays as dates.
+    pub fn holiday_dates(&self) -> std::collections::BTreeSet<crate::steps::schedule::Date> {
+        self.holidays
+            .iter()
+            .filter_map(|day| crate::steps::schedule::Date::parse(day))
+            .collect()
+    }
 }
 
 /// The resolved site configuration.
@@ -85,6 +115,10 @@ pub struct Config {
     /// Output paths that differ only in case are allowed (by default they
     /// are errors: on macOS and Windows they are one file).
     pub allow_paths_differing_in_case: bool,
+    /// The reader's plan, when the site has one (`[schedule]`); steps may
+    /// have a `due` only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -168,6 +202,10 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         .edit_url
         .map(|url| check_edit_url(url, text))
         .transpose()?;
+    let schedule = raw
+        .schedule
+        .map(|schedule| check_schedule(schedule, text))
+        .transpose()?;
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     Ok(Config {
         title: raw.title,
@@ -180,7 +218,46 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         phases: raw.phases,
         questions: raw.questions,
         allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
+        schedule,
         extra,
+    })
+}
+
+/// Checks `[schedule]`: a label that is not blank, holidays that are real
+/// `YYYY-MM-DD` dates (sorted and each kept once).
+fn check_schedule(raw: RawSchedule, text: &str) -> Result<Schedule, Diagnostic> {
+    let at = |span: std::ops::Range<usize>| line_column(text, span.start);
+    if raw.label.get_ref().trim().is_empty() {
+        let (line, column) = at(raw.label.span());
+        return Err(Diagnostic::new("", "the `[schedule]` `label` is empty")
+            .at(line, column)
+            .hint("name the date every `due` counts from, as readers call it, e.g. `label = \"最后工作日\"` (last working day)")
+            .with_source(text));
+    }
+    let mut holidays = std::collections::BTreeSet::new();
+    for holiday in &raw.holidays {
+        match crate::steps::schedule::Date::parse(holiday.get_ref()) {
+            Some(date) => {
+                holidays.insert(date);
+            }
+            None => {
+                let (line, column) = at(holiday.span());
+                return Err(Diagnostic::new(
+                    "",
+                    format!(
+                        "the holiday `{}` is not a date",
+                        holiday.get_ref().escape_debug()
+                    ),
+                )
+                .at(line, column)
+                .hint("write each day off as `\"YYYY-MM-DD\"`, a real day of its month, e.g. `holidays = [\"2026-10-01\", \"2026-10-02\"]`")
+                .with_source(text));
+            }
+        }
+    }
+    Ok(Schedule {
+        label: raw.label.into_inner(),
+        holidays: holidays.iter().map(ToString::to_string).collect(),
     })
 }
 

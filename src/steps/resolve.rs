@@ -14,6 +14,7 @@ use crate::markdown::Rendered;
 use crate::urls::split_fragment;
 
 use super::condition::{self, WhenProblem};
+use super::schedule::{self, Offset};
 use super::{Step, StepRef};
 
 /// Resolves the steps of every page. Returns the steps (indexed like
@@ -127,6 +128,10 @@ impl PageContext<'_> {
             .map(|item| {
                 let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
                 let when = self.step_when(meta, &item.id, &page_when, &mut problems);
+                let due = self.due(meta, &item.id, &mut problems);
+                let lead = due
+                    .and(meta.estimate.as_deref())
+                    .and_then(schedule::lead_of);
                 Step {
                     id: item.id.as_str().into(),
                     text: item.text.as_str().into(),
@@ -136,7 +141,11 @@ impl PageContext<'_> {
                     estimate: self
                         .estimate(meta, &item.id, &mut problems)
                         .map(String::into_boxed_str),
-                    requires: self.requires(meta, &item.id, &when, &mut problems).into(),
+                    requires: self
+                        .requires(meta, &item.id, &when, due, &mut problems)
+                        .into(),
+                    due,
+                    lead,
                     materials: meta.materials.iter().map(|m| m.as_str().into()).collect(),
                     link: self
                         .link(meta, &item.id, &mut problems)
@@ -390,6 +399,54 @@ impl PageContext<'_> {
         if let Some(phase) = &front.phase {
             self.check_phase(phase, || self.page.locate_key_in_front("phase"), problems);
         }
+        if let Some(due) = &front.due {
+            self.check_due(due, || self.page.locate_key_in_front("due"), problems);
+        }
+    }
+
+    /// A step's `due`: its own (checked), or its page's or nearest
+    /// section's (checked where written); none without a `[schedule]`.
+    fn due(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Offset> {
+        if let Some(due) = &meta.due {
+            let at = || self.page.locate_word_in_front("due", self.meta_line(id).0);
+            self.check_due(due, at, problems);
+        }
+        written_due(self.site, self.page_index, Some(meta))
+    }
+
+    /// Reports a `due` that does not read as an offset, or any `due` when
+    /// the site has no `[schedule]` to count it from.
+    fn check_due(
+        &self,
+        due: &str,
+        at: impl FnOnce() -> (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        if self.site.config.schedule.is_none() {
+            let (line, column) = at();
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!("`due = \"{}\"` has no date to count from: `site.toml` has no `[schedule]`", due.escape_debug()),
+                    )
+                    .hint("add to `site.toml` a `[schedule]` table with a `label`, the date readers enter and every `due` counts from, e.g. `[schedule]` then `label = \"最后工作日\"`; or remove this `due`"),
+            );
+            return;
+        }
+        if let Err(problem) = schedule::parse_offset(due) {
+            let (line, column) = at();
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!("the due offset `{}` {problem}", due.escape_debug()),
+                    )
+                    .hint("write an optional sign, a whole number and a unit, `d` (days) or `wd` (working days), from the schedule's date: `-3wd` (3 working days before), `+2d` (2 days after), `0wd`"),
+            );
+        }
     }
 
     fn check_unknown_ids(&self, problems: &mut Vec<Diagnostic>) {
@@ -534,6 +591,7 @@ impl PageContext<'_> {
         meta: &StepMeta,
         id: &str,
         when: &[(u32, u64)],
+        due: Option<Offset>,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<StepRef> {
         let mut found = Vec::new();
@@ -541,6 +599,9 @@ impl PageContext<'_> {
             match self.requirement(entry) {
                 Ok(step) => {
                     self.check_requirement_applies(entry, id, when, step, problems);
+                    if let Some(due) = due {
+                        self.check_requirement_due(entry, id, due, step, problems);
+                    }
                     found.push(step);
                 }
                 Err((message, hint)) => {
@@ -623,6 +684,74 @@ impl PageContext<'_> {
                     shown.join(" / ")
                 )),
         );
+    }
+
+    /// A plan that cannot be kept: a step due before a step it requires.
+    ///
+    /// A requirement on a step of a choice is met by any step of the
+    /// choice, but which one a reader does is theirs to pick (or their
+    /// answers decide it), so the plan must hold whichever they do: every
+    /// step of the choice that has a due date must be due no later than the
+    /// requiring step (the latest-due step of the choice decides). Steps
+    /// without a due date set no date and are not compared. Only due dates
+    /// are compared, as the issue asks, not the requiring step's lead time.
+    /// With different units the order depends on the schedule's date (a
+    /// working day back from a Monday is three days back), so each anchor
+    /// date of [`schedule::anchor_span`] is tried and the first one on
+    /// which the plan fails is named.
+    fn check_requirement_due(
+        &self,
+        entry: &str,
+        id: &str,
+        due: Offset,
+        target: StepRef,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let Some(plan) = &self.site.config.schedule else {
+            return;
+        };
+        let holidays = plan.holiday_dates();
+        let members = choice_members(self.site, self.rendered, target);
+        for member in members {
+            let required = StepRef {
+                page: target.page,
+                step: member,
+            };
+            let Some(required_due) = step_due(self.site, self.rendered, required) else {
+                continue;
+            };
+            let Some((anchor, own, theirs)) =
+                schedule::first_inversion(due, required_due, &holidays)
+            else {
+                continue;
+            };
+            let name = self.rendered[required.page]
+                .steps
+                .get(required.step)
+                .map_or("", |item| item.id.as_str());
+            let (from_line, _) = self.meta_line(id);
+            let (line, column) = self.page.locate_word_in_front(entry, from_line);
+            let which = if name == split_fragment(entry).1.unwrap_or(entry) {
+                format!("`{entry}`")
+            } else {
+                format!("`{name}` (of the choice `{entry}` is in)")
+            };
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!(
+                            "step `{id}` is due before its requirement `{entry}`: a plan that cannot be kept"
+                        ),
+                    )
+                    .hint(format!(
+                        "when the {} is {anchor}, step `{id}` (due `{due}`) is due {own} but {which} (due `{required_due}`) is due {theirs}; give step `{id}` a later `due` or its requirement an earlier one",
+                        plan.label
+                    )),
+            );
+            return;
+        }
     }
 
     /// One `requires` entry: `id` on this page or `path.md#id`.
@@ -746,6 +875,29 @@ fn step_condition(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<(u32
         .and_then(|when| condition::read_when(&site.config, when).ok())
         .unwrap_or_default();
     narrowed(page, &own)
+}
+
+/// The `due` a step has as written: its own, else its page's, else its
+/// nearest section's; `None` when there is none, it does not read (reported
+/// where it is written), or the site has no `[schedule]`.
+fn written_due(site: &Site, page: usize, meta: Option<&StepMeta>) -> Option<Offset> {
+    site.config.schedule.as_ref()?;
+    let mut written = meta.and_then(|meta| meta.due.as_deref());
+    let mut at = Some(page);
+    while written.is_none() {
+        let here = &site.pages[at?];
+        written = here.front.due.as_deref();
+        at = here.parent;
+    }
+    schedule::parse_offset(written?).ok()
+}
+
+/// The `due` of any step of the site, from front matter (see
+/// [`written_due`]).
+fn step_due(site: &Site, rendered: &[Rendered], step: StepRef) -> Option<Offset> {
+    let item = rendered[step.page].steps.get(step.step)?;
+    let meta = site.pages[step.page].front.steps.get(&item.id);
+    written_due(site, step.page, meta)
 }
 
 /// The steps of `step`'s choice on its page (positions), or just `step`.
