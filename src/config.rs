@@ -660,6 +660,47 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_schedule_sorted_and_each_holiday_once() {
+        let config = parse_config(
+            "title = \"T\"\n[schedule]\nlabel = \"最后工作日\"\nholidays = [\"2026-10-02\", \"2026-10-01\", \"2026-10-02\"]\n",
+        )
+        .expect("valid");
+        let schedule = config.schedule.expect("a schedule");
+        assert_eq!(schedule.label, "最后工作日");
+        assert_eq!(schedule.holidays, ["2026-10-01", "2026-10-02"]);
+        assert_eq!(schedule.holiday_dates().len(), 2);
+        let bare = parse_config("title = \"T\"\n[schedule]\nlabel = \"L\"\n").expect("valid");
+        assert_eq!(bare.schedule.map(|s| s.holidays.len()), Some(0));
+        let none = parse_config("title = \"T\"\n").expect("valid");
+        assert!(none.schedule.is_none());
+        let json = serde_json::to_value(&none).expect("serializes");
+        assert!(json.get("schedule").is_none(), "absent for templates");
+    }
+
+    #[test]
+    fn schedule_errors_are_at_their_place() {
+        let at = |text: &str| {
+            let error = parse_config(text).expect_err("invalid schedule");
+            (error.location, error.message)
+        };
+        let (location, message) =
+            at("title = \"T\"\n[schedule]\nlabel = \"L\"\nholidays = [\"2026-02-29\"]\n");
+        assert_eq!(location, Some((4, 13)));
+        assert_eq!(message, "the holiday `2026-02-29` is not a date");
+        let (location, message) = at("title = \"T\"\n[schedule]\nlabel = \"\"\n");
+        assert_eq!(location, Some((3, 9)));
+        assert_eq!(message, "the `[schedule]` `label` is empty");
+        let (location, message) = at("title = \"T\"\n[schedule]\nholidays = []\n");
+        assert_eq!(location.map(|(line, _)| line), Some(2));
+        assert_eq!(message, "missing field `label`");
+        let (location, message) = at("title = \"T\"\n[schedule]\nlabel = \"L\"\nstart = 1\n");
+        assert_eq!(location, Some((4, 1)));
+        assert!(message.starts_with("unknown field `start`"), "{message}");
+        let (_, message) = at("title = \"T\"\n[schedule]\nlabel = \"L\"\nholidays = [20261001]\n");
+        assert!(message.contains("string"), "{message}");
+    }
+
+    #[test]
     fn duplicate_role_is_an_error() {
         let text = "title = \"T\"\n[[roles]]\nid = \"a\"\nlabel = \"A\"\n[[roles]]\nid = \"a\"\nlabel = \"B\"\n";
         let error = parse_config(text).expect_err("duplicate");

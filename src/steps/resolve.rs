@@ -746,8 +746,11 @@ impl PageContext<'_> {
                         ),
                     )
                     .hint(format!(
-                        "when the {} is {anchor}, step `{id}` (due `{due}`) is due {own} but {which} (due `{required_due}`) is due {theirs}; give step `{id}` a later `due` or its requirement an earlier one",
-                        plan.label
+                        "when the date `{}` is {} {anchor}, step `{id}` (due `{due}`) is due {} {own} but {which} (due `{required_due}`) only {} {theirs}; give step `{id}` a later `due` or its requirement an earlier one",
+                        plan.label,
+                        anchor.weekday_name(),
+                        own.weekday_name(),
+                        theirs.weekday_name(),
                     )),
             );
             return;

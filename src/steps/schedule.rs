@@ -79,6 +79,21 @@ impl Date {
         Self(self.0 + days)
     }
 
+    /// The English name of its weekday (`Monday`), for messages.
+    pub fn weekday_name(self) -> &'static str {
+        const NAMES: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        // rem_euclid(7) is 0..7.
+        NAMES[(self.0 + 3).rem_euclid(7) as usize]
+    }
+
     /// Saturday or Sunday.
     pub fn is_weekend(self) -> bool {
         // 1970-01-01 was a Thursday: Monday is 0.
@@ -336,6 +351,8 @@ mod tests {
         assert_eq!(date("1970-01-01"), Date(0));
         assert_eq!(date("2027-01-01").add_days(-1), date("2026-12-31"));
         assert!(date("2026-12-05").is_weekend());
+        assert_eq!(date("2026-12-31").weekday_name(), "Thursday");
+        assert_eq!(date("2026-12-07").weekday_name(), "Monday");
         assert!(date("2026-12-06").is_weekend());
         assert!(!date("2026-12-07").is_weekend());
         for bad in [
