@@ -74,6 +74,11 @@ impl PageDates {
         self.files.get(source).map(|&at| &self.commits[at])
     }
 
+    /// The newest commit date of any file (`None` outside git).
+    pub fn newest(&self) -> Option<&Updated> {
+        self.commits.first()
+    }
+
     /// How many files have a date.
     pub fn len(&self) -> usize {
         self.files.len()
@@ -218,6 +223,8 @@ mod tests {
             Some("2026-11-27T07:30:27+08:00")
         );
         assert_eq!(day("b.md"), Some((2026, 11, 1)));
+        assert_eq!(dates.newest().map(|u| u.day), Some((2026, 11, 27)));
+        assert_eq!(PageDates::default().newest(), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The step manifest, `checklist/steps.js`: every step of the site, the
-//! roles and phases, and the interface words of the reader-side checklist
+//! roles and phases, the build identity ([`build_identity`]), and the
+//! interface words of the reader-side checklist
 //! scripts, for every page to load. A page's own steps are in its markup, but
 //! whole-guide and per-phase progress, the sidebar's figures and the
 //! completion record need all of them.
@@ -28,8 +29,10 @@ use crate::steps::condition::answer_lists;
 use crate::steps::{Step, choice_key, progress_key};
 use crate::urls::page_href;
 
+mod identity;
 mod split;
 
+pub use identity::{BuildIdentity, build_identity};
 pub use split::render_section_steps;
 
 /// Where the manifest is written, relative to the output root.
@@ -123,6 +126,8 @@ struct Manifest<'a, P: Serialize> {
     version: u32,
     /// Namespace of this site's progress in `localStorage`.
     site: String,
+    /// Which version of the checklist this is, for the completion record.
+    build: BuildIdentity,
     title: &'a str,
     language: &'a str,
     roles: &'a [Labelled],
@@ -252,6 +257,7 @@ fn manifest_json<'a, P: Serialize>(ctx: &RenderContext<'a>, pages: Vec<P>) -> Ma
     Manifest {
         version: MANIFEST_VERSION,
         site: site_key(config),
+        build: build_identity(ctx),
         title: &config.title,
         language: &config.language,
         roles: &config.roles,

@@ -455,4 +455,39 @@ fn a_split_manifest_gives_each_dated_page_its_plan() {
     assert_eq!(page("dated/b")[4], serde_json::json!([["-2d"]]));
     let big = site.read("checklist/big/steps.js");
     assert!(!big.contains("\"-"), "no plan where no step has a due");
+/// The manifest's build identity, for the completion record.
+fn build_identity(site: &TestSite) -> serde_json::Value {
+    site.build().success();
+    manifest(site)["build"].clone()
+}
+
+#[test]
+fn build_identity_names_the_checklist_version() {
+    let page = |step: &str, prose: &str| {
+        format!("+++\ntitle = \"A\"\n+++\n\n{prose}\n\n- [ ] {step} {{#first}}\n")
+    };
+    let site = TestSite::new().file("content/a.md", page("Unbind the phone", "Intro."));
+    let first = build_identity(&site);
+    let id = first["id"].as_str().expect("an id");
+    assert_eq!(id.len(), 12, "{first}");
+    assert!(id.bytes().all(|byte| byte.is_ascii_hexdigit()), "{first}");
+    assert!(first.get("date").is_none(), "no date outside git: {first}");
+    assert_eq!(
+        build_identity(&site),
+        first,
+        "the same sources, the same identity"
+    );
+
+    let site = site.file("content/a.md", page("Unbind the phone", "Other words."));
+    assert_eq!(
+        build_identity(&site),
+        first,
+        "prose between steps does not change it"
+    );
+
+    let site = site.file(
+        "content/a.md",
+        page("Unbind the phone number", "Other words."),
+    );
+    assert_ne!(build_identity(&site), first, "a step's text does");
 }
