@@ -455,6 +455,8 @@ fn a_split_manifest_gives_each_dated_page_its_plan() {
     assert_eq!(page("dated/b")[4], serde_json::json!([["-2d"]]));
     let big = site.read("checklist/big/steps.js");
     assert!(!big.contains("\"-"), "no plan where no step has a due");
+}
+
 /// The manifest's build identity, for the completion record.
 fn build_identity(site: &TestSite) -> serde_json::Value {
     site.build().success();
