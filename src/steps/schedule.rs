@@ -275,17 +275,13 @@ pub fn first_inversion(
     later: Offset,
     holidays: &BTreeSet<Date>,
 ) -> Option<(Date, Date, Date)> {
-    if earlier.unit == Unit::Days && later.unit == Unit::Days {
-        // Calendar days shift every anchor alike.
-        if earlier.amount >= later.amount {
-            return None;
-        }
-        let anchor = anchor_span(holidays).0;
-        return Some((
-            anchor,
-            shift(anchor, earlier, holidays),
-            shift(anchor, later, holidays),
-        ));
+    // In one unit a shift is monotone in its amount (working days map one
+    // to one onto the integers), so a smaller amount is never later and a
+    // larger one never earlier: only a smaller amount needs the walk below,
+    // which then stops at the first working day. Calendar days shift every
+    // anchor alike.
+    if earlier.unit == later.unit && earlier.amount >= later.amount {
+        return None;
     }
     let (start, end) = anchor_span(holidays);
     let mut anchor = start;
@@ -439,7 +435,12 @@ mod tests {
         assert!(first_inversion(offset("-3wd"), offset("-2wd"), &none).is_some());
         assert!(first_inversion(offset("-3d"), offset("-2d"), &none).is_some());
         assert_eq!(first_inversion(offset("-2d"), offset("-3d"), &none), None);
-        // On a day off, -1wd and 0wd are the same working day.
+        // In working days a smaller amount is earlier on a working day.
+        let (anchor, ..) =
+            first_inversion(offset("-1wd"), offset("0wd"), &none).expect("a working day");
+        assert_eq!(anchor.to_string(), "2026-01-01");
+        assert_eq!(first_inversion(offset("0wd"), offset("-1wd"), &none), None);
+        // The span: the holidays' years and the year after.
         let holidays: BTreeSet<Date> = [date("2030-05-01")].into_iter().collect();
         assert_eq!(
             anchor_span(&holidays),
