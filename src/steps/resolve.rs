@@ -2,6 +2,8 @@
 //! checking it: unknown step ids, roles and phases, estimates, requirements
 //! that lead nowhere, and requirement cycles, each at its file and line.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,7 +16,7 @@ use crate::markdown::Rendered;
 use crate::urls::split_fragment;
 
 use super::condition::{self, WhenProblem};
-use super::schedule::{self, Offset};
+use super::schedule::{self, Date, Offset};
 use super::{Step, StepRef};
 
 /// Resolves the steps of every page. Returns the steps (indexed like
@@ -40,6 +42,7 @@ pub fn resolve_steps(
                 page,
                 language,
                 declared: &declared,
+                inversions: RefCell::default(),
             }
             .resolve()
         })
@@ -62,7 +65,14 @@ struct PageContext<'a> {
     page: &'a Page,
     language: Language,
     declared: &'a Declared,
+    /// The plan checks made on this page: (requiring step's due, required
+    /// step's due) → [`schedule::first_inversion`]; a page's steps share a
+    /// few offsets, and a check of two units walks years of dates.
+    inversions: RefCell<Inversions>,
 }
+
+/// See [`PageContext::inversions`].
+type Inversions = HashMap<(Offset, Offset), Option<(Date, Date, Date)>>;
 
 /// The site's role and phase ids, shared by every step that names them.
 struct Declared {
@@ -710,7 +720,6 @@ impl PageContext<'_> {
         let Some(plan) = &self.site.config.schedule else {
             return;
         };
-        let holidays = plan.holiday_dates();
         let members = choice_members(self.site, self.rendered, target);
         for member in members {
             let required = StepRef {
@@ -720,9 +729,14 @@ impl PageContext<'_> {
             let Some(required_due) = step_due(self.site, self.rendered, required) else {
                 continue;
             };
-            let Some((anchor, own, theirs)) =
-                schedule::first_inversion(due, required_due, &holidays)
-            else {
+            let found = *self
+                .inversions
+                .borrow_mut()
+                .entry((due, required_due))
+                .or_insert_with(|| {
+                    schedule::first_inversion(due, required_due, &plan.holiday_dates())
+                });
+            let Some((anchor, own, theirs)) = found else {
                 continue;
             };
             let name = self.rendered[required.page]
@@ -969,6 +983,7 @@ pub fn resolve_pages(
             page: &site.pages[page_index],
             language,
             declared: &declared,
+            inversions: RefCell::default(),
         }
         .resolve();
         resolved.push((page_index, steps));

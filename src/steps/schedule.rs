@@ -118,7 +118,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 /// What an offset counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// Calendar days (`d`).
     Days,
@@ -136,7 +136,7 @@ impl Unit {
 }
 
 /// A signed offset from the schedule's date: `due = "-3wd"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Offset {
     /// How many units, negative for before.
     pub amount: i32,
