@@ -70,11 +70,13 @@ impl Date {
             shifted_month - 9
         };
         let year = year_of_era + era * 400 + i64::from(month <= 2);
-        // Month and day are small and positive by construction.
-        (year, month as u32, day as u32)
+        // Month (1–12) and day (1–31) are small and positive by construction.
+        let small = |value: i64| u32::try_from(value).unwrap_or_default();
+        (year, small(month), small(day))
     }
 
     /// The day `days` later (earlier when negative).
+    #[must_use]
     pub fn add_days(self, days: i64) -> Self {
         Self(self.0 + days)
     }
@@ -182,9 +184,8 @@ pub fn parse_offset(text: &str) -> Result<Offset, &'static str> {
         .parse::<u32>()
         .ok()
         .filter(|&amount| amount <= MAX_OFFSET)
+        .and_then(|amount| i32::try_from(amount).ok())
         .ok_or("is larger than 3660")?;
-    // At most MAX_OFFSET, so it fits.
-    let amount = amount as i32;
     Ok(Offset {
         amount: if negative { -amount } else { amount },
         unit,

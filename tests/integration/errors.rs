@@ -879,7 +879,7 @@ fn schedule_errors_in_site_toml() {
     for (what, schedule) in cases {
         let stderr = fails(&scheduled(schedule));
         assert!(stderr.contains("site.toml:"), "{what}: {stderr}");
-        shown.push_str(&format!("## {what}\n{stderr}\n"));
+        shown.extend(["## ", what, "\n", &stderr, "\n"]);
     }
     insta::assert_snapshot!(shown);
 }
