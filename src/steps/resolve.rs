@@ -610,7 +610,7 @@ impl PageContext<'_> {
                 Ok(step) => {
                     self.check_requirement_applies(entry, id, when, step, problems);
                     if let Some(due) = due {
-                        self.check_requirement_due(entry, id, due, step, problems);
+                        self.check_requirement_due(entry, (id, when, due), step, problems);
                     }
                     found.push(step);
                 }
@@ -701,9 +701,11 @@ impl PageContext<'_> {
     /// A requirement on a step of a choice is met by any step of the
     /// choice, but which one a reader does is theirs to pick (or their
     /// answers decide it), so the plan must hold whichever they do: every
-    /// step of the choice that has a due date must be due no later than the
-    /// requiring step (the latest-due step of the choice decides). Steps
-    /// without a due date set no date and are not compared. Only due dates
+    /// step of the choice that has a due date, and that can apply together
+    /// with the requiring step (a step of the choice for other answers is
+    /// never the one a reader of this step does), must be due no later than
+    /// the requiring step: the latest-due of them decides. Steps without a
+    /// due date set no date and are not compared. Only due dates
     /// are compared, as the issue asks, not the requiring step's lead time.
     /// With different units the order depends on the schedule's date (a
     /// working day back from a Monday is three days back), so each anchor
@@ -712,8 +714,7 @@ impl PageContext<'_> {
     fn check_requirement_due(
         &self,
         entry: &str,
-        id: &str,
-        due: Offset,
+        (id, when, due): (&str, &[(u32, u64)], Offset),
         target: StepRef,
         problems: &mut Vec<Diagnostic>,
     ) {
@@ -721,6 +722,7 @@ impl PageContext<'_> {
             return;
         };
         let members = choice_members(self.site, self.rendered, target);
+        let alone = members.len() == 1;
         for member in members {
             let required = StepRef {
                 page: target.page,
@@ -729,6 +731,13 @@ impl PageContext<'_> {
             let Some(required_due) = step_due(self.site, self.rendered, required) else {
                 continue;
             };
+            let together = || {
+                let theirs = step_condition(self.site, self.rendered, required);
+                condition::never_holds(&condition::intersect(when, &theirs)).is_none()
+            };
+            if !alone && !together() {
+                continue;
+            }
             let found = *self
                 .inversions
                 .borrow_mut()

@@ -943,8 +943,10 @@ fn a_step_due_before_its_requirement() {
             "content/b.md",
             page(
                 "title = \"B\"\ndue = \"-1d\"\n[steps.one]\nchoice = \"way\"\ndue = \"-5wd\"\n[steps.two]\nchoice = \"way\"\n\
-                 [steps.after]\ndue = \"-2wd\"\nrequires = [\"one\"]",
-                "\n- [ ] Calendar {#calendar}\n- [ ] One {#one}\n- [ ] Two {#two}\n- [ ] After {#after}\n",
+                 [steps.after]\ndue = \"-2wd\"\nrequires = [\"one\"]\n\
+                 [steps.three]\nchoice = \"way\"\ndue = \"+5d\"\nwhen = { account = \"main\" }\n\
+                 [steps.sub-only]\ndue = \"0d\"\nwhen = { account = \"sub\" }\nrequires = [\"one\"]",
+                "\n- [ ] Calendar {#calendar}\n- [ ] One {#one}\n- [ ] Two {#two}\n- [ ] After {#after}\n- [ ] Three {#three}\n- [ ] Sub only {#sub-only}\n",
             ),
         );
     let stderr = fails(&site);
@@ -953,5 +955,7 @@ fn a_step_due_before_its_requirement() {
         "{stderr}"
     );
     assert!(!stderr.contains("step `fine`"), "{stderr}");
+    // `three` is the way for main accounts only: never a sub-account's.
+    assert!(!stderr.contains("step `sub-only`"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }
