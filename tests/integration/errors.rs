@@ -959,3 +959,22 @@ fn a_step_due_before_its_requirement() {
     assert!(!stderr.contains("step `sub-only`"), "{stderr}");
     insta::assert_snapshot!(stderr);
 }
+
+#[test]
+fn a_yaml_due_is_read_and_checked_as_a_toml_one() {
+    let site = scheduled("label = \"L\"").file(
+        "content/a.md",
+        "---\ntitle: A\ndue: -1wd\nsteps:\n  x:\n    due: 3.5wd\n---\n\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+    );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:6:5: the due offset `3.5wd` is not a whole number"),
+        "{stderr}"
+    );
+    let site = scheduled("label = \"L\"").file(
+        "content/a.md",
+        "---\ntitle: A\ndue: -1wd\n---\n\n- [ ] Y {#y}\n",
+    );
+    site.build().success();
+    assert!(site.read("a/index.html").contains(" data-due=\"-1wd\""));
+}
