@@ -1,6 +1,7 @@
 //! Joining steps found in the Markdown with their front-matter metadata, and
-//! checking it: unknown step ids, roles and phases, estimates, requirements
-//! that lead nowhere, and requirement cycles, each at its file and line.
+//! checking it: unknown step ids, roles and phases, estimates, `due`
+//! offsets, requirements that lead nowhere or are due after the step that
+//! needs them, and requirement cycles, each at its file and line.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
