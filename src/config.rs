@@ -54,10 +54,40 @@ struct RawConfig {
     questions: Vec<Question>,
     #[serde(default)]
     allow_paths_differing_in_case: bool,
+    schedule: Option<RawSchedule>,
     #[serde(default)]
     extra: toml::Table,
     #[serde(default)]
     languages: std::collections::BTreeMap<String, crate::languages::RawLanguage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    label: toml::Spanned<String>,
+    #[serde(default)]
+    holidays: Vec<toml::Spanned<String>>,
+}
+
+/// The reader's plan (`[schedule]`): the date every `due` counts from, which
+/// each reader enters, and the site's days off besides weekends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    /// What the date is called (`最后工作日`).
+    pub label: String,
+    /// Non-working dates besides Saturdays and Sundays, `YYYY-MM-DD`,
+    /// sorted, each once.
+    pub holidays: Vec<String>,
+}
+
+impl Schedule {
+    /// The holidays as dates.
+    pub fn holiday_dates(&self) -> std::collections::BTreeSet<crate::steps::schedule::Date> {
+        self.holidays
+            .iter()
+            .filter_map(|day| crate::steps::schedule::Date::parse(day))
+            .collect()
+    }
 }
 
 /// The resolved site configuration.
@@ -87,6 +117,10 @@ pub struct Config {
     /// Output paths that differ only in case are allowed (by default they
     /// are errors: on macOS and Windows they are one file).
     pub allow_paths_differing_in_case: bool,
+    /// The reader's plan, when the site has one (`[schedule]`); steps may
+    /// have a `due` only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
     /// The other content languages (`[languages.TAG]`), in tag order.
@@ -138,6 +172,9 @@ impl Config {
                 question.label.clone_from(label);
             }
             relabel(&mut question.answers, &labels.answers);
+        }
+        if let (Some(schedule), Some(label)) = (&mut config.schedule, &language.schedule_label) {
+            schedule.label.clone_from(label);
         }
         Some(config)
     }
@@ -214,6 +251,10 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         .edit_url
         .map(|url| check_edit_url(url, text))
         .transpose()?;
+    let schedule = raw
+        .schedule
+        .map(|schedule| check_schedule(schedule, text))
+        .transpose()?;
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
     let language = raw.language.unwrap_or_else(|| "en".to_owned());
     let declared = crate::languages::Declared {
@@ -237,7 +278,46 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         phases: raw.phases,
         questions: raw.questions,
         allow_paths_differing_in_case: raw.allow_paths_differing_in_case,
+        schedule,
         extra,
+    })
+}
+
+/// Checks `[schedule]`: a label that is not blank, holidays that are real
+/// `YYYY-MM-DD` dates (sorted and each kept once).
+fn check_schedule(raw: RawSchedule, text: &str) -> Result<Schedule, Diagnostic> {
+    let at = |span: std::ops::Range<usize>| line_column(text, span.start);
+    if raw.label.get_ref().trim().is_empty() {
+        let (line, column) = at(raw.label.span());
+        return Err(Diagnostic::new("", "the `[schedule]` `label` is empty")
+            .at(line, column)
+            .hint("name the date every `due` counts from, as readers call it, e.g. `label = \"最后工作日\"` (last working day)")
+            .with_source(text));
+    }
+    let mut holidays = std::collections::BTreeSet::new();
+    for holiday in &raw.holidays {
+        match crate::steps::schedule::Date::parse(holiday.get_ref()) {
+            Some(date) => {
+                holidays.insert(date);
+            }
+            None => {
+                let (line, column) = at(holiday.span());
+                return Err(Diagnostic::new(
+                    "",
+                    format!(
+                        "the holiday `{}` is not a date",
+                        holiday.get_ref().escape_debug()
+                    ),
+                )
+                .at(line, column)
+                .hint("write each day off as `\"YYYY-MM-DD\"`, a real day of its month, e.g. `holidays = [\"2026-10-01\", \"2026-10-02\"]`")
+                .with_source(text));
+            }
+        }
+    }
+    Ok(Schedule {
+        label: raw.label.into_inner(),
+        holidays: holidays.iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -637,6 +717,47 @@ mod tests {
         );
         let unknown = QUESTIONS.replace("label = \"账号\"", "label = \"账号\"\nlable = 1");
         assert_eq!(question_problem(&unknown).1, Some((5, 1)));
+    }
+
+    #[test]
+    fn reads_the_schedule_sorted_and_each_holiday_once() {
+        let config = parse_config(
+            "title = \"T\"\n[schedule]\nlabel = \"最后工作日\"\nholidays = [\"2026-10-02\", \"2026-10-01\", \"2026-10-02\"]\n",
+        )
+        .expect("valid");
+        let schedule = config.schedule.expect("a schedule");
+        assert_eq!(schedule.label, "最后工作日");
+        assert_eq!(schedule.holidays, ["2026-10-01", "2026-10-02"]);
+        assert_eq!(schedule.holiday_dates().len(), 2);
+        let bare = parse_config("title = \"T\"\n[schedule]\nlabel = \"L\"\n").expect("valid");
+        assert_eq!(bare.schedule.map(|s| s.holidays.len()), Some(0));
+        let none = parse_config("title = \"T\"\n").expect("valid");
+        assert!(none.schedule.is_none());
+        let json = serde_json::to_value(&none).expect("serializes");
+        assert!(json.get("schedule").is_none(), "absent for templates");
+    }
+
+    #[test]
+    fn schedule_errors_are_at_their_place() {
+        let at = |text: &str| {
+            let error = parse_config(text).expect_err("invalid schedule");
+            (error.location, error.message)
+        };
+        let (location, message) =
+            at("title = \"T\"\n[schedule]\nlabel = \"L\"\nholidays = [\"2026-02-29\"]\n");
+        assert_eq!(location, Some((4, 13)));
+        assert_eq!(message, "the holiday `2026-02-29` is not a date");
+        let (location, message) = at("title = \"T\"\n[schedule]\nlabel = \"\"\n");
+        assert_eq!(location, Some((3, 9)));
+        assert_eq!(message, "the `[schedule]` `label` is empty");
+        let (location, message) = at("title = \"T\"\n[schedule]\nholidays = []\n");
+        assert_eq!(location.map(|(line, _)| line), Some(2));
+        assert_eq!(message, "missing field `label`");
+        let (location, message) = at("title = \"T\"\n[schedule]\nlabel = \"L\"\nstart = 1\n");
+        assert_eq!(location, Some((4, 1)));
+        assert!(message.starts_with("unknown field `start`"), "{message}");
+        let (_, message) = at("title = \"T\"\n[schedule]\nlabel = \"L\"\nholidays = [20261001]\n");
+        assert!(message.contains("string"), "{message}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct StepMeta {
     pub phase: Option<String>,
     /// How long, e.g. `5m`, `2h`, `3d`.
     pub estimate: Option<String>,
+    /// When it is due: an offset from the schedule's date (`-3wd`).
+    pub due: Option<String>,
     /// Steps that must be done first: `id` on this page or `path.md#id`.
     #[serde(default)]
     pub requires: Vec<String>,
@@ -162,6 +164,9 @@ pub struct FrontMatter {
     pub role: Option<String>,
     /// Default phase of the page's steps.
     pub phase: Option<String>,
+    /// Default `due` of the page's steps (in a section's `_index.md`: of
+    /// every step under it), an offset from the schedule's date (`-3wd`).
+    pub due: Option<String>,
     /// When the page (in a section's `_index.md`: the whole section)
     /// applies.
     pub when: Option<When>,

@@ -22,8 +22,11 @@
 //!   (`page_when`, `page_questions`), steps or not.
 //!
 //! A step's resolved fields include its condition (its sections', its
-//! page's and its own), choice, `optional`, `irreversible` and text hash, so
-//! an edit of any of them makes its page's steps differ.
+//! page's and its own), choice, `optional`, `irreversible`, `due` (its own,
+//! its page's or its sections'), lead and text hash, so an edit of any of
+//! them makes its page's steps differ. A page shows nothing of the due
+//! dates of the steps it requires (only the overview and the manifest
+//! list them, and those are rendered again on every such edit).
 
 use std::collections::BTreeSet;
 

@@ -13,9 +13,10 @@
 //!   renders the edited pages, the pages that show them (`affected.rs`) and
 //!   the overview files (checklist, step manifest, 404, sitemap). When only
 //!   front matter changed, the checks are narrowed to what it can change:
-//!   the edited pages, and when a condition (`when`) or choice changed, the
-//!   pages under a section whose condition changed and the pages whose
-//!   requirements name a step whose condition or choice changed.
+//!   the edited pages, and when a condition (`when`), choice or `due`
+//!   changed, the pages under a section whose condition or `due` changed
+//!   and the pages whose requirements name a step whose condition, choice
+//!   or `due` changed.
 //! - A page added, removed or moved (`weight`, `slug`, `draft`), a
 //!   template, the config, a static file, or no good build to start from:
 //!   a full render.
@@ -445,11 +446,12 @@ impl State {
 
     /// The pages whose steps may resolve differently after a front matter
     /// edit of the pages in `old` (previous versions; the site holds the
-    /// new ones): those pages; when a page's `when` changed, every page
-    /// under it (their steps' conditions include it); and when conditions
-    /// or choices changed, every page with a step that requires a step of
-    /// a page they changed on (whether the requirement applies wherever
-    /// the requiring step does is checked there). Nothing else a page's
+    /// new ones): those pages; when a page's `when` or `due` changed, every
+    /// page under it (their steps' conditions and due dates include it);
+    /// and when conditions, choices or due dates changed, every page with a
+    /// step that requires a step of a page they changed on (whether the
+    /// requirement applies wherever the requiring step does, and is due no
+    /// later than it, is checked there). Nothing else a page's
     /// steps resolve from can change without changing the edited pages'
     /// anchors or steps, which checks the whole site instead.
     fn pages_to_resolve(&self, old: &[(usize, Page, Rendered)]) -> Vec<usize> {
@@ -459,7 +461,7 @@ impl State {
         let mut changed = BTreeSet::new();
         for (page, before, _) in old {
             let now = &site.pages[*page].front;
-            if now.when != before.front.when {
+            if now.when != before.front.when || now.due != before.front.due {
                 changed.extend(affected::subtree(site, *page));
             } else if !same_step_conditions(&before.front, now) {
                 changed.insert(*page);
@@ -571,14 +573,14 @@ fn same_face(new: &Rendered, old: &Rendered) -> bool {
 }
 
 /// Whether the steps of two versions of a page's front matter have the same
-/// conditions and choices: what other pages' requirement checks read of
-/// them (see [`State::pages_to_resolve`]).
+/// conditions, choices and due dates: what other pages' requirement checks
+/// read of them (see [`State::pages_to_resolve`]).
 fn same_step_conditions(old: &FrontMatter, new: &FrontMatter) -> bool {
     let read = |front: &FrontMatter, id: &str| {
         front
             .steps
             .get(id)
-            .map(|meta| (meta.when.clone(), meta.choice.clone()))
+            .map(|meta| (meta.when.clone(), meta.choice.clone(), meta.due.clone()))
     };
     old.steps
         .keys()

@@ -314,8 +314,8 @@ fn a_broken_front_matter_edit_is_reported_like_a_clean_build_and_undone() {
         // materials.md requires identify-account-type already.
         ("a requirement cycle", |text| {
             text.replacen(
-                "[steps.main-account-update-contacts]",
-                "[steps.identify-account-type]\nrequires = [\"materials.md#prepare-materials\"]\n\n[steps.main-account-update-contacts]",
+                "[steps.identify-account-type]\n",
+                "[steps.identify-account-type]\nrequires = [\"materials.md#prepare-materials\"]\n",
                 1,
             )
         }),
@@ -502,8 +502,8 @@ fn front_matter_edits_on_a_split_overview_equal_a_clean_build() {
             "content/before-leaving/_index.md",
             |text| {
                 text.replacen(
-                    "[steps.main-account-update-contacts]",
-                    "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n\n[steps.main-account-update-contacts]",
+                    "[steps.identify-account-type]\n",
+                    "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n",
                     1,
                 )
             },
@@ -584,8 +584,8 @@ fn edits_of_conditions_choices_and_step_flags_equal_a_clean_build() {
         // checks read it.
         ("a required step's when", before, |text| {
             text.replacen(
-                "[steps.main-account-update-contacts]",
-                "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n\n[steps.main-account-update-contacts]",
+                "[steps.identify-account-type]\n",
+                "[steps.identify-account-type]\nwhen = { account = [\"main\", \"sub\"] }\n",
                 1,
             )
         }),
@@ -729,8 +729,8 @@ fn condition_edits_that_break_requirements_elsewhere_are_reported_like_a_clean_b
             "materials.md",
             |text| {
                 text.replacen(
-                    "[steps.main-account-update-contacts]",
-                    "[steps.identify-account-type]\nwhen = { account = \"main\" }\n\n[steps.main-account-update-contacts]",
+                    "[steps.identify-account-type]\n",
+                    "[steps.identify-account-type]\nwhen = { account = \"main\" }\n",
                     1,
                 )
             },
@@ -1065,4 +1065,155 @@ fn a_file_only_a_translation_includes_equals_a_clean_build_in_serve() {
     files = serve_rebuild(&mut rebuilder, &files, &[(shared, ContentFile)]).expect("builds");
     assert_clean(&files, root);
     assert!(text_of(&files, "en/guide/unbind/index.html").contains("Second English note."));
+}
+
+#[test]
+fn due_edits_equal_a_clean_build() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let cases: [(&str, &str, &str, Change); 4] = [
+        (
+            "a step's own due",
+            "content/before-leaving/unbind-contacts.md",
+            "data-due=\"-2wd\"",
+            |text| after_line(text, "[steps.unbind-wecom]", "due = \"-2wd\""),
+        ),
+        (
+            "a page's due",
+            "content/before-leaving/unbind-contacts.md",
+            "data-due=\"-1d\"",
+            |text| after_line(text, "phase = \"before\"", "due = \"-1d\""),
+        ),
+        // Every page of the section follows, and their requirements are
+        // compared again.
+        (
+            "a section's due",
+            "content/before-leaving/_index.md",
+            "data-due=\"-1wd\" data-hash",
+            |text| text.replacen("due = \"0wd\"", "due = \"-1wd\"", 1),
+        ),
+        (
+            "a due taken away",
+            "content/cancel-account/_index.md",
+            "data-key=\"cancel-account/_index#receive-result\"",
+            |text| {
+                text.replacen(
+                    "due = \"-1wd\"\n\n[steps.receive-result]",
+                    "\n[steps.receive-result]",
+                    1,
+                )
+            },
+        ),
+    ];
+    for (what, page, shown, change) in cases {
+        let files = edit_equals_clean(&mut site, root, what, page, change);
+        let overview = text_of(&files, "checklist/index.html");
+        assert!(
+            overview.contains(shown),
+            "{what}: `{shown}` in the overview"
+        );
+    }
+}
+
+#[test]
+fn due_edits_that_break_the_plan_are_reported_like_a_clean_build_and_fixed() {
+    let dir = bundled();
+    let root = dir.path();
+    let mut site = Incremental::new(root, false);
+    site.full().expect("first build");
+    let cases: [(&str, &str, &str, Change); 3] = [
+        // The unbinding steps (0wd) require receive-result.
+        (
+            "a required step due later",
+            "content/cancel-account/_index.md",
+            "unbind-contacts.md",
+            |text| {
+                text.replacen(
+                    "requires = [\"wait-review\"]\ndue = \"-1wd\"",
+                    "requires = [\"wait-review\"]\ndue = \"+1wd\"",
+                    1,
+                )
+            },
+        ),
+        // A section's due reaches the steps of its pages.
+        (
+            "a section due later than what its steps require",
+            "content/before-leaving/_index.md",
+            "unbind-contacts.md",
+            |text| text.replacen("due = \"0wd\"", "due = \"-2wd\"", 1),
+        ),
+        (
+            "a due that does not read",
+            "content/before-leaving/materials.md",
+            "-3x",
+            |text| text.replacen("due = \"-4wd\"", "due = \"-3x\"", 1),
+        ),
+    ];
+    for (what, page, named, change) in cases {
+        let original = std::fs::read_to_string(root.join(page)).expect("read");
+        let changed = edit(root, page, change);
+        let Some(Err(problems)) = site.pages_edited(&changed) else {
+            panic!("{what}: an incremental build with problems");
+        };
+        let Err(clean) = render_site(root, false) else {
+            panic!("{what}: a clean build with problems");
+        };
+        assert_eq!(problems, clean, "{what}: as a clean build");
+        assert!(problems.to_string().contains(named), "{what}: {problems}");
+        std::fs::write(root.join(page), &original).expect("fix");
+        let files = site
+            .pages_edited(&changed)
+            .unwrap_or_else(|| panic!("{what} fixed: incremental"))
+            .unwrap_or_else(|problems| panic!("{what} fixed: {problems}"));
+        let files = with_text_files(&mut site, files);
+        assert_clean(&files, root);
+    }
+}
+
+#[test]
+fn schedule_edited_in_site_toml_equals_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::Config;
+    let dir = bundled();
+    let root = dir.path();
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    let config = root.join("site.toml");
+    let original = std::fs::read_to_string(&config).expect("read");
+    assert!(original.contains("holidays = []"), "the bundled schedule");
+    // Holidays added: every page's <body> says them.
+    let holidays = original.replacen(
+        "holidays = []",
+        "holidays = [\"2026-10-02\", \"2026-10-01\"]",
+        1,
+    );
+    std::fs::write(&config, &holidays).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(
+        text_of(&files, "after-leaving/index.html")
+            .contains("data-holidays=\"2026-10-01 2026-10-02\"")
+    );
+    // The schedule taken away while pages have a due: what a clean build
+    // reports; then back.
+    let without = holidays.replacen("[schedule]\nlabel = \"最后工作日\"", "", 1);
+    assert!(!without.contains("[schedule]"), "the table removed");
+    let without = without.replacen("holidays = [", "# holidays = [", 1);
+    std::fs::write(&config, &without).expect("write");
+    let Err(problems) = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]) else {
+        panic!("a build with problems");
+    };
+    let Err(clean) = render_site(root, false) else {
+        panic!("a clean build with problems");
+    };
+    assert_eq!(problems, clean);
+    assert!(
+        problems.to_string().contains("has no `[schedule]`"),
+        "{problems}"
+    );
+    std::fs::write(&config, &original).expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "index.html").contains("data-holidays=\"\""));
 }

@@ -62,7 +62,8 @@ pub struct LanguageConfig {
     /// Question labels by id.
     pub questions: BTreeMap<String, QuestionLabels>,
     /// The label of the schedule's date (`[languages.TAG.schedule] label`),
-    /// kept for the schedule feature to read.
+    /// which replaces `[schedule] label` on this language's pages
+    /// ([`crate::config::Config::for_language`]).
     pub schedule_label: Option<String>,
 }
 

@@ -189,6 +189,13 @@ struct ManifestStep<'a> {
     optional: bool,
     #[serde(skip_serializing_if = "is_false")]
     irreversible: bool,
+    /// When it is due: its canonical offset from the schedule's date
+    /// (`-3wd`), as `data-due`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<String>,
+    /// How long before that it must start (`3wd`), as `data-lead`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lead: Option<String>,
     /// FNV-1a 32 of the text, 8 hex digits.
     hash: String,
 }
@@ -304,6 +311,8 @@ fn manifest_steps<'a>(ctx: &RenderContext<'a>, page: usize) -> Vec<ManifestStep<
                 .map(|choice| choice_key(&data.key, choice)),
             optional: step.optional,
             irreversible: step.irreversible,
+            due: step.due.map(|due| due.to_string()),
+            lead: step.lead.map(crate::steps::schedule::lead_text),
             hash: step.hash_hex(),
         })
         .collect()

@@ -5,6 +5,7 @@
 pub mod condition;
 pub mod render;
 mod resolve;
+pub mod schedule;
 
 use std::sync::Arc;
 
@@ -31,6 +32,12 @@ pub struct Step {
     pub phase: Option<Arc<str>>,
     /// How long, already worded for readers ("约 5 分钟").
     pub estimate: Option<Box<str>>,
+    /// When it is due, from the schedule's date: its own `due`, or its
+    /// page's, or its nearest section's.
+    pub due: Option<schedule::Offset>,
+    /// How long before its due date it must start, from its `estimate` in
+    /// days, working days or weeks (only with a `due`).
+    pub lead: Option<schedule::Offset>,
     /// Steps to do first.
     pub requires: Box<[StepRef]>,
     /// What the reader needs at hand.

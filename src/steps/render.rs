@@ -247,7 +247,8 @@ fn push_data_attributes(out: &mut String, page: usize, step: &Step, ctx: &StepHt
 }
 
 /// Appends the data attributes of a step's branching (`data-when`,
-/// `data-choice`, `data-optional`, `data-irreversible`) and `data-hash`,
+/// `data-choice`, `data-optional`, `data-irreversible`), its plan
+/// (`data-due`, `data-lead`) and `data-hash`,
 /// for the reader scripts; `page_key` is its page's. Guide pages and the
 /// overview both write them.
 pub fn push_branch_attributes(out: &mut String, config: &Config, page_key: &str, step: &Step) {
@@ -267,9 +268,28 @@ pub fn push_branch_attributes(out: &mut String, config: &Config, page_key: &str,
     if step.irreversible {
         out.push_str(" data-irreversible");
     }
+    push_plan_attributes(out, step);
     out.push_str(" data-hash=\"");
     out.push_str(&step.hash_hex());
     out.push('"');
+}
+
+/// A step's place in the reader's plan: `data-due` (its canonical offset
+/// from the schedule's date, `-3wd`) and, when its estimate is in days,
+/// working days or weeks, `data-lead` (how long before the due date it
+/// must start, unsigned: `3wd`, `7d`).
+fn push_plan_attributes(out: &mut String, step: &Step) {
+    use std::fmt::Write as _;
+    let Some(due) = step.due else {
+        return;
+    };
+    // Writing to a String cannot fail.
+    let _ = write!(out, " data-due=\"{due}\"");
+    if let Some(lead) = step.lead {
+        out.push_str(" data-lead=\"");
+        out.push_str(&super::schedule::lead_text(lead));
+        out.push('"');
+    }
 }
 
 /// "可选" and "不可撤销" with its sentence, right under the step's label

@@ -1,7 +1,10 @@
 //! Joining steps found in the Markdown with their front-matter metadata, and
-//! checking it: unknown step ids, roles and phases, estimates, requirements
-//! that lead nowhere, and requirement cycles, each at its file and line.
+//! checking it: unknown step ids, roles and phases, estimates, `due`
+//! offsets, requirements that lead nowhere or are due after the step that
+//! needs them, and requirement cycles, each at its file and line.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,6 +17,7 @@ use crate::markdown::Rendered;
 use crate::urls::split_fragment;
 
 use super::condition::{self, WhenProblem};
+use super::schedule::{self, Date, Offset};
 use super::{Step, StepRef};
 
 /// Resolves the steps of every page. Returns the steps (indexed like
@@ -39,6 +43,7 @@ pub fn resolve_steps(
                 page,
                 language,
                 declared: &declared,
+                inversions: RefCell::default(),
             }
             .resolve()
         })
@@ -61,7 +66,14 @@ struct PageContext<'a> {
     page: &'a Page,
     language: Language,
     declared: &'a Declared,
+    /// The plan checks made on this page: (requiring step's due, required
+    /// step's due) → [`schedule::first_inversion`]; a page's steps share a
+    /// few offsets, and a check of two units walks years of dates.
+    inversions: RefCell<Inversions>,
 }
+
+/// See [`PageContext::inversions`].
+type Inversions = HashMap<(Offset, Offset), Option<(Date, Date, Date)>>;
 
 /// The site's role and phase ids, shared by every step that names them.
 struct Declared {
@@ -127,6 +139,10 @@ impl PageContext<'_> {
             .map(|item| {
                 let meta = self.page.front.steps.get(&item.id).unwrap_or(&default);
                 let when = self.step_when(meta, &item.id, &page_when, &mut problems);
+                let due = self.due(meta, &item.id, &mut problems);
+                let lead = due
+                    .and(meta.estimate.as_deref())
+                    .and_then(schedule::lead_of);
                 Step {
                     id: item.id.as_str().into(),
                     text: item.text.as_str().into(),
@@ -136,7 +152,11 @@ impl PageContext<'_> {
                     estimate: self
                         .estimate(meta, &item.id, &mut problems)
                         .map(String::into_boxed_str),
-                    requires: self.requires(meta, &item.id, &when, &mut problems).into(),
+                    requires: self
+                        .requires(meta, &item.id, &when, due, &mut problems)
+                        .into(),
+                    due,
+                    lead,
                     materials: meta.materials.iter().map(|m| m.as_str().into()).collect(),
                     link: self
                         .link(meta, &item.id, &mut problems)
@@ -390,6 +410,54 @@ impl PageContext<'_> {
         if let Some(phase) = &front.phase {
             self.check_phase(phase, || self.page.locate_key_in_front("phase"), problems);
         }
+        if let Some(due) = &front.due {
+            self.check_due(due, || self.page.locate_key_in_front("due"), problems);
+        }
+    }
+
+    /// A step's `due`: its own (checked), or its page's or nearest
+    /// section's (checked where written); none without a `[schedule]`.
+    fn due(&self, meta: &StepMeta, id: &str, problems: &mut Vec<Diagnostic>) -> Option<Offset> {
+        if let Some(due) = &meta.due {
+            let at = || self.page.locate_word_in_front("due", self.meta_line(id).0);
+            self.check_due(due, at, problems);
+        }
+        written_due(self.site, self.page_index, Some(meta))
+    }
+
+    /// Reports a `due` that does not read as an offset, or any `due` when
+    /// the site has no `[schedule]` to count it from.
+    fn check_due(
+        &self,
+        due: &str,
+        at: impl FnOnce() -> (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        if self.site.config.schedule.is_none() {
+            let (line, column) = at();
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!("`due = \"{}\"` has no date to count from: `site.toml` has no `[schedule]`", due.escape_debug()),
+                    )
+                    .hint("add to `site.toml` a `[schedule]` table with a `label`, the date readers enter and every `due` counts from, e.g. `[schedule]` then `label = \"最后工作日\"`; or remove this `due`"),
+            );
+            return;
+        }
+        if let Err(problem) = schedule::parse_offset(due) {
+            let (line, column) = at();
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!("the due offset `{}` {problem}", due.escape_debug()),
+                    )
+                    .hint("write an optional sign, a whole number and a unit, `d` (days) or `wd` (working days), from the schedule's date: `-3wd` (3 working days before), `+2d` (2 days after), `0wd`"),
+            );
+        }
     }
 
     fn check_unknown_ids(&self, problems: &mut Vec<Diagnostic>) {
@@ -534,6 +602,7 @@ impl PageContext<'_> {
         meta: &StepMeta,
         id: &str,
         when: &[(u32, u64)],
+        due: Option<Offset>,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<StepRef> {
         let mut found = Vec::new();
@@ -541,6 +610,9 @@ impl PageContext<'_> {
             match self.requirement(entry) {
                 Ok(step) => {
                     self.check_requirement_applies(entry, id, when, step, problems);
+                    if let Some(due) = due {
+                        self.check_requirement_due(entry, (id, when, due), step, problems);
+                    }
                     found.push(step);
                 }
                 Err((message, hint)) => {
@@ -623,6 +695,90 @@ impl PageContext<'_> {
                     shown.join(" / ")
                 )),
         );
+    }
+
+    /// A plan that cannot be kept: a step due before a step it requires.
+    ///
+    /// A requirement on a step of a choice is met by any step of the
+    /// choice, but which one a reader does is theirs to pick (or their
+    /// answers decide it), so the plan must hold whichever they do: every
+    /// step of the choice that has a due date, and that can apply together
+    /// with the requiring step (a step of the choice for other answers is
+    /// never the one a reader of this step does), must be due no later than
+    /// the requiring step: the latest-due of them decides. Steps without a
+    /// due date set no date and are not compared. Only due dates
+    /// are compared, as the issue asks, not the requiring step's lead time.
+    /// With different units the order depends on the schedule's date (a
+    /// working day back from a Monday is three days back), so each anchor
+    /// date of [`schedule::anchor_span`] is tried and the first one on
+    /// which the plan fails is named.
+    fn check_requirement_due(
+        &self,
+        entry: &str,
+        (id, when, due): (&str, &[(u32, u64)], Offset),
+        target: StepRef,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let Some(plan) = &self.site.config.schedule else {
+            return;
+        };
+        let members = choice_members(self.site, self.rendered, target);
+        let alone = members.len() == 1;
+        for member in members {
+            let required = StepRef {
+                page: target.page,
+                step: member,
+            };
+            let Some(required_due) = step_due(self.site, self.rendered, required) else {
+                continue;
+            };
+            let together = || {
+                let theirs = step_condition(self.site, self.rendered, required);
+                condition::never_holds(&condition::intersect(when, &theirs)).is_none()
+            };
+            if !alone && !together() {
+                continue;
+            }
+            let found = *self
+                .inversions
+                .borrow_mut()
+                .entry((due, required_due))
+                .or_insert_with(|| {
+                    schedule::first_inversion(due, required_due, &plan.holiday_dates())
+                });
+            let Some((anchor, own, theirs)) = found else {
+                continue;
+            };
+            let name = self.rendered[required.page]
+                .steps
+                .get(required.step)
+                .map_or("", |item| item.id.as_str());
+            let (from_line, _) = self.meta_line(id);
+            let (line, column) = self.page.locate_word_in_front(entry, from_line);
+            let which = if name == split_fragment(entry).1.unwrap_or(entry) {
+                format!("`{entry}`")
+            } else {
+                format!("`{name}` (of the choice `{entry}` is in)")
+            };
+            problems.push(
+                self.page
+                    .error_at(
+                        line,
+                        column,
+                        format!(
+                            "step `{id}` is due before its requirement `{entry}`: a plan that cannot be kept"
+                        ),
+                    )
+                    .hint(format!(
+                        "when the date `{}` is {} {anchor}, step `{id}` (due `{due}`) is due {} {own} but {which} (due `{required_due}`) only {} {theirs}; give step `{id}` a later `due` or its requirement an earlier one",
+                        plan.label,
+                        anchor.weekday_name(),
+                        own.weekday_name(),
+                        theirs.weekday_name(),
+                    )),
+            );
+            return;
+        }
     }
 
     /// One `requires` entry: `id` on this page or `path.md#id`.
@@ -748,6 +904,29 @@ fn step_condition(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<(u32
     narrowed(page, &own)
 }
 
+/// The `due` a step has as written: its own, else its page's, else its
+/// nearest section's; `None` when there is none, it does not read (reported
+/// where it is written), or the site has no `[schedule]`.
+fn written_due(site: &Site, page: usize, meta: Option<&StepMeta>) -> Option<Offset> {
+    site.config.schedule.as_ref()?;
+    let mut written = meta.and_then(|meta| meta.due.as_deref());
+    let mut at = Some(page);
+    while written.is_none() {
+        let here = &site.pages[at?];
+        written = here.front.due.as_deref();
+        at = here.parent;
+    }
+    schedule::parse_offset(written?).ok()
+}
+
+/// The `due` of any step of the site, from front matter (see
+/// [`written_due`]).
+fn step_due(site: &Site, rendered: &[Rendered], step: StepRef) -> Option<Offset> {
+    let item = rendered[step.page].steps.get(step.step)?;
+    let meta = site.pages[step.page].front.steps.get(&item.id);
+    written_due(site, step.page, meta)
+}
+
 /// The steps of `step`'s choice on its page (positions), or just `step`.
 fn choice_members(site: &Site, rendered: &[Rendered], step: StepRef) -> Vec<usize> {
     let metas = &site.pages[step.page].front.steps;
@@ -814,6 +993,7 @@ pub fn resolve_pages(
             page: &site.pages[page_index],
             language,
             declared: &declared,
+            inversions: RefCell::default(),
         }
         .resolve();
         resolved.push((page_index, steps));

@@ -469,3 +469,62 @@ fn steps_name_only_what_differs_from_their_page() {
     let listed = &listed[..listed.find("</li>\n<li").unwrap_or(listed.len())];
     assert!(listed.contains("step-when"), "{listed}");
 }
+
+#[test]
+fn the_plan_starts_the_cancellation_early_enough_for_the_review_and_unbinds_after_it() {
+    let site = built();
+    let home = site.read("index.html");
+    assert!(
+        home.contains(" data-schedule-label=\"最后工作日\" data-holidays=\"\">"),
+        "the schedule on <body>, no invented holidays"
+    );
+    let manifest = manifest(&site);
+    let mut due: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    for page in manifest["pages"].as_array().expect("pages") {
+        for step in page["steps"].as_array().expect("steps") {
+            let text = |field: &str| step[field].as_str().map(str::to_owned);
+            due.insert(text("key").expect("a key"), (text("due"), text("lead")));
+        }
+    }
+    let of = |key: &str| due.get(key).cloned().unwrap_or_else(|| panic!("{key}"));
+    let plain = |offset: &str| (Some(offset.to_owned()), None);
+    // The review takes about 3 working days (its estimate) and its result
+    // comes a working day before the last one, so the request (and all it
+    // needs) is due 4 working days before.
+    assert_eq!(
+        of("cancel-account/_index#wait-review"),
+        (Some("-1wd".to_owned()), Some("3wd".to_owned()))
+    );
+    assert_eq!(of("cancel-account/_index#receive-result"), plain("-1wd"));
+    for key in [
+        "cancel-account/_index#open-security-settings",
+        "cancel-account/_index#check-resources",
+        "before-leaving/materials#face-recognition",
+        "before-leaving/_index#identify-account-type",
+    ] {
+        assert_eq!(of(key), plain("-4wd"), "{key}");
+    }
+    // Unbinding after the result, and every other step before leaving, by
+    // the last working day.
+    for key in [
+        "before-leaving/unbind-contacts#unbind-phone-after-cancel",
+        "before-leaving/unbind-contacts#unbind-phone",
+        "before-leaving/unbind-contacts#unbind-wecom",
+        "before-leaving/_index#main-account-update-contacts",
+    ] {
+        assert_eq!(of(key), plain("0wd"), "{key}");
+    }
+    // After leaving: the account owner's, with no date from the seed.
+    for (key, plan) in &due {
+        if key.starts_with("after-leaving/") {
+            assert_eq!(plan, &(None, None), "{key}");
+        }
+    }
+    // Said after the steps: before them the page already says to start
+    // early, and on a phone the first step must show without scrolling.
+    let cancel = site.read("cancel-account/index.html");
+    assert!(
+        cancel.contains("才来得及在最后工作日解绑这些联系方式；加上约 3 个工作日的审核，注销申请最晚在最后工作日前 4 个工作日提交"),
+        "the page says why the date is what it is"
+    );
+}

@@ -289,6 +289,174 @@ fn the_overview_says_do_one_of_these_before_the_first_alternative_it_lists() {
     assert!(guide.find("id=\"late\"") < Some(intro) && Some(intro) < guide.find("id=\"early\""));
 }
 
+/// A site with a schedule: a section due by default, a page overriding it,
+/// steps of their own with estimates in working days, days, weeks and hours.
+fn dated_site() -> TestSite {
+    TestSite::new()
+        .file(
+            "site.toml",
+            format!(
+                "{}[schedule]\nlabel = \"Last working day\"\nholidays = [\"2026-10-02\", \"2026-10-01\"]\n",
+                crate::support::SITE_TOML
+            ),
+        )
+        .file(
+            "content/dated/_index.md",
+            "+++\ntitle = \"Dated\"\ndue = \"-2d\"\n+++\n\n- [ ] Section step {#s}\n",
+        )
+        .file(
+            "content/dated/a.md",
+            "+++\ntitle = \"A\"\ndue = \"0wd\"\n[steps.review]\ndue = \"-1wd\"\nestimate = \"3wd\"\n[steps.days]\nestimate = \"1.5d\"\n[steps.weeks]\nestimate = \"1w\"\n[steps.quick]\nestimate = \"2h\"\n[steps.later]\ndue = \"+2d\"\n+++\n\n- [ ] Review {#review}\n- [ ] Days {#days}\n- [ ] Weeks {#weeks}\n- [ ] Quick {#quick}\n- [ ] Later {#later}\n",
+        )
+        .file(
+            "content/dated/b.md",
+            "+++\ntitle = \"B\"\n+++\n\n- [ ] Inherits {#b}\n",
+        )
+        .file(
+            "content/plain.md",
+            "+++\ntitle = \"Plain\"\n+++\n\n- [ ] No date {#p}\n",
+        )
+}
+
+/// The plan attributes of a step's opening tag.
+fn plan_attributes(tag: &str) -> Vec<&str> {
+    tag.trim_end_matches('>')
+        .split(' ')
+        .filter(|token| token.starts_with("data-due") || token.starts_with("data-lead"))
+        .collect()
+}
+
+#[test]
+fn due_and_lead_are_on_every_step_item_the_body_and_the_manifest() {
+    let site = dated_site();
+    site.build().success();
+    let expected: [(&str, &[&str]); 8] = [
+        ("dated/_index#s", &["data-due=\"-2d\""]),
+        (
+            "dated/a#review",
+            &["data-due=\"-1wd\"", "data-lead=\"3wd\""],
+        ),
+        ("dated/a#days", &["data-due=\"0wd\"", "data-lead=\"2d\""]),
+        ("dated/a#weeks", &["data-due=\"0wd\"", "data-lead=\"7d\""]),
+        ("dated/a#quick", &["data-due=\"0wd\""]),
+        ("dated/a#later", &["data-due=\"+2d\""]),
+        ("dated/b#b", &["data-due=\"-2d\""]),
+        ("plain#p", &[]),
+    ];
+    let overview = site.read("checklist/index.html");
+    for (key, attributes) in expected {
+        let page = key.split('#').next().unwrap_or_default();
+        let folder = page.strip_suffix("/_index").unwrap_or(page);
+        let html = site.read(&format!("{folder}/index.html"));
+        assert_eq!(
+            plan_attributes(step_tag(&html, key)),
+            attributes,
+            "{key} on its page"
+        );
+        assert_eq!(
+            plan_attributes(step_tag(&overview, key)),
+            attributes,
+            "{key} on the overview"
+        );
+    }
+    for page in [
+        "index.html",
+        "plain/index.html",
+        "checklist/index.html",
+        "404.html",
+    ] {
+        assert!(
+            site.read(page).contains(
+                " data-schedule-label=\"Last working day\" data-holidays=\"2026-10-01 2026-10-02\">"
+            ),
+            "{page}: the schedule on <body>"
+        );
+    }
+    let manifest = manifest(&site);
+    let steps: Vec<&serde_json::Value> = manifest["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .flat_map(|page| page["steps"].as_array().expect("steps"))
+        .collect();
+    let find = |key: &str| {
+        steps
+            .iter()
+            .find(|step| step["key"] == key)
+            .unwrap_or_else(|| panic!("{key} in the manifest"))
+    };
+    assert_eq!(find("dated/a#review")["due"], "-1wd");
+    assert_eq!(find("dated/a#review")["lead"], "3wd");
+    assert_eq!(find("dated/b#b")["due"], "-2d");
+    assert!(find("dated/b#b").get("lead").is_none());
+    assert!(find("plain#p").get("due").is_none());
+}
+
+#[test]
+fn a_site_without_a_schedule_says_nothing_of_one() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[steps.x]\nestimate = \"3wd\"\n+++\n\n- [ ] X {#x}\n",
+    );
+    site.build().success();
+    for page in ["index.html", "a/index.html", "checklist/index.html"] {
+        let html = site.read(page);
+        assert!(!html.contains("data-schedule-label"), "{page}");
+        assert!(!html.contains("data-holidays"), "{page}");
+        assert!(!html.contains("data-due"), "{page}");
+        assert!(
+            !html.contains("data-lead"),
+            "{page}: a lead only with a due"
+        );
+    }
+}
+
+#[test]
+fn a_split_manifest_gives_each_dated_page_its_plan() {
+    let mut site = dated_site().file(
+        "content/big/_index.md",
+        "+++\ntitle = \"Big\"\nweight = 9\n+++\n",
+    );
+    for page in 0..3 {
+        let mut steps = String::new();
+        for step in 0..700 {
+            let _ = writeln!(steps, "- [ ] Filler {page}.{step} {{#s{step}}}");
+        }
+        site = site.file(
+            &format!("content/big/p{page}.md"),
+            format!("+++\ntitle = \"P{page}\"\n+++\n\n{steps}"),
+        );
+    }
+    site.build().success();
+    let text = site.read("checklist/dated/steps.js");
+    let json = text
+        .split_once(".push(")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(");"))
+        .expect("the details push one entry");
+    let details: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let page = |key: &str| {
+        details["pages"]
+            .as_array()
+            .and_then(|pages| pages.iter().find(|page| page[0] == key))
+            .cloned()
+            .unwrap_or_else(|| panic!("{key} in {details}"))
+    };
+    assert_eq!(
+        page("dated/a")[4],
+        serde_json::json!([
+            ["-1wd", "3wd"],
+            ["0wd", "2d"],
+            ["0wd", "7d"],
+            ["0wd"],
+            ["+2d"]
+        ])
+    );
+    assert_eq!(page("dated/a")[3], serde_json::Value::Null, "the usual URL");
+    assert_eq!(page("dated/b")[4], serde_json::json!([["-2d"]]));
+    let big = site.read("checklist/big/steps.js");
+    assert!(!big.contains("\"-"), "no plan where no step has a due");
+}
+
 /// The manifest's build identity, for the completion record.
 fn build_identity(site: &TestSite) -> serde_json::Value {
     site.build().success();

@@ -852,3 +852,129 @@ fn a_yaml_condition_naming_a_question_twice() {
     );
     insta::assert_snapshot!(fails(&site));
 }
+
+/// The test `site.toml` with a schedule (and `extra`, holidays and all).
+fn scheduled(schedule: &str) -> TestSite {
+    TestSite::new().file(
+        "site.toml",
+        format!("{SITE_TOML}{QUESTIONS}\n[schedule]\n{schedule}\n"),
+    )
+}
+
+#[test]
+fn schedule_errors_in_site_toml() {
+    let cases = [
+        (
+            "a holiday that is not a date",
+            "label = \"最后工作日\"\nholidays = [\"2026-10-01\", \"2026-02-30\"]",
+        ),
+        ("an empty label", "label = \"  \"\nholidays = []"),
+        ("no label", "holidays = [\"2026-10-01\"]"),
+        (
+            "an unknown key",
+            "label = \"最后工作日\"\nholiday = [\"2026-10-01\"]",
+        ),
+    ];
+    let mut shown = String::new();
+    for (what, schedule) in cases {
+        let stderr = fails(&scheduled(schedule));
+        assert!(stderr.contains("site.toml:"), "{what}: {stderr}");
+        shown.extend(["## ", what, "\n", &stderr, "\n"]);
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn due_offsets_that_do_not_read_are_reported_together() {
+    let site = scheduled("label = \"最后工作日\"")
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\ndue = \"--1d\"\n[steps.x]\ndue = \"-3x\"\n[steps.y]\ndue = \"3.5wd\"",
+                "\n- [ ] X {#x}\n- [ ] Y {#y}\n- [ ] Z {#z}\n",
+            ),
+        )
+        .file(
+            "content/s/_index.md",
+            page("title = \"S\"\ndue = \"-3\"", "\nSection.\n"),
+        );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:3:1: the due offset `--1d` has more than one sign"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/a.md:5:1: the due offset `-3x` has an unknown unit"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn due_without_a_schedule() {
+    let site = TestSite::new().file(
+        "content/a.md",
+        page(
+            "title = \"A\"\ndue = \"0wd\"\n[steps.x]\ndue = \"-3wd\"",
+            "\n- [ ] X {#x}\n",
+        ),
+    );
+    let stderr = fails(&site);
+    assert!(stderr.contains("content/a.md:3:1:"), "{stderr}");
+    assert!(stderr.contains("content/a.md:5:1:"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_step_due_before_its_requirement() {
+    let site = scheduled("label = \"最后工作日\"\nholidays = [\"2026-10-01\"]")
+        .file(
+            "content/a.md",
+            page(
+                "title = \"A\"\n[steps.early]\ndue = \"-1wd\"\n[steps.late]\ndue = \"-3wd\"\nrequires = [\"early\"]\n\
+                 [steps.by-day]\ndue = \"-1wd\"\nrequires = [\"b.md#calendar\"]\n\
+                 [steps.fine]\ndue = \"0d\"\nrequires = [\"early\", \"b.md#calendar\"]",
+                "\n- [ ] Early {#early}\n- [ ] Late {#late}\n- [ ] By day {#by-day}\n- [ ] Fine {#fine}\n",
+            ),
+        )
+        // A page's due is its steps'; a choice is met by any of its steps,
+        // so each of them with a due must be due in time.
+        .file(
+            "content/b.md",
+            page(
+                "title = \"B\"\ndue = \"-1d\"\n[steps.one]\nchoice = \"way\"\ndue = \"-5wd\"\n[steps.two]\nchoice = \"way\"\n\
+                 [steps.after]\ndue = \"-2wd\"\nrequires = [\"one\"]\n\
+                 [steps.three]\nchoice = \"way\"\ndue = \"+5d\"\nwhen = { account = \"main\" }\n\
+                 [steps.sub-only]\ndue = \"0d\"\nwhen = { account = \"sub\" }\nrequires = [\"one\"]",
+                "\n- [ ] Calendar {#calendar}\n- [ ] One {#one}\n- [ ] Two {#two}\n- [ ] After {#after}\n- [ ] Three {#three}\n- [ ] Sub only {#sub-only}\n",
+            ),
+        );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:7:14: step `late` is due before its requirement `early`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("step `fine`"), "{stderr}");
+    // `three` is the way for main accounts only: never a sub-account's.
+    assert!(!stderr.contains("step `sub-only`"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_yaml_due_is_read_and_checked_as_a_toml_one() {
+    let site = scheduled("label = \"L\"").file(
+        "content/a.md",
+        "---\ntitle: A\ndue: -1wd\nsteps:\n  x:\n    due: 3.5wd\n---\n\n- [ ] X {#x}\n- [ ] Y {#y}\n",
+    );
+    let stderr = fails(&site);
+    assert!(
+        stderr.contains("content/a.md:6:5: the due offset `3.5wd` is not a whole number"),
+        "{stderr}"
+    );
+    let site = scheduled("label = \"L\"").file(
+        "content/a.md",
+        "---\ntitle: A\ndue: -1wd\n---\n\n- [ ] Y {#y}\n",
+    );
+    site.build().success();
+    assert!(site.read("a/index.html").contains(" data-due=\"-1wd\""));
+}

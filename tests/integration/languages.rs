@@ -293,3 +293,23 @@ fn a_draft_translation_leaves_the_original_standing_in() {
     assert!(en.contains("解绑联系方式"));
     assert!(!en.contains("Unbind contact details"));
 }
+
+#[test]
+fn the_schedule_label_follows_the_page_language() {
+    let site = with_config(
+        // The fixture's `[languages.en.schedule]` names it "Last working day".
+        "\n[schedule]\nlabel = \"最后工作日\"\nholidays = [\"2026-10-01\"]\n",
+    );
+    site.build().success();
+    let zh = site.read("guide/unbind/index.html");
+    let en = site.read("en/guide/unbind/index.html");
+    assert!(zh.contains("data-schedule-label=\"最后工作日\""), "{zh}");
+    assert!(
+        en.contains("data-schedule-label=\"Last working day\""),
+        "{en}"
+    );
+    assert!(
+        en.contains("data-holidays=\"2026-10-01\""),
+        "holidays are shared: {en}"
+    );
+}

@@ -110,12 +110,17 @@ struct SectionSteps<'a> {
 /// A page's details, as `[key, title, texts]` or `[key, title, texts,
 /// url]` when its URL is not its key turned into a folder: the texts of its
 /// steps in the order of its summary's runs (which is the page's order).
+/// When a step of the page has a `due`, a fifth element follows (the
+/// fourth then `null` if the URL is the usual one): `plan`, one entry per
+/// step in the same order, `null` or `[due]` or `[due, lead]` (as
+/// `data-due` / `data-lead`).
 #[derive(Debug)]
 struct DetailPage<'a> {
     key: &'a str,
     title: &'a str,
     texts: Vec<&'a str>,
     url: Option<String>,
+    plan: Option<Vec<Option<Vec<String>>>>,
 }
 
 impl Serialize for DetailPage<'_> {
@@ -125,8 +130,11 @@ impl Serialize for DetailPage<'_> {
         seq.serialize_element(self.key)?;
         seq.serialize_element(self.title)?;
         seq.serialize_element(&self.texts)?;
-        if let Some(url) = &self.url {
-            seq.serialize_element(url)?;
+        if self.url.is_some() || self.plan.is_some() {
+            seq.serialize_element(&self.url)?;
+        }
+        if let Some(plan) = &self.plan {
+            seq.serialize_element(plan)?;
         }
         seq.end()
     }
@@ -217,7 +225,24 @@ fn detail_page<'a>(ctx: &RenderContext<'a>, page: usize) -> DetailPage<'a> {
         // The summary's runs keep the page's order, so its texts do too.
         texts: ctx.steps[page].iter().map(|step| &*step.text).collect(),
         url: (url != url_from_key(&data.key)).then_some(url),
+        plan: plan_of(&ctx.steps[page]),
     }
+}
+
+/// The `plan` element of a page's details: each step's `[due, lead]`, or
+/// `None` when no step of the page has a due date.
+fn plan_of(steps: &[crate::steps::Step]) -> Option<Vec<Option<Vec<String>>>> {
+    steps.iter().any(|step| step.due.is_some()).then(|| {
+        steps
+            .iter()
+            .map(|step| {
+                let due = step.due?;
+                let mut entry = vec![due.to_string()];
+                entry.extend(step.lead.map(crate::steps::schedule::lead_text));
+                Some(entry)
+            })
+            .collect()
+    })
 }
 
 /// The URL the scripts assume for a page key: its folder's `index.html`
