@@ -56,6 +56,8 @@ struct RawConfig {
     allow_paths_differing_in_case: bool,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, crate::languages::RawLanguage>,
 }
 
 /// The resolved site configuration.
@@ -87,6 +89,14 @@ pub struct Config {
     pub allow_paths_differing_in_case: bool,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
+    /// The other content languages (`[languages.TAG]`), in tag order.
+    pub languages: Vec<crate::languages::LanguageConfig>,
+    /// The default content language (`language` of `site.toml`), also in a
+    /// configuration made for another language by [`Config::for_language`].
+    pub default_language: String,
+    /// The default language's title: what the reader's saved progress is
+    /// keyed by, the same in every language (see `render::site_key`).
+    pub storage_title: String,
 }
 
 impl Config {
@@ -105,9 +115,45 @@ impl Config {
         self.phases.iter().position(|phase| phase.id == id)
     }
 
+    /// This configuration as the second language `tag` sees it: its title,
+    /// description and labels where `[languages.TAG]` gives them, the
+    /// default language's elsewhere; `None` when `tag` is not declared.
+    pub fn for_language(&self, tag: &str) -> Option<Config> {
+        let language = self.languages.iter().find(|l| l.tag == tag)?;
+        let mut config = self.clone();
+        config.language.clone_from(&language.tag);
+        if let Some(title) = &language.title {
+            config.title.clone_from(title);
+        }
+        if let Some(description) = &language.description {
+            config.description.clone_from(description);
+        }
+        relabel(&mut config.roles, &language.roles);
+        relabel(&mut config.phases, &language.phases);
+        for question in &mut config.questions {
+            let Some(labels) = language.questions.get(&question.id) else {
+                continue;
+            };
+            if let Some(label) = &labels.label {
+                question.label.clone_from(label);
+            }
+            relabel(&mut question.answers, &labels.answers);
+        }
+        Some(config)
+    }
+
     /// Position of a question in the declared order.
     pub fn question_index(&self, id: &str) -> Option<usize> {
         self.questions.iter().position(|question| question.id == id)
+    }
+}
+
+/// Replaces the labels `labels` gives, by id.
+fn relabel(list: &mut [Labelled], labels: &std::collections::BTreeMap<String, String>) {
+    for item in list {
+        if let Some(label) = labels.get(&item.id) {
+            item.label.clone_from(label);
+        }
     }
 }
 
@@ -169,9 +215,20 @@ fn resolve(raw: RawConfig, text: &str) -> Result<Config, Diagnostic> {
         .map(|url| check_edit_url(url, text))
         .transpose()?;
     let extra = serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null);
+    let language = raw.language.unwrap_or_else(|| "en".to_owned());
+    let declared = crate::languages::Declared {
+        default_language: &language,
+        roles: &raw.roles,
+        phases: &raw.phases,
+        questions: &raw.questions,
+    };
+    let languages = crate::languages::resolve_languages(raw.languages, &declared, text)?;
     Ok(Config {
+        storage_title: raw.title.clone(),
         title: raw.title,
-        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        default_language: language.clone(),
+        language,
+        languages,
         description: raw.description.unwrap_or_default(),
         base_url,
         edit_url,

@@ -142,6 +142,12 @@ const WORDS: &[(&str, &str, &str)] = &[
         "The page you are looking for does not exist. It may have been moved or removed.",
     ),
     ("back_home", "返回首页", "Back to the home page"),
+    ("language_switch", "语言", "Language"),
+    (
+        "untranslated",
+        "本页尚未翻译，以下为原文。",
+        "This page has not been translated yet; it is shown in its original language.",
+    ),
     ("steps_count", "个步骤", "steps"),
     ("progress", "进度", "Progress"),
     ("role", "角色", "Role"),

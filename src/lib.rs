@@ -26,6 +26,7 @@ pub mod images;
 pub mod include;
 pub mod incremental;
 pub mod init;
+pub mod languages;
 pub mod links;
 pub mod markdown;
 pub mod output;

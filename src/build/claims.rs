@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::files::{THEME_ASSETS, static_files};
+use super::files::static_files;
 use crate::content::{CONTENT_DIR, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::render::CHECKLIST_URL;
+use crate::render::THEME_ASSETS;
 use crate::templates::{ThemeFile, theme_static_files};
 
 /// Folders whose files the generator makes, in numbers that depend on the

@@ -154,11 +154,14 @@ pub(super) fn stream_pages(
 }
 
 /// Files copied as they are: content assets, the theme's static files, the
-/// site's `static/` (no two share a path: see [`super::claims`]).
+/// site's `static/` (no two share a path: see [`super::claims`]); without
+/// `whole_site` (a second language's folder), only the content assets.
 pub(super) fn copied_files(
     site: &Site,
     theme_files: &[(String, ThemeFile)],
+    whole_site: bool,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    let theme_files = if whole_site { theme_files } else { &[] };
     let mut files = Vec::with_capacity(site.assets.len() + theme_files.len() + 8);
     let mut problems = Diagnostics::default();
     for asset in &site.assets {
@@ -182,14 +185,15 @@ pub(super) fn copied_files(
             Err(problem) => problems.push(problem),
         }
     }
-    files.extend(
+    let statics = if whole_site {
         static_files(&site.root)?
-            .into_iter()
-            .map(|(path, source)| OutputFile {
-                path,
-                contents: Contents::Copy(source),
-            }),
-    );
+    } else {
+        Vec::new()
+    };
+    files.extend(statics.into_iter().map(|(path, source)| OutputFile {
+        path,
+        contents: Contents::Copy(source),
+    }));
     problems.into_result()?;
     Ok(dedup_by_path(files))
 }
@@ -251,8 +255,7 @@ pub(super) fn output_path(path: String) -> Result<OutputPath, Diagnostic> {
     })
 }
 
-/// Where the theme's static files go in the output.
-pub(super) const THEME_ASSETS: &str = "assets/";
+use crate::render::THEME_ASSETS;
 
 /// Files under the site's `static/`, copied to the output root: each one's
 /// output path and its path on disk. A name that cannot be an output path

@@ -202,6 +202,13 @@ pub struct SiteParts {
     /// A warning for each image hot-linked from another site; `check`
     /// prints them, `build` does not.
     pub hot_links: Vec<Diagnostic>,
+    /// Where each page is in every language, on a site with a second
+    /// language.
+    pub languages: Option<std::sync::Arc<crate::languages::SiteLanguages>>,
+    /// Which of `languages` this is (0: the default).
+    pub language_index: usize,
+    /// The default language's parts hold each second language's here.
+    pub translations: Vec<SiteParts>,
 }
 
 impl SiteParts {
@@ -230,9 +237,12 @@ impl SiteParts {
 
     /// The counts of the summary line (no files, no output folder).
     pub fn summary(&self) -> BuildSummary {
+        let all = || std::iter::once(self).chain(&self.translations);
         BuildSummary {
-            pages: self.site.pages.len(),
-            steps: self.steps.iter().map(Vec::len).sum(),
+            pages: all().map(|parts| parts.site.pages.len()).sum(),
+            steps: all()
+                .map(|parts| parts.steps.iter().map(Vec::len).sum::<usize>())
+                .sum(),
             warnings: self.site.warnings.len(),
             files: 0,
             output: PathBuf::new(),
@@ -258,7 +268,9 @@ pub fn render_site_keeping_parts(
 }
 
 /// The pipeline: every content error of the run is collected and returned
-/// together; each finished file goes to `sink`.
+/// together; each finished file goes to `sink`. A site with a second
+/// language (`[languages.TAG]`) is loaded and checked once per language,
+/// the default first; each language's files then go to its own folder.
 fn render_site_into(
     root: &Path,
     include_drafts: bool,
@@ -270,6 +282,45 @@ fn render_site_into(
     // One `git log` for every page's date, run while the content loads
     // and renders.
     let dates = DatesReader::start(root);
+    let mut parts = prepare(root, config.clone(), include_drafts, keep)?;
+    let mut translations = Vec::with_capacity(config.languages.len());
+    for language in &config.languages {
+        if let Some(config) = config.for_language(&language.tag) {
+            translations.push(prepare(root, config, include_drafts, keep)?);
+        }
+    }
+    let dates = dates.finish();
+    timings::phase("git dates read");
+    for translation in &mut translations {
+        translation.dates = dates.clone();
+    }
+    parts.dates = dates;
+    join_languages(&mut parts, &mut translations)?;
+    check_page_templates(&parts)?;
+    for translation in &translations {
+        check_page_templates(translation)?;
+    }
+    render_language(&mut parts, keep, sink)?;
+    for translation in &mut translations {
+        let prefix = format!("{}/", translation.site.config.language);
+        let sink = crate::languages::PrefixSink {
+            inner: sink,
+            prefix: &prefix,
+        };
+        render_language(translation, keep, &sink)?;
+    }
+    parts.translations = translations;
+    Ok(parts)
+}
+
+/// Loads, renders the Markdown of and checks the site in `config`'s
+/// language.
+fn prepare(
+    root: &Path,
+    config: crate::config::Config,
+    include_drafts: bool,
+    keep: Keep,
+) -> Result<SiteParts, Diagnostics> {
     let templates = Templates::load(root, &config.theme);
     let site = load_site(root, config, LoadOptions { include_drafts });
     let (mut templates, mut site) = match (templates, site) {
@@ -291,24 +342,69 @@ fn render_site_into(
     }
     let hot_links = hot_link_warnings(&site, &rendered);
     timings::phase("markdown rendered");
-    let steps = check_content(&site, &index, &rendered)?;
+    let steps = check_content(&site, &index, &rendered)
+        .map_err(|problems| crate::languages::in_language_site(&site, problems))?;
     timings::phase("links and steps checked");
-    let dates = dates.finish();
-    timings::phase("git dates read");
-    let mut parts = SiteParts {
+    Ok(SiteParts {
         site,
         templates,
         rendered,
         steps,
-        dates,
+        dates: PageDates::default(),
         hot_links,
-    };
-    check_page_templates(&parts)?;
+        languages: None,
+        language_index: 0,
+        translations: Vec::new(),
+    })
+}
+
+/// Tells every language's parts where the others' pages are, refuses
+/// default-language output inside a language's folder, and gathers the
+/// warnings of the translations (those in their own files, and a step one
+/// language has and the other lacks) into `parts`.
+fn join_languages(
+    parts: &mut SiteParts,
+    translations: &mut [SiteParts],
+) -> Result<(), Diagnostics> {
+    if translations.is_empty() {
+        return Ok(());
+    }
+    crate::languages::output_clashes(&parts.site).into_result()?;
+    let sites: Vec<&Site> = std::iter::once(&parts.site)
+        .chain(translations.iter().map(|t| &t.site))
+        .collect();
+    let languages = std::sync::Arc::new(crate::languages::SiteLanguages::new(&sites));
+    for (index, translation) in translations.iter_mut().enumerate() {
+        let suffix = format!(".{}.md", translation.site.config.language);
+        let own = |list: &[Diagnostic]| -> Vec<Diagnostic> {
+            list.iter()
+                .filter(|warning| warning.path.to_string_lossy().ends_with(&suffix))
+                .cloned()
+                .collect()
+        };
+        parts.site.warnings.extend(own(&translation.site.warnings));
+        parts.hot_links.extend(own(&translation.hot_links));
+        parts.site.warnings.extend(crate::languages::step_warnings(
+            (&parts.site, &parts.steps),
+            (&translation.site, &translation.steps),
+        ));
+        translation.languages = Some(languages.clone());
+        translation.language_index = index + 1;
+    }
+    parts.languages = Some(languages);
+    Ok(())
+}
+
+/// Renders one language's pages and files into `sink`.
+fn render_language(
+    parts: &mut SiteParts,
+    keep: Keep,
+    sink: &dyn OutputSink,
+) -> Result<(), Diagnostics> {
     // A one-off build frees each page's Markdown HTML once the page is
     // written (72 MB at 10,000 pages, all held until the end otherwise).
     let markdown_html = (keep == Keep::WhatPagesNeed).then(|| parts.release_checked_sources());
-    render_output(&parts, markdown_html, sink)?;
-    Ok(parts)
+    render_output(parts, markdown_html, sink)
 }
 
 /// The `git log` of the pages' dates ([`read_dates`]), running on a
@@ -569,6 +665,8 @@ fn render_context<'a>(
         scripts: &assets.scripts,
         split: parts.steps.iter().map(Vec::len).sum::<usize>() > SPLIT_STEPS,
         dates: &parts.dates,
+        languages: parts.languages.as_deref(),
+        language_index: parts.language_index,
     }
 }
 
@@ -598,7 +696,10 @@ fn render_output(
     problems.extend(generated.err().into_iter().flat_map(|d| d.0));
     problems.extend(search_files(&ctx, sink).err().into_iter().flat_map(|d| d.0));
     problems.into_result()?;
-    put_all(sink, copied_files(site, &assets.theme_files)?)
+    // A second language's folder gets its pages' own files (images beside
+    // them); the theme's and `static/` files are the default's, shared.
+    let whole_site = parts.language_index == 0;
+    put_all(sink, copied_files(site, &assets.theme_files, whole_site)?)
 }
 
 /// Reads a file under the root for tests and tools.

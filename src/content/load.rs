@@ -28,9 +28,10 @@ pub fn load_site(root: &Path, config: Config, options: LoadOptions) -> Result<Si
             .hint("add `content/_index.md` with a `+++ title = \"…\" +++` front matter, or run `offboard-site init DIR` to see a working site")
             .into());
     }
-    let results: Vec<Result<Option<Page>, Diagnostic>> = markdown
+    let files = crate::languages::page_files(&markdown, &content, root, &config)?;
+    let results: Vec<Result<Option<Page>, Diagnostic>> = files
         .par_iter()
-        .map(|path| read_page(path, &content, root, options))
+        .map(|file| read_page_in(file, &content, root, options))
         .collect();
     let mut diagnostics = Diagnostics::default();
     let mut pages = Vec::with_capacity(results.len());
@@ -136,12 +137,8 @@ pub fn read_page(
     let front_range = front_start..front_start + split.front.len();
     let (text, includes) = expand_includes(text, body_start, body_first_line, path, &file, root)?;
     let source = relative_source(path, content);
-    let kind = if source == "_index.md" || source.ends_with("/_index.md") {
-        PageKind::Section
-    } else {
-        PageKind::Page
-    };
-    let key = source.trim_end_matches(".md").to_owned();
+    let kind = kind_of(&source);
+    let key = key_of(&source);
     Ok(Some(Page {
         source,
         file,
@@ -160,7 +157,55 @@ pub fn read_page(
         url: String::new(),
         parent: None,
         children: Vec::new(),
+        translation: super::Translation::None,
     }))
+}
+
+/// Reads the page `file` of a language's site: a translation takes the
+/// place (source, key, kind) of its original.
+fn read_page_in(
+    file: &crate::languages::PageFile,
+    content: &Path,
+    root: &Path,
+    options: LoadOptions,
+) -> Result<Option<Page>, Diagnostic> {
+    let mut translation = file.translation.clone();
+    let mut read = read_page(&file.read_from, content, root, options)?;
+    if read.is_none() && matches!(translation, super::Translation::Own(_)) {
+        // A draft translation: the original stands in until it is ready.
+        translation = super::Translation::Fallback;
+        read = read_page(&file.original, content, root, options)?;
+    }
+    let Some(mut page) = read else {
+        return Ok(None);
+    };
+    if translation != super::Translation::None {
+        let original = relative_source(&file.original, content);
+        page.kind = kind_of(&original);
+        page.key = key_of(&original);
+        page.source = original;
+        page.translation = translation;
+    }
+    Ok(Some(page))
+}
+
+/// A section (`_index.md`) or a page, by its source path.
+fn kind_of(source: &str) -> PageKind {
+    if source == "_index.md" || source.ends_with("/_index.md") {
+        PageKind::Section
+    } else {
+        PageKind::Page
+    }
+}
+
+/// A page's progress key: its source path without `.md`.
+fn key_of(source: &str) -> String {
+    source.trim_end_matches(".md").to_owned()
+}
+
+/// The path of `path` under `content`, with `/` separators.
+pub fn source_of(path: &Path, content: &Path) -> String {
+    relative_source(path, content)
 }
 
 /// The page's text with the `{{#include}}`s of its body spliced in, and

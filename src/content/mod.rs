@@ -11,7 +11,7 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{FrontMatter, SLUG_HINT, StepMeta, StepMetas, When, check_slug};
-pub use load::{LoadOptions, is_ignored, load_site, read_page};
+pub use load::{LoadOptions, is_ignored, load_site, read_page, source_of};
 pub use source::{MAX_SOURCE_BYTES, read_source};
 
 use crate::config::Config;
@@ -69,6 +69,23 @@ pub struct Page {
     pub parent: Option<usize>,
     /// Pages and sections inside this section, in order.
     pub children: Vec<usize>,
+    /// In a second language's site, which file the page was read from.
+    pub translation: Translation,
+}
+
+/// Which language's file a page was read from (see [`crate::languages`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Translation {
+    /// A page of the default language's site, or one the generator made.
+    #[default]
+    None,
+    /// A second language's own file (`page.en.md`): its path under
+    /// `content/`. The page's `source` and `key` are the original's, so
+    /// the tree, the links and the readers' saved ticks are the same.
+    Own(String),
+    /// A second language's page that has no translation: the default
+    /// language's file stands in for it, marked as not yet translated.
+    Fallback,
 }
 
 impl Page {
@@ -97,6 +114,15 @@ impl Page {
         self.body_start = 0;
         self.body_released = true;
         self.quotes = LineCache::default();
+    }
+
+    /// The path under `content/` of the file the page was read from: its
+    /// translation's in a second language, else [`Page::source`].
+    pub fn own_source(&self) -> &str {
+        match &self.translation {
+            Translation::Own(source) => source,
+            _ => &self.source,
+        }
     }
 
     /// The front matter text.
@@ -296,6 +322,14 @@ impl Site {
     /// The page whose source path (relative to `content/`) is `source`.
     pub fn page_by_source(&self, source: &str) -> Option<usize> {
         self.pages.iter().position(|page| page.source == source)
+    }
+
+    /// The language of page `index`'s text when it is not the site's: on
+    /// a second language's page not yet translated, the default language
+    /// (for `lang` wherever its title or text shows).
+    pub fn untranslated_lang(&self, index: usize) -> Option<&str> {
+        (self.pages[index].translation == Translation::Fallback)
+            .then_some(self.config.default_language.as_str())
     }
 
     /// The pages in reading order: depth-first through the tree, the home

@@ -126,6 +126,7 @@ fn ensure_home(site: &mut Site) {
                 url: String::new(),
                 parent: None,
                 children: Vec::new(),
+                translation: super::Translation::None,
             };
             site.pages.insert(0, home);
         }

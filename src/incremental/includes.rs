@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::Incremental;
+use super::{Incremental, State};
 
 impl Incremental {
     /// The source files (relative to the root, `content/…md`) of the pages
@@ -17,11 +17,8 @@ impl Incremental {
         let Some(state) = &self.state else {
             return Vec::new();
         };
-        state
-            .parts
-            .site
-            .pages
-            .iter()
+        every_language(state)
+            .flat_map(|parts| &parts.site.pages)
             .filter(|page| page.includes_file(changed))
             .map(|page| page.file.clone())
             .collect()
@@ -42,10 +39,8 @@ impl Incremental {
         else {
             return Vec::new();
         };
-        let site = &state.parts.site;
-        site.pages
-            .iter()
-            .zip(&state.parts.rendered)
+        every_language(state)
+            .flat_map(|parts| parts.site.pages.iter().zip(&parts.rendered))
             .filter(|(page, rendered)| {
                 rendered.links.iter().any(|link| {
                     link.is_image
@@ -65,13 +60,16 @@ impl Incremental {
         let Some(state) = &self.state else {
             return BTreeSet::new();
         };
-        state
-            .parts
-            .site
-            .pages
-            .iter()
+        every_language(state)
+            .flat_map(|parts| &parts.site.pages)
             .filter_map(|page| page.includes.as_deref())
             .flat_map(|map| map.included().map(|origin| origin.shown.clone()))
             .collect()
     }
+}
+
+/// The kept parts of every language of the site: the default's, then each
+/// second language's (a page of either may include a file or show an image).
+fn every_language(state: &State) -> impl Iterator<Item = &crate::build::SiteParts> {
+    std::iter::once(&state.parts).chain(&state.parts.translations)
 }

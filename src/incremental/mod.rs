@@ -192,6 +192,12 @@ impl Incremental {
     /// root) were edited. `None` when the edit needs a full render.
     pub fn pages_edited(&mut self, changed: &[PathBuf]) -> Option<Result<FileMap, Diagnostics>> {
         let state = self.state.as_mut()?;
+        // A page of one language shows in the others (its switcher, and
+        // the page itself where it is not translated): a site with a
+        // second language is rendered whole on every save.
+        if !state.parts.translations.is_empty() {
+            return None;
+        }
         let mut pages = state.pending.clone();
         for path in changed {
             let source = path.strip_prefix(CONTENT_DIR).ok()?.to_str()?;

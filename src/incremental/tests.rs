@@ -964,3 +964,105 @@ fn an_image_resized_in_place_renders_the_pages_showing_it_as_a_clean_build_would
     assert!(!text_of(&files, page).contains("width=\"640\""));
     assert_clean(&files, root);
 }
+
+/// A copy of the bilingual fixture (`tests/fixtures/languages`).
+fn bilingual() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/languages");
+    for entry in walkdir::WalkDir::new(&fixture) {
+        let entry = entry.expect("walk");
+        let target = dir
+            .path()
+            .join(entry.path().strip_prefix(&fixture).expect("below"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    dir
+}
+
+#[test]
+fn edits_in_either_language_equal_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::{Config, Page};
+    let dir = bilingual();
+    let root = dir.path();
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    assert_clean(&files, root);
+    // The translation's body: its English page changes.
+    let english = "content/guide/unbind.en.md";
+    edit(root, english, |text| {
+        in_body(text, "\nAn English first paragraph.\n\n")
+    });
+    files = serve_rebuild(&mut rebuilder, &files, &[(english, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "en/guide/unbind/index.html").contains("An English first paragraph."));
+    assert!(!text_of(&files, "guide/unbind/index.html").contains("An English first paragraph."));
+    // An untranslated page's original: both languages show the edit.
+    let untranslated = "content/guide/cancel.md";
+    edit(root, untranslated, |text| {
+        in_body(text, "\n新的第一段。\n\n")
+    });
+    files = serve_rebuild(&mut rebuilder, &files, &[(untranslated, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "guide/cancel/index.html").contains("新的第一段。"));
+    assert!(text_of(&files, "en/guide/cancel/index.html").contains("新的第一段。"));
+    // A translated page's original: its title shows in the switcher's
+    // other language only through the sidebar of its own language.
+    let original = "content/guide/unbind.md";
+    edit(root, original, |text| {
+        text.replacen("解绑联系方式", "解绑个人联系方式", 1)
+    });
+    files = serve_rebuild(&mut rebuilder, &files, &[(original, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "guide/unbind/index.html").contains("解绑个人联系方式"));
+    // A new translation appears: the English page is no longer a stand-in.
+    let added = "content/guide/cancel.en.md";
+    std::fs::write(
+        root.join(added),
+        "+++\ntitle = \"Cancel the account\"\nweight = 20\n+++\n\n- [ ] Request the cancellation {#cancel-request}\n",
+    )
+    .expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[(added, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(!text_of(&files, "en/guide/cancel/index.html").contains("untranslated-note"));
+    // The second language's title in `site.toml`.
+    let config = root.join("site.toml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(
+        &config,
+        text.replacen("Bilingual test site", "Two-language test site", 1),
+    )
+    .expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[("site.toml", Config)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "en/index.html").contains("Two-language test site"));
+    // The translation removed: the English page falls back again, and no
+    // file of the translation is left.
+    std::fs::remove_file(root.join(added)).expect("remove");
+    files = serve_rebuild(&mut rebuilder, &files, &[(added, Page)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "en/guide/cancel/index.html").contains("untranslated-note"));
+}
+
+#[test]
+fn a_file_only_a_translation_includes_equals_a_clean_build_in_serve() {
+    use crate::serve::change::ChangeKind::ContentFile;
+    let dir = bilingual();
+    let root = dir.path();
+    let shared = "content/guide/note.txt";
+    std::fs::write(root.join(shared), "First English note.\n").expect("write");
+    let english = "content/guide/unbind.en.md";
+    edit(root, english, |text| {
+        in_body(text, "\n{{#include note.txt}}\n\n")
+    });
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::new(root, false);
+    let mut files = rebuilder.render().expect("first build");
+    assert!(text_of(&files, "en/guide/unbind/index.html").contains("First English note."));
+    std::fs::write(root.join(shared), "Second English note.\n").expect("write");
+    files = serve_rebuild(&mut rebuilder, &files, &[(shared, ContentFile)]).expect("builds");
+    assert_clean(&files, root);
+    assert!(text_of(&files, "en/guide/unbind/index.html").contains("Second English note."));
+}

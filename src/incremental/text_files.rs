@@ -158,6 +158,7 @@ fn light_page(page: &Page) -> Page {
         url: page.url.clone(),
         parent: page.parent,
         children: page.children.clone(),
+        translation: page.translation.clone(),
     }
 }
 

@@ -108,6 +108,8 @@ struct GroupPart {
 #[derive(Debug, Serialize)]
 struct GroupPage<'a> {
     title: &'a str,
+    /// The title's language when not the page's (not yet translated).
+    lang: Option<&'a str>,
     url: String,
     key: &'a str,
     /// Id of its heading, which names its steps' links.
@@ -161,6 +163,7 @@ pub fn render_checklist_part(
         ctx.navigation.link(Site::HOME, from),
         Link {
             title: word.to_owned(),
+            lang: None,
             url: page_href(from, CHECKLIST_URL),
         },
     ];
@@ -317,6 +320,7 @@ fn group_page<'a>(
     (!steps.is_empty()).then(|| {
         let page = GroupPage {
             title: &data.front.title,
+            lang: ctx.site.untranslated_lang(page),
             url: page_href(from, &data.url),
             key: &data.key,
             id: String::new(),

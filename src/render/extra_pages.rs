@@ -16,16 +16,34 @@ use crate::urls::absolute_url;
 pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
     let mut context = ctx.base_context("", "404", None);
     if let Some(base) = &ctx.site.config.base_url {
-        context.insert("root", base);
+        let prefix = ctx
+            .languages
+            .and_then(|languages| languages.entries.get(ctx.language_index))
+            .map_or("", |entry| entry.prefix.as_str());
+        context.insert("root", &format!("{base}{prefix}"));
+        context.insert("assets_root", base);
         let absolute = |list: &[String]| {
             list.iter()
-                .map(|s| format!("{base}{s}"))
+                .map(|s| {
+                    let inner = if s.starts_with(super::THEME_ASSETS) {
+                        ""
+                    } else {
+                        prefix
+                    };
+                    format!("{base}{inner}{s}")
+                })
                 .collect::<Vec<_>>()
         };
         context.insert("stylesheets", &absolute(ctx.stylesheets));
         context.insert("scripts", &absolute(ctx.scripts));
     }
-    let from = ctx.site.config.base_url.as_deref().unwrap_or("");
+    let from = context
+        .get("root")
+        .and_then(|root| root.as_str())
+        .filter(|_| ctx.site.config.base_url.is_some())
+        .unwrap_or("")
+        .to_owned();
+    let from = from.as_str();
     let nav: Vec<_> = ctx
         .navigation
         .sidebar(None, "")
@@ -63,9 +81,14 @@ pub fn render_not_found(ctx: &RenderContext<'_>) -> Result<String, Diagnostic> {
 }
 
 /// `sitemap.xml` listing every page and the checklist, or `None` without a
-/// `base_url`.
+/// `base_url`. On a site with a second language, the default language's
+/// lists every language's pages, each with its alternates
+/// (`xhtml:link`); a second language writes none.
 pub fn sitemap(ctx: &RenderContext<'_>) -> Option<String> {
     let base = ctx.site.config.base_url.as_deref()?;
+    if let Some(languages) = ctx.languages {
+        return (ctx.language_index == 0).then(|| sitemap_of_languages(ctx, languages, base));
+    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -82,4 +105,44 @@ pub fn sitemap(ctx: &RenderContext<'_>) -> Option<String> {
     }
     xml.push_str("</urlset>\n");
     Some(xml)
+}
+
+/// The sitemap of a site with several languages: every page (and the
+/// checklist) in every language, each entry naming the others.
+fn sitemap_of_languages(
+    ctx: &RenderContext<'_>,
+    languages: &crate::languages::SiteLanguages,
+    base: &str,
+) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let entries = ctx
+        .navigation
+        .reading_order()
+        .iter()
+        .map(|&page| (Some(ctx.site.pages[page].key.as_str()), ""))
+        .chain(std::iter::once((None, super::CHECKLIST_URL)));
+    let escape = |text: &str| {
+        let mut escaped = String::new();
+        let _ = escape_html(&mut escaped, text);
+        escaped
+    };
+    for (key, folder) in entries {
+        let urls = languages.absolute(base, key, folder);
+        for (_, url) in &urls {
+            let _ = writeln!(xml, "  <url><loc>{}</loc>", escape(url));
+            for (tag, other) in &urls {
+                let _ = writeln!(
+                    xml,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    escape(tag),
+                    escape(other)
+                );
+            }
+            xml.push_str("  </url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }

@@ -303,7 +303,9 @@ fn manifest_steps<'a>(ctx: &RenderContext<'a>, page: usize) -> Vec<ManifestStep<
         .collect()
 }
 
-/// A short stable name for the site, from its title and `base_url`: readers'
+/// A short stable name for the site, from its default language's title and
+/// `base_url` (the same in every language, so a reader's ticks carry over
+/// when they switch): readers'
 /// progress is stored under it, so two sites served from one origin keep
 /// theirs apart, and rebuilding or editing pages never changes it.
 /// (FNV-1a, 64 bits, in hex: stable across Rust versions, unlike
@@ -312,7 +314,7 @@ pub fn site_key(config: &Config) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let text = format!(
         "{}\u{0}{}",
-        config.title,
+        config.storage_title,
         config.base_url.as_deref().unwrap_or("")
     );
     for byte in text.bytes() {

@@ -9,7 +9,7 @@ mod nav;
 
 use serde::Serialize;
 
-use crate::content::{PageKind, Site};
+use crate::content::{PageKind, Site, Translation};
 use crate::diagnostic::Diagnostic;
 use crate::git_dates::PageDates;
 use crate::i18n::Language;
@@ -28,6 +28,10 @@ pub use manifest::{
     site_key,
 };
 pub use nav::{AssetValues, Link, NavItem, Navigation, PageLink, SharedNav};
+
+/// Where the theme's static files go in the output (shared by every
+/// language).
+pub const THEME_ASSETS: &str = "assets/";
 
 /// Everything page rendering reads.
 pub struct RenderContext<'a> {
@@ -52,6 +56,11 @@ pub struct RenderContext<'a> {
     pub split: bool,
     /// Each page source's last commit date (empty outside git).
     pub dates: &'a PageDates,
+    /// Where each page is in every language, on a site with a second one.
+    pub languages: Option<&'a crate::languages::SiteLanguages>,
+    /// Which of `languages` is rendered (0: the default, at the output
+    /// root; another's files go to its folder, `en/`).
+    pub language_index: usize,
 }
 
 /// A page as templates see it (`page`), borrowed rather than copied. The
@@ -71,6 +80,9 @@ struct PageValue<'a> {
     step_count: usize,
     title: &'a str,
     toc: &'a [TocEntry],
+    /// On a second language's page that has no translation yet, the
+    /// language of its text (the default's), for `lang` and the notice.
+    untranslated: Option<&'a str>,
     /// The day of the last commit of the page's source, in words of the
     /// site's language (`2026年12月5日`); none outside git.
     updated: Option<String>,
@@ -122,6 +134,8 @@ pub fn set_template_globals(templates: &mut Templates, site: &Site) {
 #[derive(Debug, Serialize)]
 struct ChildLink<'a> {
     title: &'a str,
+    /// The language of the title and description when not the page's.
+    lang: Option<&'a str>,
     url: String,
     description: &'a str,
     kind: &'static str,
@@ -138,6 +152,7 @@ fn insert_base(context: &mut tera::Context, kind: &str, assets: &AssetValues) {
     context.insert_value("stylesheets", assets.stylesheets.clone());
     context.insert_value("scripts", assets.scripts.clone());
     context.insert("root", &assets.root);
+    context.insert("assets_root", &assets.assets_root);
 }
 
 impl RenderContext<'_> {
@@ -196,6 +211,7 @@ impl RenderContext<'_> {
             .map(|top| section_steps_url(&self.site.pages[top].url));
         let shared = self.navigation.shared(page);
         let mut context = self.page_context(&data.url, kind, detail.as_deref(), &shared);
+        self.insert_languages(&mut context, &data.url, Some(&data.key));
         let site_nav = self.site_nav(&shared, &data.url, kind)?;
         let site_nav = tera::Value::safe_string(&mark_current(site_nav, &data.key));
         context.insert_value("site_nav", site_nav.clone());
@@ -270,7 +286,38 @@ impl RenderContext<'_> {
         let assets = self.asset_values(root_prefix(from), detail);
         let mut context = tera::Context::new();
         insert_base(&mut context, kind, &assets);
+        self.insert_languages(&mut context, from, None);
         context
+    }
+
+    /// `languages`: a link to this page in every language of the site
+    /// (empty on a site of one language), for the switcher and the
+    /// `hreflang` links; the page `key` in folder `from`, or with `None`
+    /// the generated page there.
+    fn insert_languages(&self, context: &mut tera::Context, from: &str, key: Option<&str>) {
+        let links = self.languages.map_or_else(Vec::new, |languages| {
+            languages.links(self.language_index, from, key)
+        });
+        context.insert("languages", &links);
+    }
+
+    /// The way from a language's root to the output root, where the shared
+    /// theme files are: `""` for the default language, `../` from `en/`.
+    pub fn up_to_output_root(&self) -> String {
+        self.languages
+            .and_then(|languages| languages.entries.get(self.language_index))
+            .map_or_else(String::new, |entry| root_prefix(&entry.prefix))
+    }
+
+    /// `path` (relative to the output root of the shared theme files when
+    /// it is one of them, else to the language's root) as seen from the
+    /// language's root.
+    pub fn from_language_root(&self, path: &str) -> String {
+        if path.starts_with(THEME_ASSETS) {
+            format!("{}{path}", self.up_to_output_root())
+        } else {
+            path.to_owned()
+        }
     }
 
     /// [`RenderContext::base_context`] for a page, with the stylesheets and
@@ -298,16 +345,21 @@ impl RenderContext<'_> {
     /// The stylesheets and scripts of a page `root` away from the output
     /// root, with the step details file `detail`.
     fn asset_values(&self, root: String, detail: Option<&str>) -> AssetValues {
-        let mut scripts: Vec<String> = self.scripts.iter().map(|s| format!("{root}{s}")).collect();
+        let mut scripts: Vec<String> = self
+            .scripts
+            .iter()
+            .map(|s| format!("{root}{}", self.from_language_root(s)))
+            .collect();
         if let Some(detail) = detail.filter(|_| self.split) {
             scripts.insert(1.min(scripts.len()), format!("{root}{detail}"));
         }
         let stylesheets: Vec<String> = self
             .stylesheets
             .iter()
-            .map(|s| format!("{root}{s}"))
+            .map(|s| format!("{root}{}", self.from_language_root(s)))
             .collect();
         AssetValues {
+            assets_root: format!("{root}{}", self.up_to_output_root()),
             stylesheets: tera::Value::from_serializable(&stylesheets),
             scripts: tera::Value::from_serializable(&scripts),
             detail: detail.map(str::to_owned),
@@ -317,7 +369,7 @@ impl RenderContext<'_> {
 
     fn page_value<'p>(&'p self, page: usize, content: &'p str) -> PageValue<'p> {
         let data = &self.site.pages[page];
-        let updated = self.dates.get(&data.source);
+        let updated = self.dates.get(data.own_source());
         PageValue {
             content,
             description: data.front.description.as_deref().unwrap_or_default(),
@@ -326,7 +378,7 @@ impl RenderContext<'_> {
                 .config
                 .edit_url
                 .as_deref()
-                .map(|base| absolute_url(base, &data.source)),
+                .map(|base| absolute_url(base, data.own_source())),
             extra: &data.front.extra,
             key: &data.key,
             phase: data
@@ -342,6 +394,8 @@ impl RenderContext<'_> {
             step_count: self.steps[page].len(),
             title: &data.front.title,
             toc: &self.rendered[page].toc,
+            untranslated: (data.translation == Translation::Fallback)
+                .then_some(self.site.config.default_language.as_str()),
             updated: updated.map(|updated| updated.in_words(self.language)),
             updated_datetime: updated.map(|u| u.datetime.as_str()),
         }
@@ -356,6 +410,7 @@ impl RenderContext<'_> {
                 let data = &self.site.pages[child];
                 ChildLink {
                     title: &data.front.title,
+                    lang: self.site.untranslated_lang(child),
                     url: page_href(from, &data.url),
                     description: data.front.description.as_deref().unwrap_or_default(),
                     kind: if data.kind == PageKind::Section {

@@ -45,6 +45,9 @@ pub struct NavItem<'a> {
     pub step_count: usize,
     /// Entries inside an active section (empty otherwise).
     pub children: Vec<NavItem<'a>>,
+    /// The language of the title when it is not the page's (a second
+    /// language's page not yet translated), for `lang`.
+    pub lang: Option<&'a str>,
     /// Entries of an active section left out of `children` because the list
     /// is longer than [`SIDEBAR_LIST_LIMIT`] (the section's page lists
     /// them all).
@@ -56,6 +59,8 @@ pub struct NavItem<'a> {
 pub struct Link {
     /// Title.
     pub title: String,
+    /// The title's language when it is not the page's (see [`NavItem::lang`]).
+    pub lang: Option<String>,
     /// Relative URL from the current page.
     pub url: String,
 }
@@ -65,6 +70,8 @@ pub struct Link {
 pub struct PageLink<'a> {
     /// Title.
     pub title: &'a str,
+    /// The title's language when it is not the page's (see [`NavItem::lang`]).
+    pub lang: Option<&'a str>,
     /// Relative URL from the current page.
     pub url: String,
 }
@@ -95,6 +102,9 @@ pub struct SharedNav {
 pub struct AssetValues {
     /// The way to the output root (`root`).
     pub root: String,
+    /// The way to the shared theme files' root (`assets_root`): `root`,
+    /// and from a second language's folder one level more.
+    pub assets_root: String,
     /// The step details file loaded (see `RenderContext::base_context`).
     pub detail: Option<String>,
     /// The stylesheets.
@@ -300,6 +310,7 @@ impl<'a> Navigation<'a> {
             active,
             key: &page.key,
             step_count: self.steps[index].len(),
+            lang: site.untranslated_lang(index),
             children,
             hidden,
         }
@@ -349,6 +360,7 @@ impl<'a> Navigation<'a> {
         let page = &site.pages[index];
         PageLink {
             title: &page.front.title,
+            lang: site.untranslated_lang(index),
             url: href(&page.url),
         }
     }
@@ -358,6 +370,7 @@ impl<'a> Navigation<'a> {
         let page = &self.site.pages[index];
         Link {
             title: page.front.title.clone(),
+            lang: self.site.untranslated_lang(index).map(str::to_owned),
             url: page_href(from, &page.url),
         }
     }

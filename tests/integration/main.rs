@@ -13,6 +13,7 @@ mod first_hour;
 mod fuzz;
 mod fuzz_mutate;
 mod images;
+mod languages;
 mod limits;
 mod output_safety;
 mod parallel;

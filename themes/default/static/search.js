@@ -54,7 +54,7 @@
   function load() {
     if (requested) return;
     requested = true;
-    var script = el("script", { src: (document.body.dataset.root || "") + "assets/search/engine.js" });
+    var script = el("script", { src: (document.body.dataset.assets || document.body.dataset.root || "") + "assets/search/engine.js" });
     script.onerror = function () {
       requested = false;
     };
