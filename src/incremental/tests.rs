@@ -6,22 +6,75 @@
 use super::*;
 use crate::build::render_site;
 
-/// A copy of the bundled guide in a temporary folder.
+/// A copy of the bundled guide's default language (Chinese) in a temporary
+/// folder. A site with a second language is rendered whole on every save,
+/// so the incremental path these tests exercise is that of a one-language
+/// site: the English translations (`*.en.md`) and the `[languages.*]`
+/// tables of `site.toml` are left out.
 fn bundled() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(manifest.join("site.toml"), dir.path().join("site.toml")).expect("copy");
+    let config = std::fs::read_to_string(manifest.join("site.toml")).expect("read");
+    std::fs::write(dir.path().join("site.toml"), without_languages(&config)).expect("write");
     for entry in walkdir::WalkDir::new(manifest.join("content")) {
         let entry = entry.expect("walk");
         let relative = entry.path().strip_prefix(manifest).expect("below");
         let target = dir.path().join(relative);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
+        } else if !entry.file_name().to_string_lossy().ends_with(".en.md") {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
     dir
+}
+
+/// `site.toml` up to its first `[languages.*]` table, which must be the
+/// last tables of the file (so nothing else is cut off).
+fn without_languages(config: &str) -> String {
+    let mut kept = String::new();
+    let mut in_languages = false;
+    for line in config.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let languages = trimmed.starts_with("[languages");
+            assert!(
+                languages || !in_languages,
+                "site.toml: `{trimmed}` follows the `[languages.*]` tables; keep those last"
+            );
+            in_languages |= languages;
+        }
+        if !in_languages {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
+#[test]
+fn the_bundled_copy_has_one_language() {
+    let dir = bundled();
+    let config = std::fs::read_to_string(dir.path().join("site.toml")).expect("read");
+    assert!(
+        config.contains("[[questions]]"),
+        "the default language's tables stay"
+    );
+    assert!(
+        !config.contains("[languages"),
+        "the second language is left out"
+    );
+    let translations = walkdir::WalkDir::new(dir.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".en.md"))
+        .count();
+    assert_eq!(translations, 0);
+    assert!(
+        dir.path()
+            .join("content/before-leaving/materials.md")
+            .is_file()
+    );
 }
 
 /// Asserts that `files` is exactly what a clean build renders now.
