@@ -11,6 +11,8 @@ pub use line_cache::LineCache;
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error (the build fails) or a warning (it goes on).
+    pub severity: Severity,
     /// The file, as the author would name it (relative to the site root where
     /// possible).
     pub path: PathBuf,
@@ -28,6 +30,25 @@ pub struct Diagnostic {
     pub source_caret: usize,
 }
 
+/// How bad a problem is: what its first word says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Severity {
+    /// The build fails.
+    #[default]
+    Error,
+    /// Said, counted, and the build goes on.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        })
+    }
+}
+
 /// Characters of a long source line quoted around the column.
 const EXCERPT_CHARS: usize = 100;
 
@@ -39,6 +60,7 @@ impl Diagnostic {
     /// A problem with a whole file.
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             path: path.into(),
             location: None,
             message: shorten(message.into(), MESSAGE_CHARS),
@@ -46,6 +68,13 @@ impl Diagnostic {
             source_line: None,
             source_caret: 0,
         }
+    }
+
+    /// Makes it a warning: said and counted, and the build goes on.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Adds the 1-based line and column.
@@ -88,8 +117,12 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();
         match self.location {
-            Some((line, column)) => writeln!(f, "error: {path}:{line}:{column}: {}", self.message)?,
-            None => writeln!(f, "error: {path}: {}", self.message)?,
+            Some((line, column)) => writeln!(
+                f,
+                "{}: {path}:{line}:{column}: {}",
+                self.severity, self.message
+            )?,
+            None => writeln!(f, "{}: {path}: {}", self.severity, self.message)?,
         }
         if let (Some(text), Some((line, _))) = (&self.source_line, self.location) {
             let gutter = line.to_string().len();
@@ -317,6 +350,20 @@ mod tests {
         let (text, caret) = excerpt(&line, 5000);
         assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
         assert_eq!(caret, EXCERPT_CHARS + 2);
+    }
+
+    #[test]
+    fn a_warning_says_so_and_nothing_else_changes() {
+        let error = Diagnostic::new("content/a.md", "error: in the message")
+            .at(2, 3)
+            .hint("mend it");
+        let warning = error.clone().warning();
+        assert_eq!(warning.severity, Severity::Warning);
+        let (error, warning) = (error.to_string(), warning.to_string());
+        assert!(error.starts_with("error: content/a.md:2:3: error: in the message"));
+        // Only the first word changes; text that happens to say "error:"
+        // elsewhere is left alone.
+        assert_eq!(warning, error.replacen("error", "warning", 1));
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub fn check_site(root: &Path) -> Result<BuildSummary> {
 
 fn print_warnings(warnings: &[Diagnostic]) {
     for warning in warnings {
-        eprint!("{}", warning.to_string().replacen("error:", "warning:", 1));
+        eprint!("{warning}");
     }
 }
 
@@ -338,7 +338,8 @@ fn prepare(
     let rendered = render_markdown(&mut site, &index, &templates, keep);
     for (page, output) in rendered.iter().enumerate() {
         let warnings = at_positions(&site.pages[page], &output.warnings);
-        site.warnings.extend(warnings);
+        site.warnings
+            .extend(warnings.into_iter().map(Diagnostic::warning));
     }
     let hot_links = hot_link_warnings(&site, &rendered);
     timings::phase("markdown rendered");

@@ -231,7 +231,8 @@ fn warn_sectionless_folders(site: &mut Site, sections: &BTreeMap<String, usize>)
         {
             site.warnings.push(
                 Diagnostic::new(format!("content/{dir}"), "this folder has no `_index.md`; its pages are listed under the section above it")
-                    .hint(format!("add `content/{dir}/_index.md` with a title to make it a section")),
+                    .hint(format!("add `content/{dir}/_index.md` with a title to make it a section"))
+                    .warning(),
             );
         }
     }

@@ -84,6 +84,7 @@ pub fn hot_link_warning(page: &Page, url: &str, line: usize, column: usize) -> D
         format!("the image `{url}` is hot-linked from another site"),
     )
     .hint("it breaks when that site moves or blocks it, or cannot be reached (offline, an intranet), and tells it who reads the guide; `offboard-site vendor-images` copies it into the site and links the copy")
+    .warning()
 }
 
 #[cfg(test)]

@@ -178,7 +178,8 @@ pub fn step_warnings(
         {
             warnings.push(
                 page.error_at(step.line, 1, format!("step `{}` is in this `{tag}` translation but not in `{}`", step.id, original_page.file.display()))
-                    .hint("a translation keeps its original's step ids, so readers' ticks carry over: write the same `{#id}` as the original, or add the step there"),
+                    .hint("a translation keeps its original's step ids, so readers' ticks carry over: write the same `{#id}` as the original, or add the step there")
+                    .warning(),
             );
         }
         for step in main_steps[original]
@@ -188,7 +189,8 @@ pub fn step_warnings(
             warnings.push(
                 original_page
                     .error_at(step.line, 1, format!("step `{}` is not in the `{tag}` translation `content/{own}`", step.id))
-                    .hint("translate the step with the same `{#id}`, so readers who switch language keep their tick"),
+                    .hint("translate the step with the same `{#id}`, so readers who switch language keep their tick")
+                    .warning(),
             );
         }
     }

@@ -217,6 +217,15 @@ test('a template edit reloads the page, keeping its scroll position', async () =
   fs.rmSync(path.join(root, 'themes'), { recursive: true });
   fs.mkdirSync(path.join(root, 'themes/default/static'), { recursive: true });
   write('themes/default/static/extra.css', 'body { --serve-test: 1; }\n');
+  // Let the server finish with the restored theme before the next test
+  // opens a page, or its reload lands in the middle of that test. (These
+  // waits run again after each navigation.)
+  await tab.locator('.from-template').waitFor({ state: 'detached', timeout: 10000 });
+  await tab.waitForFunction(
+    () => getComputedStyle(document.body).getPropertyValue('--serve-test').trim() === '1',
+    null,
+    { timeout: 10000 },
+  );
   await context.close();
 });
 
@@ -225,8 +234,8 @@ test('a deleted page reloads into the site\'s 404 page', async () => {
   const reloaded = tab.waitForEvent('load', { timeout: 10000 });
   fs.rmSync(path.join(root, 'content/gone.md'));
   await reloaded;
-  assert.equal(await tab.evaluate(() => window.beforeSave), undefined, 'a fresh page');
   await tab.waitForFunction(() => !document.body.textContent.includes('Doomed page'), null, { timeout: 5000 });
+  assert.equal(await tab.evaluate(() => window.beforeSave), undefined, 'a fresh page');
   await context.close();
 });
 
